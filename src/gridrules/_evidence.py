@@ -1,0 +1,318 @@
+"""Evidence fields: what a rubric reads about one assessee, their types, and their validation."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ._numbers import HUNDRED, ZERO, fmt, to_decimal
+from .errors import EvidenceError, Problem, RubricError
+
+__all__ = ["Field", "FieldKind", "Validator", "evidence_schema"]
+
+_TRUE_WORDS = frozenset({"true", "yes", "y", "1", "是", "有", "t"})
+_FALSE_WORDS = frozenset({"false", "no", "n", "0", "否", "无", "f", ""})
+
+
+class FieldKind(enum.Enum):
+    """The kinds of evidence value a rule can read."""
+
+    COUNT = "count"
+    """A whole number of occurrences, 0 or more (缺勤次数, 少报件数)."""
+    AMOUNT = "amount"
+    """A number 0 or more that need not be whole (households, hours)."""
+    PERCENTAGE = "percentage"
+    """A rate from 0 to 100 (整改率 85 means 85%)."""
+    FLAG = "flag"
+    """Yes or no (是否发生重大事故)."""
+    LEVEL = "level"
+    """One name, or several, from a fixed list (表彰级别: 市级)."""
+    POINTS = "points"
+    """Points an assessor gave, from 0 to the field's maximum (考评组打分)."""
+    ELEMENTS = "elements"
+    """A list of named elements from a fixed list (已建立的制度)."""
+
+
+class _Bad(Exception):
+    """Internal: a value failed its check; carries the message for a Problem."""
+
+
+def _check_count(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str | float):
+        raise _Bad(f"expected a whole number of occurrences (0 or more), got {value!r}")
+    try:
+        number = to_decimal(value)
+    except TypeError:
+        raise _Bad(f"expected a whole number of occurrences (0 or more), got {value!r}") from None
+    if number != number.to_integral_value():
+        raise _Bad(f"expected a whole number of occurrences, got {value!r}")
+    if number < 0:
+        raise _Bad(f"a count cannot be negative, got {value!r}")
+    return number
+
+
+def _check_amount(value: object) -> Decimal:
+    if isinstance(value, bool):
+        raise _Bad(f"expected a number, got the boolean {value!r}")
+    try:
+        number = to_decimal(value)
+    except TypeError:
+        raise _Bad(f"expected a number (0 or more), got {value!r}") from None
+    if number < 0:
+        raise _Bad(f"an amount cannot be negative, got {value!r}")
+    return number
+
+
+def _check_percentage(value: object) -> Decimal:
+    if isinstance(value, str) and value.strip().endswith("%"):
+        value = value.strip()[:-1]
+    if isinstance(value, bool):
+        raise _Bad(f"expected a percentage from 0 to 100, got the boolean {value!r}")
+    try:
+        number = to_decimal(value)
+    except TypeError:
+        raise _Bad(f"expected a percentage from 0 to 100, got {value!r}") from None
+    if not ZERO <= number <= HUNDRED:
+        raise _Bad(f"a percentage must be from 0 to 100, got {value!r}")
+    return number
+
+
+def _check_flag(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE_WORDS:
+            return True
+        if word in _FALSE_WORDS:
+            return False
+    raise _Bad(f"expected true or false, got {value!r}")
+
+
+def _names(value: object) -> list[str]:
+    if isinstance(value, str):
+        parts = value.replace("、", ",").replace("，", ",").replace(";", ",").split(",")
+        return [p.strip() for p in parts if p.strip()]
+    if isinstance(value, list | tuple | set | frozenset):
+        names = []
+        for element in value:
+            if not isinstance(element, str):
+                raise _Bad(f"expected names (text), got the element {element!r}")
+            names.append(element)
+        return names
+    raise _Bad(f"expected a list of names, got {type(value).__name__} {value!r}")
+
+
+@attrs.frozen
+class Field:
+    """One evidence field: its id (the evidence key), kind, description, and default.
+
+    A field with a ``default`` may be left out of a record; the score sheet then lists it among the
+    fields that took their default. ``choices`` are the allowed names of a level or elements field,
+    ``maximum`` the highest points of a points field.
+    """
+
+    id: str
+    kind: FieldKind
+    description: str = ""
+    default: Any = None
+    choices: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    maximum: Decimal | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+    def checker(self) -> Callable[[object], Any]:
+        """A function that validates and converts one raw value, raising ``_Bad``."""
+        kind = self.kind
+        if kind is FieldKind.COUNT:
+            return _check_count
+        if kind is FieldKind.AMOUNT:
+            return _check_amount
+        if kind is FieldKind.PERCENTAGE:
+            return _check_percentage
+        if kind is FieldKind.FLAG:
+            return _check_flag
+        if kind is FieldKind.POINTS:
+            return self._points_checker()
+        return self._names_checker()
+
+    def _points_checker(self) -> Callable[[object], Decimal]:
+        top = self.maximum if self.maximum is not None else HUNDRED
+
+        def check(value: object) -> Decimal:
+            number = _check_amount(value)
+            if number > top:
+                raise _Bad(f"points must be from 0 to {fmt(top)}, got {value!r}")
+            return number
+
+        return check
+
+    def _names_checker(self) -> Callable[[object], frozenset[str]]:
+        allowed = frozenset(self.choices)
+        shown = "、".join(self.choices)
+        single = self.kind is FieldKind.LEVEL
+
+        def check(value: object) -> frozenset[str]:
+            if value is None and single:
+                return frozenset()
+            names = _names(value)
+            unknown = [n for n in names if n not in allowed]
+            if unknown:
+                raise _Bad(f"unknown name(s) {'、'.join(unknown)}; expected some of: {shown}")
+            return frozenset(names)
+
+        return check
+
+    def json_schema(self) -> dict[str, Any]:
+        """The JSON Schema of this field's value."""
+        schema: dict[str, Any]
+        number = {"type": ["number", "string"], "pattern": r"^-?\d+(\.\d+)?$"}
+        if self.kind is FieldKind.COUNT:
+            schema = {"type": "integer", "minimum": 0}
+        elif self.kind is FieldKind.AMOUNT:
+            schema = {**number, "minimum": 0}
+        elif self.kind is FieldKind.PERCENTAGE:
+            schema = {**number, "minimum": 0, "maximum": 100}
+        elif self.kind is FieldKind.FLAG:
+            schema = {"type": "boolean"}
+        elif self.kind is FieldKind.POINTS:
+            top = self.maximum if self.maximum is not None else HUNDRED
+            schema = {**number, "minimum": 0, "maximum": float(top) if top % 1 else int(top)}
+        elif self.kind is FieldKind.LEVEL:
+            schema = {
+                "anyOf": [
+                    {"type": "null"},
+                    {"enum": list(self.choices)},
+                    {"type": "array", "items": {"enum": list(self.choices)}, "uniqueItems": True},
+                ]
+            }
+        else:
+            schema = {"type": "array", "items": {"enum": list(self.choices)}, "uniqueItems": True}
+        if self.description:
+            schema["description"] = self.description
+        if self.default is not None:
+            schema["default"] = _json_default(self.default)
+        return schema
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    if isinstance(value, frozenset | tuple | list):
+        return sorted(value)
+    return value
+
+
+def merge_fields(rubric: str, declared: Iterable[tuple[str, Field]]) -> dict[str, Field]:
+    """Collect the fields declared by rules; one id must mean one thing throughout a rubric."""
+    fields: dict[str, Field] = {}
+    owners: dict[str, str] = {}
+    for owner, field in declared:
+        previous = fields.get(field.id)
+        if previous is None:
+            fields[field.id] = field
+            owners[field.id] = owner
+            continue
+        if (previous.kind, previous.choices, previous.maximum) != (
+            field.kind,
+            field.choices,
+            field.maximum,
+        ):
+            raise RubricError(
+                f"rubric {rubric!r}: field {field.id!r} is read as {field.kind.value} by {owner} "
+                f"but as {previous.kind.value} by {owners[field.id]}; one field id must have one "
+                "kind"
+            )
+        if previous.default is None and field.default is not None:
+            fields[field.id] = attrs.evolve(previous, default=field.default)
+    return fields
+
+
+class Validator:
+    """Validates evidence records against a rubric's fields, prepared once and reused.
+
+    A record is a mapping from field ids to values. Every problem of a record is reported at once
+    in one :class:`~gridrules.EvidenceError`: unknown fields, wrong types, negative counts,
+    percentages over 100, points over the maximum, missing required fields.
+    """
+
+    __slots__ = ("_checks", "_defaults", "_required", "fields", "rubric")
+
+    def __init__(self, rubric: str, fields: Mapping[str, Field]) -> None:
+        self.rubric = rubric
+        self.fields = dict(fields)
+        self._checks = {fid: f.checker() for fid, f in self.fields.items()}
+        self._defaults: dict[str, Any] = {}
+        for fid, f in self.fields.items():
+            if f.default is not None:
+                self._defaults[fid] = self._checks[fid](f.default)
+        self._required = [fid for fid, f in self.fields.items() if f.default is None]
+
+    def validate(self, record: Mapping[str, object]) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """Return the converted values and the ids of the fields that took their default."""
+        if not isinstance(record, Mapping):
+            raise EvidenceError(
+                f"rubric {self.rubric!r}",
+                [Problem("<record>", f"expected a mapping of field ids to values, got "
+                         f"{type(record).__name__}")],
+            )
+        checks = self._checks
+        values: dict[str, Any] = {}
+        problems: list[Problem] | None = None
+        for key, raw in record.items():
+            check = checks.get(key)  # type: ignore[call-overload]
+            if check is None:
+                problems = problems or []
+                problems.append(Problem(str(key), self._unknown(key), raw))
+                continue
+            if raw is None and key in self._defaults:
+                continue
+            try:
+                values[key] = check(raw)
+            except _Bad as bad:
+                problems = problems or []
+                problems.append(Problem(key, str(bad), raw))
+        defaulted: tuple[str, ...] = ()
+        if len(values) != len(checks):
+            missing = [fid for fid in self._required if fid not in values]
+            for fid in missing:
+                if problems is None or all(p.field != fid for p in problems):
+                    problems = problems or []
+                    field = self.fields[fid]
+                    problems.append(
+                        Problem(fid, f"missing required {field.kind.value} field"
+                                     f"{' (' + field.description + ')' if field.description else ''}")
+                    )
+            defaulted = tuple(fid for fid in self._defaults if fid not in values)
+            for fid in defaulted:
+                values[fid] = self._defaults[fid]
+        if problems:
+            raise EvidenceError(f"rubric {self.rubric!r}", problems)
+        return values, defaulted
+
+    def _unknown(self, key: object) -> str:
+        import difflib
+
+        if not isinstance(key, str):
+            return f"field ids are text, got {type(key).__name__} {key!r}"
+        close = difflib.get_close_matches(key, list(self.fields), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"unknown field (this rubric reads {len(self.fields)} fields){hint}"
+
+
+def evidence_schema(rubric: str, title: str, fields: Mapping[str, Field]) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one evidence record for a rubric."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"{title} ({rubric}) evidence",
+        "type": "object",
+        "properties": {fid: f.json_schema() for fid, f in sorted(fields.items())},
+        "required": sorted(fid for fid, f in fields.items() if f.required),
+        "additionalProperties": False,
+    }

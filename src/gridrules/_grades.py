@@ -1,0 +1,149 @@
+"""Turning a total into a grade and stars, and the vetoes that override them."""
+
+from __future__ import annotations
+
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any, Literal
+
+import attrs
+
+from ._intervals import Interval, coverage_problems
+from ._numbers import ZERO, fmt, to_decimal
+from ._rules import When
+from .errors import BandError
+
+__all__ = ["Band", "GradeBands", "StarRating", "Veto"]
+
+
+@attrs.frozen
+class Band:
+    """One grade: its name in the source (优秀, 合格) and its interval of totals."""
+
+    name: str
+    interval: Interval
+
+    @classmethod
+    def between(
+        cls,
+        name: str,
+        lower: object,
+        upper: object,
+        *,
+        lower_inclusive: bool = True,
+        upper_inclusive: bool = True,
+    ) -> Band:
+        """A band from ``lower`` to ``upper``; ``None`` leaves that side open."""
+        return cls(name, Interval(lower, upper, lower_inclusive, upper_inclusive))
+
+
+@attrs.frozen
+class GradeBands:
+    """优秀 / 合格 / 基本合格 / 不合格: named bands of the total, with no gap and no overlap.
+
+    The bands must cover every total from ``low`` (default 0) to ``high`` (default: the rubric's
+    maximum plus its bonus cap, or unbounded when a bonus is uncapped) exactly once. A literal
+    reading of a source whose bands leave gaps, such as 合格(80-94分) and 优秀(95分以上), is
+    rejected with the gap named: "(94, 95) falls in no band".
+    """
+
+    bands: tuple[Band, ...] = attrs.field(converter=tuple)
+    low: Decimal | None = attrs.field(
+        default=ZERO, converter=lambda v: None if v is None else to_decimal(v, "low")
+    )
+
+    def __attrs_post_init__(self) -> None:
+        names = [band.name for band in self.bands]
+        if len(set(names)) != len(names):
+            raise BandError(f"grade bands repeat a name: {names}")
+
+    def problems(self, high: Decimal | None) -> list[str]:
+        """Every gap and overlap over [low, high]."""
+        return coverage_problems(
+            [(b.name, b.interval) for b in self.bands], self.low, high, what="band"
+        )
+
+    def validate(self, high: Decimal | None, where: str) -> None:
+        problems = self.problems(high)
+        if problems:
+            raise BandError(f"{where}: grade bands " + "; ".join(problems))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(band.name for band in self.bands)
+
+    def grade(self, total: Decimal) -> str:
+        for band in self.bands:
+            if band.interval.contains(total):
+                return band.name
+        raise BandError(f"the total {fmt(total)} falls in no grade band")
+
+    def band(self, name: str) -> Band:
+        for band in self.bands:
+            if band.name == name:
+                return band
+        raise KeyError(name)
+
+
+@attrs.frozen
+class StarRating:
+    """星级: stars from points (每20分为一个星级) or from deductions (扣分达20分的取消一个星级).
+
+    ``basis="points"``: one star for every ``step`` points of the total, at most ``stars``.
+    ``basis="deductions"``: start from ``stars`` and lose one for every ``step`` points deducted
+    (the maximum minus the base points, plus penalties), never below 0.
+    """
+
+    stars: int = 5
+    step: Decimal = attrs.field(default=Decimal(20), converter=to_decimal)
+    basis: Literal["points", "deductions"] = attrs.field(
+        default="points", validator=attrs.validators.in_(("points", "deductions"))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.stars < 1 or self.step <= 0:
+            raise ValueError("StarRating needs at least one star and a positive step")
+
+    def rate(self, total: Decimal, deducted: Decimal) -> int:
+        if self.basis == "points":
+            earned = int((max(total, ZERO) / self.step).to_integral_value(rounding=ROUND_FLOOR))
+            return min(self.stars, earned)
+        lost = int((max(deducted, ZERO) / self.step).to_integral_value(rounding=ROUND_FLOOR))
+        return max(0, self.stars - lost)
+
+    def describe(self) -> str:
+        if self.basis == "points":
+            return f"{self.stars}星制，每{fmt(self.step)}分为一个星级"
+        return f"{self.stars}星制，扣分每达{fmt(self.step)}分取消一个星级"
+
+
+@attrs.frozen
+class Veto:
+    """列为不合格档次 / 取消评选树优资格: a condition that forces a grade or sets a flag.
+
+    ``grade`` forces the named grade whatever the total; ``flag`` (an ASCII id) is added to the
+    result's flags without touching points. At least one must be given.
+    """
+
+    id: str
+    when: When
+    grade: str | None = None
+    flag: str | None = None
+    label: str = ""
+    clause: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.grade is None and self.flag is None:
+            raise ValueError(f"veto {self.id!r} must force a grade or set a flag")
+        if self.flag is not None and (not self.flag.isascii() or " " in self.flag):
+            raise ValueError(f"veto {self.id!r}: flag must be an ASCII id, got {self.flag!r}")
+
+    def describe(self) -> str:
+        effects = []
+        if self.grade is not None:
+            effects.append(f"列为{self.grade}")
+        if self.flag is not None:
+            effects.append(f"标记 {self.flag}")
+        return f"{self.when}时" + "，".join(effects)
+
+    def field_spec(self) -> Any:
+        return self.when.field_spec(self.label)
