@@ -7,6 +7,7 @@ caused it. Every score is a :class:`~decimal.Decimal`.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._combine import CombinedSheet, PeriodCombination, PeriodPart
 from ._evaluate import Result, Scorer
 from ._evidence import Field, FieldKind
 from ._grades import Band, GradeBands, StarRating, Veto
@@ -33,6 +34,7 @@ from ._rules import (
 )
 from ._sheet import ItemLine, ParameterLine, Reason, ScoreSheet, SectionLine, VetoLine
 from ._values import FromField, Param
+from .plugins import RubricInfo, available, load
 from .errors import (
     BandError,
     DataFileError,
@@ -58,6 +60,7 @@ __all__ = [
     "BandError",
     "Bonus",
     "Checklist",
+    "CombinedSheet",
     "DataFileError",
     "Effect",
     "EvidenceError",
@@ -76,12 +79,15 @@ __all__ = [
     "ParameterError",
     "ParameterLine",
     "Penalty",
+    "PeriodCombination",
+    "PeriodPart",
     "PerOccurrence",
     "PluginError",
     "Problem",
     "Quota",
     "RateShortfall",
     "Reason",
+    "RubricInfo",
     "Result",
     "Rounding",
     "Rubric",
@@ -100,4 +106,6 @@ __all__ = [
     "When",
     "ZeroIf",
     "__version__",
+    "available",
+    "load",
 ]

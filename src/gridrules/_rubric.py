@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import attrs
 
 from ._evidence import Field, FieldKind, Validator, evidence_schema, merge_fields
+from ._combine import CombinedSheet, PeriodCombination, combine_sheets
 from ._grades import GradeBands, StarRating, Veto
 from ._numbers import ONE, ZERO, Rounding, fmt, to_decimal
 from ._outcome import Effect
@@ -225,6 +226,7 @@ class Rubric:
     bonus_cap: Number | None = attrs.field(default=None, converter=optional_number)
     floor: Decimal | None = attrs.field(default=ZERO, converter=_optional_decimal)
     rounding: Rounding | None = None
+    combinations: tuple[PeriodCombination, ...] = attrs.field(converter=tuple, factory=tuple)
 
     def __attrs_post_init__(self) -> None:
         where = f"rubric {self.name!r}"
@@ -279,6 +281,9 @@ class Rubric:
                     f"veto {veto.id!r} forces grade {veto.grade!r}, which is not one of the "
                     f"grade bands {self.grades.names if self.grades else '(none declared)'}"
                 )
+        combination_ids = [c.id for c in self.combinations]
+        if len(set(combination_ids)) != len(combination_ids):
+            raise RubricError(f"combination ids repeat: {combination_ids}")
         for param in self.parameters:
             for value in (param.default, param.value):
                 if value is not None:
@@ -432,6 +437,37 @@ class Rubric:
     ) -> ScoreSheet:
         """Score one assessee's evidence for one period and explain every point."""
         return self.prepare(params).score(evidence, assessee=assessee, period=period)
+
+
+    def combine(self, combination: str, sheets: Mapping[str, ScoreSheet]) -> CombinedSheet:
+        """Combine one assessee's sheets of shorter periods (半年/年终, 季度) into one result.
+
+        The combined total is graded with the rubric's bands; a grade forced by a veto on any part
+        stands, and the parts' flags carry over.
+        """
+        for candidate in self.combinations:
+            if candidate.id == combination:
+                break
+        else:
+            known = ", ".join(c.id for c in self.combinations) or "none"
+            raise RubricError(
+                f"rubric {self.name!r} has no combination {combination!r} (declared: {known})"
+            )
+        for part, sheet in sheets.items():
+            if sheet.rubric != self.name:
+                raise RubricError(
+                    f"combination {combination!r}: the sheet for {part!r} was scored with rubric "
+                    f"{sheet.rubric!r}, not {self.name!r}"
+                )
+        grades = self.grades
+        forced = [v.grade for s in sheets.values() for v in s.vetoes if v.grade is not None]
+
+        def grade(total: Decimal) -> str | None:
+            if forced:
+                return forced[-1]
+            return None if grades is None else grades.grade(total)
+
+        return combine_sheets(candidate, sheets, grade=grade, rubric=self.name)
 
 
 def _check_parameter_value(param: Parameter, value: Decimal) -> None:

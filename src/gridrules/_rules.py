@@ -558,13 +558,15 @@ class When:
     """A condition on one evidence field: a flag that is set, or a number against a threshold.
 
     ``When("major_accident")`` holds when the flag is true; ``When("months_stale", ">=", 6)``
-    compares a count. ``value_kind`` is the field's kind for comparisons (count by default).
+    compares a count. ``value_kind`` is the field's kind for comparisons (count by default);
+    a flag defaults to false, a number to ``default`` when one is given.
     """
 
     field: str = _field()
     op: str = attrs.field(default="is_true", validator=attrs.validators.in_(tuple(OPERATORS)))
     value: Number | None = attrs.field(default=None, converter=optional_number)
     value_kind: FieldKind = attrs.field(default=FieldKind.COUNT, kw_only=True)
+    default: int | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         flag = self.op in ("is_true", "is_false")
@@ -578,7 +580,7 @@ class When:
     def field_spec(self, description: str) -> Field:
         if self.op in ("is_true", "is_false"):
             return Field(self.field, FieldKind.FLAG, description, default=False)
-        return Field(self.field, self.value_kind, description)
+        return Field(self.field, self.value_kind, description, self.default)
 
     def compile(self, params: Mapping[str, Decimal]) -> Callable[[Mapping[str, Any]], bool]:
         test, field = OPERATORS[self.op], self.field

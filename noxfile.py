@@ -1,0 +1,56 @@
+"""Development sessions: tests, lint, typing, docs, bench."""
+
+from __future__ import annotations
+
+import glob
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typing", "docs"]
+nox.options.default_venv_backend = "venv"
+
+PLUGINS = sorted(glob.glob("plugins/gridrules-*"))
+
+
+def install(session: nox.Session, extras: str = "testing") -> None:
+    session.install("-e", f".[{extras}]")
+    session.install(*PLUGINS)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite: the core and every plugin (HYPOTHESIS_PROFILE=ci for more examples)."""
+    install(session, "testing,xlsx,toml-write,docs")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff lint and format check."""
+    session.install("ruff>=0.5")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typing(session: nox.Session) -> None:
+    """mypy --strict on src/."""
+    install(session, "testing,xlsx,toml-write")
+    session.install("mypy>=1.10")
+    session.run("mypy")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the docs with warnings as errors, and run their doctests."""
+    install(session, "docs,testing")
+    session.run("sphinx-build", "-W", "-n", "--keep-going", "-b", "html", "docs", "docs/_build/html")
+    session.run("sphinx-build", "-W", "-n", "--keep-going", "-b", "doctest", "docs",
+                "docs/_build/doctest")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Throughput and memory benchmarks (figures go to benchmarks/README.md by hand)."""
+    install(session, "testing,xlsx")
+    session.run("python", "benchmarks/run.py", *session.posargs)

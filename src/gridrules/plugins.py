@@ -1,0 +1,289 @@
+"""Finding, loading and listing installed rubrics.
+
+Rubric plugins are installed distributions with an entry point in the group ``gridrules``. One
+broken plugin (it fails to import, its hook raises, or it returns an invalid rubric) never breaks
+the others: it is listed with status ``broken`` and its error, and loading it raises that error.
+Two distributions registering one name are both reported, never silently skipped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.metadata
+import importlib.resources
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import attrs
+import pluggy
+
+from . import hookspecs
+from ._rubric import Rubric
+from .errors import GridrulesError, PluginError
+
+__all__ = [
+    "RubricInfo",
+    "Registry",
+    "available",
+    "get_plugin_manager",
+    "load",
+    "registry",
+    "rubric_file",
+]
+
+GROUP = hookspecs.PROJECT
+
+
+class Distribution(Protocol):
+    """What the loader needs of an installed distribution (tests hand it fakes)."""
+
+    @property
+    def entry_points(self) -> Iterable[Any]: ...
+
+    @property
+    def metadata(self) -> Any: ...
+
+    @property
+    def version(self) -> str: ...
+
+
+def get_plugin_manager() -> pluggy.PluginManager:
+    """A fresh plugin manager with gridrules' hook specifications and nothing registered."""
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    return pm
+
+
+def rubric_file(package: str | None, name: str) -> Path:
+    """The path of a data file shipped inside ``package`` (for a plugin's hook to return)."""
+    if not package:
+        raise PluginError("rubric_file() needs the plugin's package name (use __package__)")
+    resource = importlib.resources.files(package).joinpath(name)
+    return Path(str(resource))
+
+
+@attrs.frozen
+class RubricInfo:
+    """One installed rubric, or one broken plugin, as :func:`available` lists it."""
+
+    name: str
+    title: str
+    region: str
+    version: str
+    distribution: str
+    status: str
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@attrs.define
+class _Entry:
+    info: RubricInfo
+    rubric: Rubric | None = None
+    error: GridrulesError | None = None
+
+
+def _dist_name(dist: Any) -> str:
+    try:
+        name = dist.metadata["Name"]
+    except (KeyError, TypeError):
+        name = None
+    return str(name or "<unknown distribution>")
+
+
+class Registry:
+    """The rubrics of a set of distributions, discovered once through a plugin manager."""
+
+    def __init__(self, distributions: Iterable[Distribution] | None = None) -> None:
+        self._distributions = distributions
+        self._entries: dict[str, _Entry] | None = None
+        self.plugin_manager = get_plugin_manager()
+
+    # -- discovery -------------------------------------------------------------------------
+
+    def _discover(self) -> dict[str, _Entry]:
+        if self._entries is not None:
+            return self._entries
+        entries: dict[str, _Entry] = {}
+        owners: dict[str, list[str]] = {}
+        found: list[tuple[str, str, str, Any]] = []
+        dists = (
+            importlib.metadata.distributions()
+            if self._distributions is None
+            else self._distributions
+        )
+        for dist in dists:
+            for ep in dist.entry_points:
+                if ep.group != GROUP:
+                    continue
+                dist_name = _dist_name(dist)
+                owners.setdefault(ep.name, []).append(dist_name)
+                found.append((ep.name, dist_name, str(getattr(dist, "version", "")), ep))
+        for name, dist_name, version, ep in found:
+            if len(owners[name]) > 1:
+                if name not in entries:
+                    error = PluginError(
+                        f"rubric name {name!r} is registered by more than one distribution: "
+                        f"{', '.join(sorted(owners[name]))}; uninstall all but one"
+                    )
+                    entries[name] = self._broken(name, ", ".join(sorted(owners[name])), version,
+                                                 error)
+                continue
+            self._load_entry_point(entries, name, dist_name, version, ep)
+        self._entries = entries
+        return entries
+
+    @staticmethod
+    def _broken(name: str, dist: str, version: str, error: GridrulesError) -> _Entry:
+        info = RubricInfo(name, "", "", version, dist, "broken", str(error))
+        return _Entry(info, None, error)
+
+    def _load_entry_point(
+        self, entries: dict[str, _Entry], name: str, dist: str, version: str, ep: Any
+    ) -> None:
+        try:
+            module = ep.load()
+        except Exception as exc:
+            error = PluginError(
+                f"plugin {name!r} ({dist}) failed to import {ep.value!r}: "
+                f"{type(exc).__name__}: {exc}"
+            )
+            entries[name] = self._broken(name, dist, version, error)
+            return
+        try:
+            self.plugin_manager.register(module, name=name)
+            impls = [
+                impl
+                for impl in self.plugin_manager.hook.gridrules_rubrics.get_hookimpls()
+                if impl.plugin_name == name
+            ]
+            if not impls:
+                raise PluginError(
+                    f"plugin {name!r} ({dist}) implements no gridrules_rubrics hook"
+                )
+            provided: list[Any] = []
+            for impl in impls:
+                provided.extend(impl.function() or ())
+        except Exception as exc:
+            error = exc if isinstance(exc, PluginError) else PluginError(
+                f"plugin {name!r} ({dist}) failed to provide its rubrics: "
+                f"{type(exc).__name__}: {exc}"
+            )
+            entries[name] = self._broken(name, dist, version, error)
+            return
+        if not provided:
+            error = PluginError(f"plugin {name!r} ({dist}) provides no rubric")
+            entries[name] = self._broken(name, dist, version, error)
+            return
+        for item in provided:
+            self._add_rubric(entries, name, dist, version, item)
+
+    def _add_rubric(
+        self, entries: dict[str, _Entry], plugin: str, dist: str, version: str, item: Any
+    ) -> None:
+        try:
+            rubric = _as_rubric(item, plugin)
+        except GridrulesError as exc:
+            error = PluginError(f"plugin {plugin!r} ({dist}) registers an invalid rubric: {exc}")
+            entries.setdefault(plugin, self._broken(plugin, dist, version, error))
+            return
+        name = rubric.name
+        if name != plugin and not name.startswith(plugin + "-"):
+            error = PluginError(
+                f"plugin {plugin!r} ({dist}) registers rubric {name!r}; its rubrics must be named "
+                f"{plugin!r} or {plugin + '-<variant>'!r}"
+            )
+            entries[name] = self._broken(name, dist, version, error)
+            return
+        if name in entries:
+            other = entries[name].info.distribution
+            error = PluginError(f"rubric {name!r} is registered twice: by {other} and by {dist}")
+            entries[name] = self._broken(name, f"{other}, {dist}", version, error)
+            return
+        info = RubricInfo(name, rubric.title, rubric.region, rubric.version, dist, "ok")
+        entries[name] = _Entry(info, rubric)
+
+    # -- public ----------------------------------------------------------------------------
+
+    def available(self) -> list[RubricInfo]:
+        """Every installed rubric and broken plugin, sorted by name."""
+        return [entry.info for _, entry in sorted(self._discover().items())]
+
+    def names(self) -> list[str]:
+        return sorted(self._discover())
+
+    def get(self, name: str) -> Rubric:
+        """The installed rubric ``name``.
+
+        :raises PluginError: the name is unknown (the message lists the installed ones and the
+            closest match) or its plugin is broken (the plugin's own error).
+        """
+        entries = self._discover()
+        entry = entries.get(name)
+        if entry is None:
+            known = sorted(entries)
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise PluginError(
+                f"no rubric named {name!r} is installed{hint} "
+                f"(installed: {', '.join(known) or 'none'})"
+            )
+        if entry.rubric is None:
+            assert entry.error is not None
+            raise entry.error
+        return entry.rubric
+
+
+def _as_rubric(item: Any, plugin: str) -> Rubric:
+    from .serialization import load_rubric
+
+    if isinstance(item, Rubric):
+        return item
+    if isinstance(item, str | Path):
+        return load_rubric(item)
+    raise PluginError(
+        f"plugin {plugin!r}: gridrules_rubrics returned {type(item).__name__}; expected a Rubric "
+        "or the path of a rubric file"
+    )
+
+
+_REGISTRY: Registry | None = None
+
+
+def registry(refresh: bool = False) -> Registry:
+    """The registry of the installed distributions (discovered once, or again on ``refresh``)."""
+    global _REGISTRY
+    if _REGISTRY is None or refresh:
+        _REGISTRY = Registry()
+    return _REGISTRY
+
+
+def available() -> list[RubricInfo]:
+    """Every installed rubric: name, title, region, version, distribution, status."""
+    return registry().available()
+
+
+def load(name: str | Path, params: Mapping[str, object] | None = None) -> Rubric:
+    """An installed rubric by name, or a rubric file by path, ready to score.
+
+    With ``params`` the parameters are bound and checked now: every missing or invalid one is
+    reported at once, each quoting the clause it fills.
+    """
+    from ._evaluate import bind_parameters
+    from .serialization import load_rubric
+
+    text = str(name)
+    if isinstance(name, Path) or text.endswith((".toml", ".json")):
+        rubric = load_rubric(name)
+    else:
+        rubric = registry().get(text)
+    if params is not None:
+        rubric = rubric.with_params(params)
+        bind_parameters(rubric, None)
+    return rubric
+
+

@@ -1,0 +1,145 @@
+"""The pytest plugin: scenario files become tests, and installed rubrics can be checked.
+
+Registered through the ``pytest11`` entry point, so installing gridrules is enough:
+
+- every ``scenarios*.toml`` file under the test paths is collected, one test per scenario; a
+  failure names the file, the scenario, the item, the expected and actual values and the clause;
+- ``pytest --gridrules-check`` adds one test per installed rubric running
+  :func:`gridrules.testing.check_rubric` (rubrics with required parameters are checked with
+  generated parameter values);
+- the ``gridrules_rubric`` fixture loads the rubric named by ``@pytest.mark.gridrules_rubric``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from ._rubric import Rubric
+    from .testing import Scenario
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("gridrules")
+    group.addoption(
+        "--gridrules-check",
+        action="store_true",
+        default=False,
+        help="run gridrules' invariant checks on every installed rubric",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "gridrules_rubric(name): the installed rubric the gridrules_rubric fixture loads"
+    )
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
+    if file_path.suffix == ".toml" and file_path.name.startswith("scenarios"):
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+def _rubric_for(scenario: Scenario) -> Rubric:
+    import gridrules
+    from .testing import ScenarioFailure
+
+    if scenario.rubric is None:
+        raise ScenarioFailure(f"{scenario.file}: name the rubric with rubric = \"<slug>\"")
+    target = scenario.rubric
+    if target.endswith((".toml", ".json")):
+        target = str(Path(scenario.file).parent / target)
+    return gridrules.load(target)
+
+
+class ScenarioFile(pytest.File):
+    """A scenario file: one test per ``[[scenario]]``."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        from .testing import load_scenarios
+
+        for scenario in load_scenarios(self.path):
+            yield ScenarioItem.from_parent(self, name=scenario.name, scenario=scenario)
+
+
+class ScenarioItem(pytest.Item):
+    """One scenario, scored and compared with the results worked out by hand."""
+
+    def __init__(self, *, scenario: Scenario, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scenario = scenario
+
+    def runtest(self) -> None:
+        from .testing import run_scenario
+
+        run_scenario(_rubric_for(self.scenario), self.scenario)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        from .testing import ScenarioFailure
+
+        if isinstance(excinfo.value, ScenarioFailure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"scenario: {self.name}"
+
+
+class RubricCheckItem(pytest.Item):
+    """check_rubric on one installed rubric."""
+
+    def __init__(self, *, rubric_name: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rubric_name = rubric_name
+
+    def runtest(self) -> None:
+        import gridrules
+        from .testing import check_rubric
+
+        check_rubric(gridrules.load(self.rubric_name))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        from .testing import RubricCheckError
+
+        if isinstance(excinfo.value, RubricCheckError):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"check_rubric: {self.rubric_name}"
+
+
+class InstalledRubrics(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        import gridrules
+
+        for info in gridrules.available():
+            yield RubricCheckItem.from_parent(
+                self, name=f"check_rubric[{info.name}]", rubric_name=info.name
+            )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    if not config.getoption("--gridrules-check"):
+        return
+    collector = InstalledRubrics.from_parent(session, path=Path(str(config.rootpath)))
+    items.extend(collector.collect())
+
+
+@pytest.fixture
+def gridrules_rubric(request: pytest.FixtureRequest) -> Rubric:
+    """The installed rubric named by ``@pytest.mark.gridrules_rubric("slug")``."""
+    import gridrules
+
+    marker = request.node.get_closest_marker("gridrules_rubric")
+    if marker is None or not marker.args:
+        raise pytest.UsageError("use @pytest.mark.gridrules_rubric('<slug>') with this fixture")
+    return gridrules.load(str(marker.args[0]))

@@ -1,0 +1,361 @@
+"""Proving a rubric sound: hypothesis strategies, invariant checks and scenario files.
+
+``check_rubric(rubric)`` runs the invariants every rubric must keep on generated evidence and
+reports a minimal failing record. Scenario files (TOML) hold worked examples: evidence in, the
+expected total, grade, stars and item points out; the pytest plugin in
+:mod:`gridrules.pytest_plugin` collects them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from ._evaluate import Scorer
+from ._evidence import Field, FieldKind
+from ._numbers import HUNDRED, ZERO, fmt, to_decimal
+from ._outcome import Effect
+from ._rubric import Item, Rubric
+from ._rules import Penalty, PerOccurrence, Quota, RateShortfall, Tiers, ZeroIf
+from .errors import DataFileError, GridrulesError, ParameterError
+
+__all__ = [
+    "RubricCheckError",
+    "Scenario",
+    "ScenarioFailure",
+    "check_citations",
+    "check_rubric",
+    "edge_values",
+    "evidence",
+    "load_scenarios",
+    "parameters",
+    "run_scenario",
+]
+
+_BIG = 10**6
+
+
+# -- strategies -------------------------------------------------------------------------------
+
+
+def edge_values(rubric: Rubric) -> dict[str, set[Decimal]]:
+    """The values worth trying for each field: 0, every threshold the rules name, ±1 around them."""
+    edges: dict[str, set[Decimal]] = {fid: {ZERO} for fid in rubric.fields}
+    for item in rubric.items():
+        for rule in item.rules:
+            points: list[tuple[str, Decimal]] = []
+            if isinstance(rule, Quota | RateShortfall) and isinstance(rule.target, Decimal):
+                points.append((rule.field, rule.target))
+            if isinstance(rule, Tiers):
+                for tier in rule.tiers:
+                    for bound in (tier.interval.lower, tier.interval.upper):
+                        if bound is not None:
+                            points.append((rule.field, bound))
+            if isinstance(rule, ZeroIf) and isinstance(rule.when.value, Decimal):
+                points.append((rule.when.field, rule.when.value))
+            for fid, value in points:
+                edges[fid].update({value, value - 1, value + 1, value - Decimal("0.01"),
+                                   value + Decimal("0.01")})
+    for veto in rubric.vetoes:
+        if isinstance(veto.when.value, Decimal):
+            value = veto.when.value
+            edges[veto.when.field].update({value, value - 1, value + 1})
+    return edges
+
+
+def _field_strategy(field: Field, edges: set[Decimal]) -> st.SearchStrategy[Any]:
+    kind = field.kind
+    if kind is FieldKind.FLAG:
+        return st.booleans()
+    if kind in (FieldKind.LEVEL, FieldKind.ELEMENTS):
+        return st.lists(st.sampled_from(field.choices), unique=True).map(tuple)
+    if kind is FieldKind.COUNT:
+        whole = sorted(int(e) for e in edges if e >= 0 and e == e.to_integral_value())
+        return st.one_of(
+            st.sampled_from(whole or [0]), st.integers(0, 40), st.integers(0, _BIG)
+        )
+    top = HUNDRED if kind is FieldKind.PERCENTAGE else None
+    if kind is FieldKind.POINTS:
+        top = field.maximum if field.maximum is not None else HUNDRED
+    usable = sorted(e for e in edges if e >= 0 and (top is None or e <= top))
+    numbers = st.decimals(
+        min_value=0, max_value=top if top is not None else _BIG, places=2,
+        allow_nan=False, allow_infinity=False,
+    )
+    return st.one_of(st.sampled_from(usable or [ZERO]), numbers)
+
+
+def evidence(rubric: Rubric, *, include_defaults: bool = True) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid evidence records for ``rubric``, favouring zero and each threshold ±1.
+
+    Fields with a default are sometimes left out (``include_defaults=False`` always includes
+    them), so the default path is exercised too.
+    """
+    edges = edge_values(rubric)
+    fields = rubric.fields
+    required = {fid: _field_strategy(f, edges[fid]) for fid, f in fields.items() if f.required}
+    optional = {fid: _field_strategy(f, edges[fid]) for fid, f in fields.items() if not f.required}
+    if include_defaults:
+        return st.fixed_dictionaries(required, optional=optional)
+    return st.fixed_dictionaries({**required, **optional})
+
+
+def parameters(rubric: Rubric) -> st.SearchStrategy[dict[str, Decimal]]:
+    """Values for the rubric's parameters that have no default and no bound value."""
+    strategies: dict[str, st.SearchStrategy[Decimal]] = {}
+    for param in rubric.parameters:
+        if param.default is not None or param.value is not None:
+            continue
+        if param.kind is FieldKind.COUNT:
+            strategies[param.name] = st.integers(0, 30).map(Decimal)
+        elif param.kind is FieldKind.PERCENTAGE:
+            strategies[param.name] = st.decimals(0, 100, places=1)
+        else:
+            strategies[param.name] = st.decimals(0, 10, places=2)
+    return st.fixed_dictionaries(strategies)
+
+
+# -- invariants -------------------------------------------------------------------------------
+
+
+class RubricCheckError(AssertionError):
+    """An invariant failed; the message holds the minimal failing record."""
+
+
+def _deduction_fields(rubric: Rubric) -> list[str]:
+    """Count fields whose increase can only lower a score (more occurrences, more deductions)."""
+    readers: dict[str, list[object]] = {}
+    for item in rubric.items():
+        for rule in item.rules:
+            for field in rule.fields():
+                readers.setdefault(field.id, []).append(rule)
+    for veto in rubric.vetoes:
+        readers.setdefault(veto.when.field, []).append(veto)
+    chosen = []
+    for fid, rules in readers.items():
+        if all(isinstance(r, PerOccurrence | Penalty) for r in rules) or all(
+            isinstance(r, PerOccurrence | Penalty)
+            or (isinstance(r, ZeroIf) and r.when.op in (">", ">="))
+            for r in rules
+        ):
+            chosen.append(fid)
+    return sorted(chosen)
+
+
+def _check_record(rubric: Rubric, scorer: Scorer, record: dict[str, Any]) -> None:
+    sheet = scorer.score(record)
+    items = {item.id: item for item in rubric.items()}
+    for line in sheet.lines:
+        item: Item = items[line.item_id]
+        assert item.floor <= line.points <= item.maximum or (
+            line.points == 0 and any(r.effect == Effect.ZERO.value for r in line.reasons)
+        ), f"item {line.item_id}: {fmt(line.points)} outside [{item.floor}, {item.maximum}]"
+    ceiling = rubric.bonus_ceiling if scorer.bonus_cap is None else scorer.bonus_cap
+    if ceiling is not None:
+        assert sheet.total <= sheet.maximum + ceiling, (
+            f"total {fmt(sheet.total)} exceeds maximum {fmt(sheet.maximum)} + bonus cap "
+            f"{fmt(ceiling)}"
+        )
+    if rubric.floor is not None:
+        assert sheet.total >= rubric.floor, f"total {fmt(sheet.total)} under the floor"
+    if rubric.grades is not None:
+        forced = [v.grade for v in sheet.vetoes if v.grade is not None]
+        expected = forced[-1] if forced else rubric.grades.grade(sheet.total)
+        assert sheet.grade == expected, f"grade {sheet.grade} but expected {expected}"
+    if rubric.stars is not None:
+        assert sheet.stars is not None and 0 <= sheet.stars <= rubric.stars.stars
+    for fid in _deduction_fields(rubric):
+        more = dict(record)
+        more[fid] = int(record.get(fid, 0) or 0) + 1
+        worse = scorer.score(more)
+        assert worse.total <= sheet.total, (
+            f"one more occurrence of {fid} raised the total from {fmt(sheet.total)} to "
+            f"{fmt(worse.total)}"
+        )
+    from .serialization import structure_sheet, unstructure_sheet
+
+    assert structure_sheet(unstructure_sheet(sheet)) == sheet, "score sheet round trip"
+
+
+def check_rubric(
+    rubric: Rubric,
+    params: Mapping[str, object] | None = None,
+    *,
+    max_examples: int | None = None,
+) -> None:
+    """Check every invariant of ``rubric`` on generated evidence (and parameters).
+
+    Every item within [floor, maximum] (or zeroed); the total within the maximum plus the bonus
+    cap; one more occurrence of a deduction never raises the total; the grade matches its band (or
+    the veto that forced it); stars within range; rubric and sheet round-trip exactly.
+
+    :raises RubricCheckError: with the minimal failing evidence record.
+    """
+    from .serialization import structure_rubric, unstructure_rubric
+
+    if structure_rubric(unstructure_rubric(rubric)) != rubric:
+        raise RubricCheckError(f"rubric {rubric.name!r} does not round-trip through plain data")
+    failures: list[tuple[dict[str, Any], Any, BaseException]] = []
+    cache: dict[tuple[tuple[str, Decimal], ...], Scorer] = {}
+
+    def scorer_for(values: Mapping[str, object]) -> Scorer:
+        key = tuple(sorted((k, to_decimal(v)) for k, v in values.items()))
+        if key not in cache:
+            cache[key] = Scorer(rubric, values)
+        return cache[key]
+
+    fixed = dict(params) if params is not None else None
+    param_strategy = st.just(fixed) if fixed is not None else parameters(rubric)
+
+    @settings(
+        max_examples=max_examples or settings().max_examples,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        deadline=None,
+        database=None,
+    )
+    @given(param_strategy, evidence(rubric))
+    def run(values: dict[str, Any], record: dict[str, Any]) -> None:
+        try:
+            scorer = scorer_for(values)
+        except ParameterError:
+            assume(False)
+            raise  # pragma: no cover - assume() raises
+        try:
+            _check_record(rubric, scorer, record)
+        except (AssertionError, GridrulesError) as error:
+            failures.append((record, values, error))
+            raise
+
+    try:
+        run()
+    except (AssertionError, GridrulesError) as error:
+        record, values, cause = failures[-1] if failures else ({}, {}, error)
+        raise RubricCheckError(
+            f"rubric {rubric.name!r}: {type(cause).__name__}: {cause}\n"
+            f"minimal failing evidence: {record!r}\nparameters: {values!r}"
+        ) from None
+
+
+def check_citations(rubric: Rubric, source: str) -> list[str]:
+    """Every clause quoted by the rubric that does not occur in ``source`` (whitespace ignored)."""
+    flat = "".join(source.split())
+    quotes: list[str] = []
+    for node in rubric.nodes():
+        quotes.append(node.clause)
+        if isinstance(node, Item):
+            quotes.extend(rule.clause for rule in node.rules)
+    quotes.extend(a.quote for a in rubric.assumptions)
+    quotes.extend(p.clause for p in rubric.parameters)
+    quotes.extend(v.clause for v in rubric.vetoes)
+    return [q for q in quotes if q and "".join(q.split()) not in flat]
+
+
+# -- scenarios --------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Scenario:
+    """One worked example: evidence and parameters in, expected results out."""
+
+    name: str
+    evidence: dict[str, Any]
+    expect: dict[str, Any]
+    params: dict[str, Any] = attrs.field(factory=dict)
+    rubric: str | None = None
+    file: str = ""
+
+
+class ScenarioFailure(AssertionError):
+    """A scenario's result differs from what was worked out by hand."""
+
+
+_EXPECT_KEYS = frozenset({"total", "grade", "stars", "flags", "items", "error", "message",
+                          "base", "bonus", "penalty", "maximum"})
+
+
+def load_scenarios(path: str | Path) -> list[Scenario]:
+    """Read a scenario file: ``rubric = "slug"`` and one ``[[scenario]]`` table per example."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise DataFileError(f"{path}: cannot read the scenario file: {error}") from None
+    rubric = data.get("rubric")
+    shared = data.get("params", {})
+    scenarios = []
+    for index, raw in enumerate(data.get("scenario", [])):
+        where = f"{path}: scenario {index + 1}"
+        if "name" not in raw or "expect" not in raw:
+            raise DataFileError(f"{where}: needs a name and an expect table")
+        unknown = set(raw["expect"]) - _EXPECT_KEYS
+        if unknown:
+            raise DataFileError(f"{where}: unknown expect keys {sorted(unknown)}")
+        scenarios.append(Scenario(
+            name=raw["name"],
+            evidence=raw.get("evidence", {}),
+            expect=raw["expect"],
+            params={**shared, **raw.get("params", {})},
+            rubric=raw.get("rubric", rubric),
+            file=str(path),
+        ))
+    if not scenarios:
+        raise DataFileError(f"{path}: holds no [[scenario]]")
+    return scenarios
+
+
+def _fail(scenario: Scenario, what: str, expected: object, actual: object, clause: str = "") -> None:
+    quote = f"\n  clause: 「{clause}」" if clause else ""
+    raise ScenarioFailure(
+        f"{scenario.file}: scenario {scenario.name!r}: {what}: expected {expected}, got "
+        f"{actual}{quote}"
+    )
+
+
+def run_scenario(rubric: Rubric, scenario: Scenario) -> None:
+    """Score the scenario and compare every expected value; a failure names what differs."""
+    expect = scenario.expect
+    try:
+        sheet = rubric.score(scenario.evidence, scenario.params or None)
+    except GridrulesError as error:
+        if "error" not in expect:
+            raise ScenarioFailure(
+                f"{scenario.file}: scenario {scenario.name!r}: unexpected "
+                f"{type(error).__name__}: {error}"
+            ) from None
+        if type(error).__name__ != expect["error"]:
+            _fail(scenario, "error", expect["error"], type(error).__name__)
+        if "message" in expect and expect["message"] not in str(error):
+            _fail(scenario, "error message", repr(expect["message"]), str(error))
+        return
+    if "error" in expect:
+        _fail(scenario, "error", expect["error"], f"a score of {fmt(sheet.total)}")
+    for key in ("total", "base", "bonus", "penalty", "maximum"):
+        if key in expect and to_decimal(expect[key]) != getattr(sheet, key):
+            _fail(scenario, key, expect[key], fmt(getattr(sheet, key)))
+    if "grade" in expect and expect["grade"] != sheet.grade:
+        _fail(scenario, "grade", expect["grade"], sheet.grade)
+    if "stars" in expect and expect["stars"] != sheet.stars:
+        _fail(scenario, "stars", expect["stars"], sheet.stars)
+    if "flags" in expect and frozenset(expect["flags"]) != sheet.flags:
+        _fail(scenario, "flags", sorted(expect["flags"]), sorted(sheet.flags))
+    for item_id, points in expect.get("items", {}).items():
+        try:
+            line = sheet.line(item_id)
+        except KeyError:
+            _fail(scenario, f"item {item_id}", points, "no such item")
+            raise  # pragma: no cover - _fail raises
+        if to_decimal(points) != line.points:
+            _fail(scenario, f"item {item_id}", points, fmt(line.points), line.clause)
+
+
+def iter_scenario_files(root: str | Path) -> Iterator[Path]:
+    """Scenario files below ``root``: ``scenarios*.toml``."""
+    yield from sorted(Path(root).rglob("scenarios*.toml"))
+
