@@ -234,7 +234,7 @@ class Rubric:
             self._validate()
         except RubricError as error:
             message = str(error)
-            raise RubricError(
+            raise type(error)(
                 message if message.startswith(where) else f"{where}: {message}"
             ) from None
         except (ValueError, TypeError) as error:

@@ -377,6 +377,8 @@ class Tiers(Rule):
         return ((f"tiers[{i}].points", t.points) for i, t in enumerate(self.tiers))
 
     def problems(self, item_maximum: Decimal) -> list[str]:
+        if self.outcome == "deduct":
+            return []
         return [
             f"tier {i + 1} gives {fmt(t.points)} points, more than the item's {fmt(item_maximum)}"
             for i, t in enumerate(self.tiers)

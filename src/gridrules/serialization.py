@@ -114,6 +114,19 @@ converter.register_unstructure_hook(
 )
 
 
+def _describe(exc: BaseException, type_: Any) -> str:
+    """A problem found while structuring, in the words of whoever found it."""
+    if isinstance(exc, GridrulesError | ValueError | TypeError) and str(exc) and not isinstance(
+        exc, cattrs.errors.ForbiddenExtraKeysError
+    ):
+        return str(exc)
+    return cattrs.v.format_exception(exc, type_)
+
+
+def _messages(error: BaseException) -> list[str]:
+    return cattrs.transform_error(error, path="$", format_exception=_describe)
+
+
 def _strip_none(data: Any) -> Any:
     """TOML has no null: drop keys whose value is None."""
     if isinstance(data, dict):
@@ -145,7 +158,7 @@ def structure_rubric(data: Mapping[str, Any], where: str = "rubric data") -> Rub
     except GridrulesError as error:
         raise DataFileError(f"{where}: {error}") from None
     except Exception as error:  # cattrs reports nested problems as exception groups
-        messages = cattrs.transform_error(error, path="$")
+        messages = _messages(error)
         raise DataFileError(
             f"{where}: not a valid rubric:\n" + "\n".join(f"  - {m}" for m in messages)
         ) from None
@@ -210,7 +223,7 @@ def structure_sheet(data: Mapping[str, Any]) -> ScoreSheet:
     try:
         return converter.structure(body, ScoreSheet)
     except Exception as error:
-        messages = cattrs.transform_error(error, path="$")
+        messages = _messages(error)
         raise DataFileError("not a valid score sheet:\n" + "\n".join(messages)) from None
 
 

@@ -139,7 +139,10 @@ def _deduction_fields(rubric: Rubric) -> list[str]:
     for veto in rubric.vetoes:
         readers.setdefault(veto.when.field, []).append(veto)
     chosen = []
+    fields = rubric.fields
     for fid, rules in readers.items():
+        if fields[fid].kind is not FieldKind.COUNT:
+            continue
         if all(isinstance(r, PerOccurrence | Penalty) for r in rules) or all(
             isinstance(r, PerOccurrence | Penalty)
             or (isinstance(r, ZeroIf) and r.when.op in (">", ">="))

@@ -1,0 +1,87 @@
+"""Hypothesis strategies for whole rubrics built from every building block."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+import gridrules as gr
+
+points = st.decimals(min_value=0, max_value=20, places=1, allow_nan=False, allow_infinity=False)
+maxima = st.integers(min_value=1, max_value=30).map(Decimal)
+
+
+@st.composite
+def rules(draw: st.DrawFn, field: str, maximum: Decimal) -> gr.Rule:
+    kind = draw(st.sampled_from([
+        "per", "quota", "rate", "tiers", "checklist", "assessor", "zero", "all", "penalty",
+        "bonus", "award",
+    ]))
+    cap = draw(st.none() | points)
+    if kind == "per":
+        return gr.PerOccurrence(field, draw(points), cap)
+    if kind == "quota":
+        return gr.Quota(field, draw(st.integers(0, 30)), draw(points), cap)
+    if kind == "rate":
+        partial = draw(st.sampled_from(["whole", "started", "exact"]))
+        return gr.RateShortfall(field, draw(st.integers(0, 100)), draw(points), partial, cap)
+    if kind == "tiers":
+        cuts = sorted(draw(st.sets(st.integers(1, 99), min_size=1, max_size=4)))
+        deductions = draw(st.lists(points, min_size=len(cuts), max_size=len(cuts)))
+        tiers = [gr.Tier.below(cut, d) for cut, d in zip(cuts, deductions, strict=True)]
+        tiers.append(gr.Tier(0, gr.Interval(cuts[-1], 100, True, True)))
+        return gr.Tiers(field, tiers)
+    if kind == "checklist":
+        names = draw(st.lists(st.sampled_from("甲乙丙丁戊"), min_size=1, unique=True))
+        return gr.Checklist(field, names, draw(points), cap)
+    if kind == "assessor":
+        return gr.AssessorPoints(field, "deduction", maximum)
+    if kind == "zero":
+        return gr.ZeroIf(gr.When(field))
+    if kind == "all":
+        return gr.AllOrNothing(field)
+    if kind == "penalty":
+        return gr.Penalty(field, draw(points), draw(st.sampled_from(["occurrence", "flag"])), cap)
+    if kind == "bonus":
+        return gr.Bonus(field, draw(points), cap)
+    levels = draw(st.lists(st.sampled_from(["社区", "全区", "全市", "全省"]), min_size=1,
+                           unique=True))
+    return gr.AwardLevel(field, [gr.Level(name, draw(points)) for name in levels], cap=cap)
+
+
+@st.composite
+def items(draw: st.DrawFn, index: int) -> gr.Item:
+    maximum = draw(maxima)
+    count = draw(st.integers(1, 3))
+    item_rules = [draw(rules(f"f{index}_{i}", maximum)) for i in range(count)]
+    floor = draw(st.sampled_from([Decimal(0), maximum / 2]))
+    return gr.Item(f"item{index}", f"项目{index}", maximum, item_rules, clause="条款", floor=floor)
+
+
+@st.composite
+def rubrics(draw: st.DrawFn) -> gr.Rubric:
+    count = draw(st.integers(1, 6))
+    children: list[Any] = [draw(items(i)) for i in range(count)]
+    if count > 2 and draw(st.booleans()):
+        inner = children[:2]
+        children = [gr.Section("part", "部分", sum(c.maximum for c in inner), inner), *children[2:]]
+    maximum = sum(c.effective_maximum for c in children)
+    cut = draw(st.integers(1, int(maximum)))
+    grades = gr.GradeBands([
+        gr.Band.between("合格", cut, None),
+        gr.Band.between("不合格", None, cut, upper_inclusive=False),
+    ])
+    stars = draw(st.none() | st.builds(
+        gr.StarRating, st.integers(1, 5), st.integers(1, 30),
+        st.sampled_from(["points", "deductions"]),
+    ))
+    vetoes = []
+    if draw(st.booleans()):
+        vetoes.append(gr.Veto("v1", gr.When("veto_flag"), grade="不合格", flag="disqualified"))
+    return gr.Rubric(
+        name="generated", title="生成的细则", maximum=maximum, children=children, grades=grades,
+        stars=stars, vetoes=vetoes, bonus_cap=draw(st.none() | points),
+        rounding=draw(st.none() | st.just(gr.Rounding(1))),
+    )

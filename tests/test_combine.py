@@ -1,0 +1,75 @@
+"""Period combinations: half-year 40% + year-end 60%, and the mean of quarters."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+import gridrules as gr
+
+BANDS = gr.GradeBands([
+    gr.Band.between("优秀", 95, None),
+    gr.Band.between("合格", 80, 95, upper_inclusive=False),
+    gr.Band.between("不合格", None, 80, upper_inclusive=False),
+])
+
+
+def rubric(*combinations: gr.PeriodCombination) -> gr.Rubric:
+    return gr.Rubric(
+        name="periods", title="t", maximum=100, grades=BANDS, combinations=combinations,
+        children=[gr.Item("i", "项目", 100, [gr.PerOccurrence("n", 1)], clause="c")],
+    )
+
+
+ANNUAL = gr.PeriodCombination(
+    "annual", "年度考核",
+    [gr.PeriodPart("half_year", "半年考核", "0.4"), gr.PeriodPart("year_end", "年终考核", "0.6")],
+    clause="其中半年考核占年度考核分值的40%,年终考核占年度考核分值的60%",
+)
+QUARTERS = gr.PeriodCombination(
+    "annual_mean", "年度考核", [gr.PeriodPart(f"q{i}", f"第{i}季度") for i in range(1, 5)],
+    method="mean",
+)
+
+
+def test_weighted_half_year_and_year_end() -> None:
+    r = rubric(ANNUAL)
+    half, end = r.score({"n": 10}), r.score({"n": 3})
+    combined = r.combine("annual", {"half_year": half, "year_end": end})
+    # 90 × 40% + 97 × 60% = 36 + 58.2 = 94.2 → 合格 [80, 95)
+    assert combined.total == D("94.2")
+    assert combined.grade == "合格"
+    assert combined.arithmetic == "90 × 40% + 97 × 60% = 94.2"
+
+
+def test_mean_of_quarters() -> None:
+    r = rubric(QUARTERS)
+    sheets = {f"q{i}": r.score({"n": n}) for i, n in zip(range(1, 5), (0, 2, 4, 6), strict=True)}
+    # (100 + 98 + 96 + 94) ÷ 4 = 388 ÷ 4 = 97 → 优秀
+    combined = r.combine("annual_mean", sheets)
+    assert (combined.total, combined.grade) == (97, "优秀")
+
+
+def test_a_missing_part_is_named() -> None:
+    r = rubric(ANNUAL)
+    with pytest.raises(gr.GridrulesError, match="missing the sheet of year_end"):
+        r.combine("annual", {"half_year": r.score({"n": 0})})
+
+
+def test_weights_must_sum_to_one() -> None:
+    with pytest.raises(gr.RubricError, match="weights must sum to 1"):
+        gr.PeriodCombination("a", "a", [gr.PeriodPart("x", "x", "0.5"),
+                                         gr.PeriodPart("y", "y", "0.6")])
+
+
+def test_unknown_combination() -> None:
+    with pytest.raises(gr.RubricError, match="has no combination 'annual'"):
+        rubric().combine("annual", {})
+
+
+def test_combinations_round_trip() -> None:
+    from gridrules.serialization import structure_rubric, unstructure_rubric
+
+    r = rubric(ANNUAL, QUARTERS)
+    assert structure_rubric(unstructure_rubric(r)) == r

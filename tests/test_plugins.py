@@ -1,0 +1,165 @@
+"""Plugin discovery with fake distributions: nothing is installed for these tests."""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import one_item
+
+import gridrules as gr
+from gridrules.hookspecs import hookimpl
+from gridrules.plugins import Registry
+from gridrules.serialization import dump_rubric
+
+
+class EntryPoint:
+    group = "gridrules"
+
+    def __init__(self, name: str, module: str) -> None:
+        self.name = name
+        self.value = module
+
+    def load(self) -> Any:
+        __import__(self.value)
+        return sys.modules[self.value]
+
+
+class Dist:
+    def __init__(self, name: str, *entry_points: EntryPoint, version: str = "1.0") -> None:
+        self.metadata = {"Name": name}
+        self.entry_points = entry_points
+        self.version = version
+
+
+def rubric(name: str) -> gr.Rubric:
+    return gr.Rubric(
+        name=name, title=f"{name} 细则", maximum=10,
+        children=[gr.Item("i", "项目", 10, [gr.PerOccurrence("n", 1)], clause="c")],
+    )
+
+
+@pytest.fixture
+def modules() -> Iterator[dict[str, types.ModuleType]]:
+    made: dict[str, types.ModuleType] = {}
+
+    def make(name: str, provides: Any) -> types.ModuleType:
+        module = types.ModuleType(name)
+
+        @hookimpl
+        def gridrules_rubrics() -> Any:
+            return provides() if callable(provides) else provides
+
+        module.gridrules_rubrics = gridrules_rubrics  # type: ignore[attr-defined]
+        sys.modules[name] = module
+        made[name] = module
+        return module
+
+    yield make  # type: ignore[misc]
+    for name in made:
+        sys.modules.pop(name, None)
+
+
+def test_a_plugin_provides_a_rubric(modules: Any) -> None:
+    modules("fake_ok", [rubric("ok")])
+    registry = Registry([Dist("gridrules-ok", EntryPoint("ok", "fake_ok"))])
+    (info,) = registry.available()
+    assert (info.name, info.title, info.distribution, info.status) == (
+        "ok", "ok 细则", "gridrules-ok", "ok"
+    )
+    assert registry.get("ok") == rubric("ok")
+
+
+def test_a_plugin_can_ship_a_data_file(modules: Any, tmp_path: Path) -> None:
+    path = tmp_path / "rubric.toml"
+    path.write_text(dump_rubric(rubric("filed")), encoding="utf-8")
+    modules("fake_file", [path])
+    registry = Registry([Dist("gridrules-filed", EntryPoint("filed", "fake_file"))])
+    assert registry.get("filed") == rubric("filed")
+
+
+def test_a_broken_import_does_not_break_the_others(modules: Any) -> None:
+    modules("fake_good", [rubric("good")])
+    registry = Registry([
+        Dist("gridrules-bad", EntryPoint("bad", "no_such_module_here")),
+        Dist("gridrules-good", EntryPoint("good", "fake_good")),
+    ])
+    statuses = {i.name: i.status for i in registry.available()}
+    assert statuses == {"bad": "broken", "good": "ok"}
+    assert registry.get("good").name == "good"
+    with pytest.raises(gr.PluginError, match="failed to import 'no_such_module_here'"):
+        registry.get("bad")
+
+
+def test_a_hook_that_raises_is_broken(modules: Any) -> None:
+    def explode() -> Any:
+        raise RuntimeError("boom")
+
+    modules("fake_raises", explode)
+    registry = Registry([Dist("gridrules-raises", EntryPoint("raises", "fake_raises"))])
+    (info,) = registry.available()
+    assert info.status == "broken" and "RuntimeError: boom" in str(info.error)
+
+
+def test_an_invalid_rubric_file_is_broken(modules: Any, tmp_path: Path) -> None:
+    path = tmp_path / "rubric.toml"
+    path.write_text('name = "invalid"\n', encoding="utf-8")
+    modules("fake_invalid", [path])
+    registry = Registry([Dist("gridrules-invalid", EntryPoint("invalid", "fake_invalid"))])
+    with pytest.raises(gr.PluginError, match="registers an invalid rubric"):
+        registry.get("invalid")
+
+
+def test_a_rubric_must_carry_the_plugin_name(modules: Any) -> None:
+    modules("fake_misnamed", [rubric("other")])
+    registry = Registry([Dist("gridrules-misnamed", EntryPoint("misnamed", "fake_misnamed"))])
+    with pytest.raises(gr.PluginError, match="must be named 'misnamed'"):
+        registry.get("other")
+
+
+def test_variants_share_the_plugin_name(modules: Any) -> None:
+    modules("fake_roles", [rubric("roles-leader"), rubric("roles-member")])
+    registry = Registry([Dist("gridrules-roles", EntryPoint("roles", "fake_roles"))])
+    assert registry.names() == ["roles-leader", "roles-member"]
+
+
+def test_two_distributions_with_one_name_are_both_named(modules: Any) -> None:
+    # pluggy's own loader would skip the second silently; here both are reported
+    modules("fake_twice_a", [rubric("twice")])
+    modules("fake_twice_b", [rubric("twice")])
+    registry = Registry([
+        Dist("gridrules-twice-a", EntryPoint("twice", "fake_twice_a")),
+        Dist("gridrules-twice-b", EntryPoint("twice", "fake_twice_b")),
+    ])
+    (info,) = registry.available()
+    assert info.status == "broken"
+    with pytest.raises(gr.PluginError, match="gridrules-twice-a, gridrules-twice-b"):
+        registry.get("twice")
+
+
+def test_unknown_name_suggests_the_closest(modules: Any) -> None:
+    modules("fake_jc", [rubric("jiangcheng")])
+    registry = Registry([Dist("gridrules-jiangcheng", EntryPoint("jiangcheng", "fake_jc"))])
+    with pytest.raises(gr.PluginError, match="did you mean 'jiangcheng'.*installed: jiangcheng"):
+        registry.get("jiangchen")
+
+
+def test_load_binds_and_checks_parameters(tmp_path: Path) -> None:
+    rubric_with_param = one_item(
+        [gr.PerOccurrence("n", gr.Param("p"))], parameters=[gr.Parameter("p", "扣分", "缺一次扣分")]
+    )
+    path = tmp_path / "r.toml"
+    path.write_text(dump_rubric(rubric_with_param), encoding="utf-8")
+    ready = gr.load(path, params={"p": 2})
+    assert ready.score({"n": 1}).total == 8
+    with pytest.raises(gr.ParameterError, match="missing required parameter"):
+        gr.load(path, params={})
+
+
+def test_installed_rubrics_are_listed() -> None:
+    names = {info.name for info in gr.available()}
+    assert "jiangcheng" in names

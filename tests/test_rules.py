@@ -1,0 +1,273 @@
+"""One unit test per building block, with worked examples taken from the source documents.
+
+The arithmetic of every expected value is written beside it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from helpers import one_item, score
+
+import gridrules as gr
+
+
+class TestPerOccurrence:
+    def test_each_occurrence_deducts(self) -> None:
+        # jiangcheng 考勤情况(10分): 缺一次扣0.5分; 3 missed → 3 × 0.5 = 1.5 → 10 − 1.5 = 8.5
+        sheet = score([gr.PerOccurrence("missed", "0.5")], {"missed": 3})
+        assert sheet.total == D("8.5")
+        (reason,) = sheet.line("item").reasons
+        assert reason.arithmetic == "3 × 0.5 = 1.5"
+        assert reason.amount == D("1.5")
+
+    def test_deductions_stop_at_the_floor(self) -> None:
+        # zengdu 例会(10分): 每缺席一次,扣2分,直至扣完本项分; 6 absences → 12 > 10 → 0
+        assert score([gr.PerOccurrence("absent", 2)], {"absent": 6}).total == 0
+
+    def test_a_cap_limits_one_rule(self) -> None:
+        # xiaofang: 每旬未完成检查任务的,一旬扣5分,共15分; 4 旬 → 20, capped at 15 → 60 − 15 = 45
+        sheet = score([gr.PerOccurrence("xun", 5, cap=15)], {"xun": 4}, maximum=60)
+        assert sheet.total == 45
+        assert "共15分封顶" in sheet.line("item").reasons[0].arithmetic
+
+    def test_a_declared_floor_above_zero(self) -> None:
+        item = gr.Item("i", "项目", 10, [gr.PerOccurrence("n", 1)], clause="c", floor=4)
+        rubric = gr.Rubric(name="u", title="t", maximum=10, children=[item])
+        # 9 × 1 = 9 → 10 − 9 = 1, under the floor 4 → 4
+        assert rubric.score({"n": 9}).total == 4
+
+    def test_zero_occurrences_leave_no_reason(self) -> None:
+        sheet = score([gr.PerOccurrence("missed", "0.5")], {"missed": 0})
+        assert sheet.line("item").reasons == ()
+        assert sheet.total == 10
+
+
+class TestQuota:
+    def test_each_unit_short_deducts(self) -> None:
+        # xingji 办件收集10分: 每月不少于10件少一件分别扣1分; 7 collected → 3 short → 10 − 3 = 7
+        sheet = score([gr.Quota("cases", target=10, points=1)], {"cases": 7})
+        assert sheet.total == 7
+        assert sheet.line("item").reasons[0].arithmetic == "目标10，实际7，少3 × 1 = 3"
+
+    def test_meeting_the_target_deducts_nothing(self) -> None:
+        assert score([gr.Quota("cases", target=10, points=1)], {"cases": 12}).total == 10
+
+    def test_target_from_a_parameter(self) -> None:
+        rubric = one_item(
+            [gr.Quota("events", target=gr.Param("monthly_events"), points="0.5")],
+            parameters=[gr.Parameter("monthly_events", "每月上报事件数", "每天N条",
+                                     kind=gr.FieldKind.COUNT)],
+        )
+        # target 22, 20 reported → 2 short × 0.5 = 1 → 9
+        assert rubric.score({"events": 20}, {"monthly_events": 22}).total == 9
+
+    def test_target_from_the_evidence(self) -> None:
+        # a platform's per-person target (每天10户 × 21 working days = 210), 200 visited:
+        # 10 short × 0.1 = 1 → 10 − 1 = 9
+        rule = gr.Quota("visited", target=gr.FromField("visit_target"), points="0.1")
+        assert score([rule], {"visited": 200, "visit_target": 210}).total == 9
+
+
+class TestRateShortfall:
+    @pytest.mark.parametrize(
+        ("partial", "rate", "expected"),
+        [
+            # xingji 实有人口采集5分: 不低于10%,少一个百分点扣1分
+            ("whole", "7", D(2)),  # 3 points short → 5 − 3 = 2
+            ("whole", "9.5", D(5)),  # 0.5 short: no whole point → 5
+            ("started", "9.5", D(4)),  # a started point counts → 5 − 1 = 4
+            ("exact", "9.5", D("4.5")),  # 0.5 × 1 = 0.5 → 4.5
+            ("whole", "8.5", D(4)),  # 1.5 short → 1 whole point → 4
+            ("started", "8.5", D(3)),  # 1.5 short → 2 started points → 3
+            ("whole", "10", D(5)),  # at the target → 5
+        ],
+    )
+    def test_partial_points(self, partial: str, rate: str, expected: D) -> None:
+        rule = gr.RateShortfall("rate", target=10, points=1, partial=partial)  # type: ignore[arg-type]
+        assert score([rule], {"rate": rate}, maximum=5).total == expected
+
+    def test_a_rate_target_over_100_is_rejected(self) -> None:
+        with pytest.raises(ValueError, match="percentage"):
+            gr.RateShortfall("rate", target=120, points=1)
+
+
+XIAOFANG = [
+    gr.Tier.below(60, 10),
+    gr.Tier.below(70, 6),
+    gr.Tier.below(80, 3),
+    gr.Tier.below(90, 1),
+    gr.Tier(0, gr.Interval(90, 100, True, True)),
+]
+
+
+class TestTiers:
+    @pytest.mark.parametrize(
+        ("rate", "deduction"),
+        # xiaofang: 整改率未达到60%,扣10分;未达到70%扣6分;未达到80%扣3分;未达到90%的,扣1分
+        [("59.99", 10), ("60", 6), ("69.99", 6), ("70", 3), ("79.99", 3), ("80", 1),
+         ("89.99", 1), ("90", 0), ("100", 0), ("0", 10)],
+    )
+    def test_first_match(self, rate: str, deduction: int) -> None:
+        sheet = score([gr.Tiers("rate", XIAOFANG)], {"rate": rate}, maximum=10)
+        assert sheet.total == 10 - deduction
+
+    def test_a_gap_is_rejected_naming_it(self) -> None:
+        with pytest.raises(gr.BandError, match=r"\[60, 70\) falls in no tier"):
+            gr.Tiers("rate", [gr.Tier(10, gr.Interval(0, 60)), gr.Tier(0, gr.Interval(70, 100,
+                                                                                        True, True))])
+
+    def test_overlaps_are_rejected_when_unique(self) -> None:
+        with pytest.raises(gr.BandError, match="overlap"):
+            gr.Tiers("rate", XIAOFANG, hit="unique")
+
+    def test_points_outcome_sets_the_item(self) -> None:
+        tiers = [gr.Tier(10, gr.Interval(90, 100, True, True)), gr.Tier(5, gr.Interval(0, 90))]
+        rule = gr.Tiers("satisfaction", tiers, outcome="points", hit="unique")
+        assert score([rule], {"satisfaction": "92"}).total == 10
+        assert score([rule], {"satisfaction": "89.9"}).total == 5
+
+
+class TestZeroIf:
+    def test_a_flag_zeroes_the_item(self) -> None:
+        # jiangcheng 巡查情况(20分): 没有记录,本项不得分
+        rules = [gr.PerOccurrence("bad", "0.5"), gr.ZeroIf(gr.When("no_records"))]
+        assert score(rules, {"bad": 1, "no_records": True}, maximum=20).total == 0
+        assert score(rules, {"bad": 1}, maximum=20).total == D("19.5")
+
+    def test_a_threshold_zeroes_the_item(self) -> None:
+        # shixing: 6个月未更新数据的,本项不得分
+        rule = gr.ZeroIf(gr.When("months_stale", ">=", 6))
+        assert score([rule], {"months_stale": 6}).total == 0
+        assert score([rule], {"months_stale": 5}).total == 10
+
+
+class TestPenalty:
+    def test_goes_beyond_the_item(self) -> None:
+        # zengdu (10分): 不闻不问的,每发生一起,扣3分,直至扣完本项分 ... 造成信访、矛盾纠纷扩大的,倒扣10分
+        item = gr.Item("help", "帮扶", 10, [gr.PerOccurrence("ignored", 3),
+                                              gr.Penalty("escalated", 10, per="flag")],
+                       clause="倒扣10分")
+        other = gr.Item("other", "其他", 15, [gr.PerOccurrence("x", 1)], clause="c")
+        rubric = gr.Rubric(name="u", title="t", maximum=25, children=[item, other])
+        sheet = rubric.score({"ignored": 4, "escalated": True})
+        # help: 10 − 12 → 0; other: 15; penalty 10 → 15 − 10 = 5
+        assert (sheet.line("help").points, sheet.penalty, sheet.total) == (0, 10, 5)
+
+    def test_total_floor(self) -> None:
+        sheet = score([gr.Penalty("major", 5)], {"major": 3}, maximum=10)
+        # 10 − 3 × 5 = −5, stopped at the rubric floor 0
+        assert sheet.total == 0
+        unfloored = one_item([gr.Penalty("major", 5)], floor=None).score({"major": 3})
+        assert unfloored.total == -5
+
+
+class TestBonus:
+    def test_uncapped_bonus_is_kept_apart(self) -> None:
+        # zengdu: 每一例加3分,加分幅度不封顶; 5 cases → 15 bonus over a full base of 10 → 25
+        sheet = score([gr.Bonus("mediated", 3, cap=None)], {"mediated": 5})
+        assert (sheet.base, sheet.bonus, sheet.total) == (10, 15, 25)
+
+    def test_capped_bonus(self) -> None:
+        sheet = score([gr.Bonus("articles", 1, cap=3)], {"articles": 5})
+        # 5 × 1 = 5, capped at 3
+        assert sheet.bonus == 3
+
+    def test_rubric_wide_bonus_cap(self) -> None:
+        rules = [gr.Bonus("a", 2, cap=None), gr.Bonus("b", 2, cap=None)]
+        sheet = one_item(rules, bonus_cap=5).score({"a": 2, "b": 1})
+        # 2 × 2 + 1 × 2 = 6, rubric cap 5
+        assert (sheet.bonus, sheet.bonus_before_cap, sheet.total) == (5, 6, 15)
+
+    def test_the_cap_must_be_declared(self) -> None:
+        with pytest.raises(TypeError):
+            gr.Bonus("a", 2)  # type: ignore[call-arg]
+
+
+class TestAwardLevel:
+    LEVELS = [gr.Level("示范", 5), gr.Level("全区", 5), gr.Level("全市", 6), gr.Level("全省", 8)]
+
+    def test_highest_level_counts(self) -> None:
+        # shequ-pingtai 创新奖: 全区5分 / 全市6分 / 全省8分, highest reached
+        sheet = score([gr.AwardLevel("award", self.LEVELS, cap=10)], {"award": ["全区", "全省"]})
+        assert sheet.bonus == 8
+
+    def test_no_award_gives_nothing(self) -> None:
+        assert score([gr.AwardLevel("award", self.LEVELS)], {}).bonus == 0
+
+    def test_unknown_level_is_rejected(self) -> None:
+        with pytest.raises(gr.EvidenceError, match="全国"):
+            score([gr.AwardLevel("award", self.LEVELS)], {"award": "全国"})
+
+
+class TestAssessorPoints:
+    def test_points_given(self) -> None:
+        # liujiaoting 社区考核30分: 考评组打分 26.5
+        assert score([gr.AssessorPoints("given")], {"given": "26.5"}, maximum=30).total == D(
+            "26.5"
+        )
+
+    def test_points_over_the_maximum_are_rejected(self) -> None:
+        with pytest.raises(gr.EvidenceError, match="points must be from 0 to 30"):
+            score([gr.AssessorPoints("given", maximum=30)], {"given": 31}, maximum=30)
+
+    def test_discretionary_deduction(self) -> None:
+        # shixing: 酌情扣分, assessor deducts 2.5 of 20
+        rule = gr.AssessorPoints("discretion", "deduction", maximum=20)
+        assert score([rule], {"discretion": "2.5"}, maximum=20).total == D("17.5")
+
+
+class TestAllOrNothing:
+    def test_met_or_not(self) -> None:
+        # qixingjie 系统考核: 未完成指标的,该子项不计分
+        rule = gr.AllOrNothing("met")
+        assert score([rule], {"met": True}, maximum=20).total == 20
+        assert score([rule], {"met": False}, maximum=20).total == 0
+
+
+class TestChecklist:
+    def test_each_missing_element_named(self) -> None:
+        # shixing: 每缺一项制度扣1分
+        rule = gr.Checklist("systems", ["例会制度", "巡查制度", "考核制度"], points=1)
+        sheet = score([rule], {"systems": ["巡查制度"]}, maximum=5)
+        # missing 例会制度 and 考核制度: 2 × 1 = 2 → 3
+        assert sheet.total == 3
+        assert sheet.line("item").reasons[0].value == "例会制度、考核制度"
+
+    def test_elements_given_as_text(self) -> None:
+        rule = gr.Checklist("systems", ["例会制度", "巡查制度"], points=1)
+        assert score([rule], {"systems": "例会制度、巡查制度"}).total == 10
+
+
+class TestWeightedComposite:
+    def test_parts_on_their_own_scales(self) -> None:
+        # qixingjie: 系统考核30% / 社区和街道考核30% / 居民满意度40%, each scored out of 100
+        parts = [
+            gr.Item("system", "系统", 100, [gr.AssessorPoints("system_points")], clause="30%"),
+            gr.Item("street", "社区街道", 100, [gr.AssessorPoints("street_points")], clause="30%"),
+            gr.Item("residents", "满意度", 100, [gr.AssessorPoints("residents_points")],
+                    clause="40%"),
+        ]
+        weights = [gr.Weight("system", "0.3"), gr.Weight("street", "0.3"),
+                   gr.Weight("residents", "0.4")]
+        rubric = gr.Rubric(name="q", title="t", maximum=100, children=parts, weights=weights)
+        sheet = rubric.score({"system_points": 80, "street_points": 90, "residents_points": 70})
+        # 0.3 × 80 + 0.3 × 90 + 0.4 × 70 = 24 + 27 + 28 = 79
+        assert sheet.total == 79
+
+    def test_weights_must_sum_to_one(self) -> None:
+        parts = [gr.Item("a", "a", 10, [], clause="c"), gr.Item("b", "b", 10, [], clause="c")]
+        with pytest.raises(gr.RubricError, match="weights must sum to 1"):
+            gr.Rubric(name="q", title="t", maximum=10, children=parts,
+                      weights=[gr.Weight("a", "0.5"), gr.Weight("b", "0.6")])
+
+
+class TestRounding:
+    def test_round_half_up_at_a_declared_node(self) -> None:
+        # qixingjie: 分值以整数计 (四舍五入): 8.5 → 9, 8.4 → 8
+        rubric = one_item([gr.PerOccurrence("n", "0.5")], rounding=gr.Rounding(0))
+        assert rubric.score({"n": 3}).total == 9  # 10 − 1.5 = 8.5 → 9
+        assert one_item([gr.PerOccurrence("n", "0.2")], rounding=gr.Rounding(0)).score(
+            {"n": 8}
+        ).total == 8  # 10 − 1.6 = 8.4 → 8
