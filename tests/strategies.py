@@ -15,10 +15,23 @@ maxima = st.integers(min_value=1, max_value=30).map(Decimal)
 
 @st.composite
 def rules(draw: st.DrawFn, field: str, maximum: Decimal) -> gr.Rule:
-    kind = draw(st.sampled_from([
-        "per", "quota", "rate", "tiers", "checklist", "assessor", "zero", "all", "penalty",
-        "bonus", "award",
-    ]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "per",
+                "quota",
+                "rate",
+                "tiers",
+                "checklist",
+                "assessor",
+                "zero",
+                "all",
+                "penalty",
+                "bonus",
+                "award",
+            ]
+        )
+    )
     cap = draw(st.none() | points)
     if kind == "per":
         return gr.PerOccurrence(field, draw(points), cap)
@@ -46,8 +59,9 @@ def rules(draw: st.DrawFn, field: str, maximum: Decimal) -> gr.Rule:
         return gr.Penalty(field, draw(points), draw(st.sampled_from(["occurrence", "flag"])), cap)
     if kind == "bonus":
         return gr.Bonus(field, draw(points), cap)
-    levels = draw(st.lists(st.sampled_from(["社区", "全区", "全市", "全省"]), min_size=1,
-                           unique=True))
+    levels = draw(
+        st.lists(st.sampled_from(["社区", "全区", "全市", "全省"]), min_size=1, unique=True)
+    )
     return gr.AwardLevel(field, [gr.Level(name, draw(points)) for name in levels], cap=cap)
 
 
@@ -69,19 +83,32 @@ def rubrics(draw: st.DrawFn) -> gr.Rubric:
         children = [gr.Section("part", "部分", sum(c.maximum for c in inner), inner), *children[2:]]
     maximum = sum(c.effective_maximum for c in children)
     cut = draw(st.integers(1, int(maximum)))
-    grades = gr.GradeBands([
-        gr.Band.between("合格", cut, None),
-        gr.Band.between("不合格", None, cut, upper_inclusive=False),
-    ])
-    stars = draw(st.none() | st.builds(
-        gr.StarRating, st.integers(1, 5), st.integers(1, 30),
-        st.sampled_from(["points", "deductions"]),
-    ))
+    grades = gr.GradeBands(
+        [
+            gr.Band.between("合格", cut, None),
+            gr.Band.between("不合格", None, cut, upper_inclusive=False),
+        ]
+    )
+    stars = draw(
+        st.none()
+        | st.builds(
+            gr.StarRating,
+            st.integers(1, 5),
+            st.integers(1, 30),
+            st.sampled_from(["points", "deductions"]),
+        )
+    )
     vetoes = []
     if draw(st.booleans()):
         vetoes.append(gr.Veto("v1", gr.When("veto_flag"), grade="不合格", flag="disqualified"))
     return gr.Rubric(
-        name="generated", title="生成的细则", maximum=maximum, children=children, grades=grades,
-        stars=stars, vetoes=vetoes, bonus_cap=draw(st.none() | points),
+        name="generated",
+        title="生成的细则",
+        maximum=maximum,
+        children=children,
+        grades=grades,
+        stars=stars,
+        vetoes=vetoes,
+        bonus_cap=draw(st.none() | points),
         rounding=draw(st.none() | st.just(gr.Rounding(1))),
     )

@@ -8,27 +8,36 @@ import pytest
 
 import gridrules as gr
 
-BANDS = gr.GradeBands([
-    gr.Band.between("优秀", 95, None),
-    gr.Band.between("合格", 80, 95, upper_inclusive=False),
-    gr.Band.between("不合格", None, 80, upper_inclusive=False),
-])
+BANDS = gr.GradeBands(
+    [
+        gr.Band.between("优秀", 95, None),
+        gr.Band.between("合格", 80, 95, upper_inclusive=False),
+        gr.Band.between("不合格", None, 80, upper_inclusive=False),
+    ]
+)
 
 
 def rubric(*combinations: gr.PeriodCombination) -> gr.Rubric:
     return gr.Rubric(
-        name="periods", title="t", maximum=100, grades=BANDS, combinations=combinations,
+        name="periods",
+        title="t",
+        maximum=100,
+        grades=BANDS,
+        combinations=combinations,
         children=[gr.Item("i", "项目", 100, [gr.PerOccurrence("n", 1)], clause="c")],
     )
 
 
 ANNUAL = gr.PeriodCombination(
-    "annual", "年度考核",
+    "annual",
+    "年度考核",
     [gr.PeriodPart("half_year", "半年考核", "0.4"), gr.PeriodPart("year_end", "年终考核", "0.6")],
     clause="其中半年考核占年度考核分值的40%,年终考核占年度考核分值的60%",
 )
 QUARTERS = gr.PeriodCombination(
-    "annual_mean", "年度考核", [gr.PeriodPart(f"q{i}", f"第{i}季度") for i in range(1, 5)],
+    "annual_mean",
+    "年度考核",
+    [gr.PeriodPart(f"q{i}", f"第{i}季度") for i in range(1, 5)],
     method="mean",
 )
 
@@ -59,8 +68,9 @@ def test_a_missing_part_is_named() -> None:
 
 def test_weights_must_sum_to_one() -> None:
     with pytest.raises(gr.RubricError, match="weights must sum to 1"):
-        gr.PeriodCombination("a", "a", [gr.PeriodPart("x", "x", "0.5"),
-                                         gr.PeriodPart("y", "y", "0.6")])
+        gr.PeriodCombination(
+            "a", "a", [gr.PeriodPart("x", "x", "0.5"), gr.PeriodPart("y", "y", "0.6")]
+        )
 
 
 def test_unknown_combination() -> None:

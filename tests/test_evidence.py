@@ -9,13 +9,15 @@ from helpers import one_item
 
 import gridrules as gr
 
-RUBRIC = one_item([
-    gr.PerOccurrence("missed", "0.5"),
-    gr.RateShortfall("rate", 10, 1),
-    gr.ZeroIf(gr.When("no_records")),
-    gr.AssessorPoints("discretion", "deduction", maximum=5),
-    gr.Checklist("systems", ["例会制度", "巡查制度"], 1),
-])
+RUBRIC = one_item(
+    [
+        gr.PerOccurrence("missed", "0.5"),
+        gr.RateShortfall("rate", 10, 1),
+        gr.ZeroIf(gr.When("no_records")),
+        gr.AssessorPoints("discretion", "deduction", maximum=5),
+        gr.Checklist("systems", ["例会制度", "巡查制度"], 1),
+    ]
+)
 
 
 def problems(record: dict[str, object]) -> dict[str, str]:
@@ -25,8 +27,16 @@ def problems(record: dict[str, object]) -> dict[str, str]:
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    found = problems({"missed": -1, "rate": 101, "no_records": "maybe", "discretion": 6,
-                      "systems": ["值班制度"], "extra": 1})
+    found = problems(
+        {
+            "missed": -1,
+            "rate": 101,
+            "no_records": "maybe",
+            "discretion": 6,
+            "systems": ["值班制度"],
+            "extra": 1,
+        }
+    )
     assert found == {
         "missed": "a count cannot be negative, got -1",
         "rate": "a percentage must be from 0 to 100, got 101",
@@ -62,8 +72,15 @@ def test_floats_go_through_their_decimal_string() -> None:
 
 
 def test_text_values_are_read() -> None:
-    sheet = RUBRIC.score({"missed": "2", "rate": "9%", "no_records": "否", "discretion": "0",
-                          "systems": "例会制度、巡查制度"})
+    sheet = RUBRIC.score(
+        {
+            "missed": "2",
+            "rate": "9%",
+            "no_records": "否",
+            "discretion": "0",
+            "systems": "例会制度、巡查制度",
+        }
+    )
     # 2 × 0.5 = 1; rate 9% → 1 point short → 1 → 10 − 2 = 8
     assert sheet.total == 8
 

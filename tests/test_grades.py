@@ -44,8 +44,7 @@ def test_shared_boundaries_are_named_as_overlaps() -> None:
 
 def test_a_rubric_with_literal_bands_cannot_be_built() -> None:
     with pytest.raises(gr.BandError, match=r"\[60, 70\) falls in no band"):
-        one_item([gr.PerOccurrence("n", 1)], maximum=100,
-                 grades=gr.GradeBands(LIUJIAOTING_LITERAL))
+        one_item([gr.PerOccurrence("n", 1)], maximum=100, grades=gr.GradeBands(LIUJIAOTING_LITERAL))
 
 
 def test_bands_must_reach_the_maximum_plus_bonus() -> None:
@@ -57,16 +56,25 @@ def test_bands_must_reach_the_maximum_plus_bonus() -> None:
 @pytest.mark.parametrize(
     ("total_deducted", "grade"),
     # resolved qixingjie bands: 优秀 [90, 100], 合格 [75, 90), 基本合格 [60, 75), 不合格 [0, 60)
-    [(0, "优秀"), (10, "优秀"), (11, "合格"), (25, "合格"), (26, "基本合格"), (40, "基本合格"),
-     (41, "不合格")],
+    [
+        (0, "优秀"),
+        (10, "优秀"),
+        (11, "合格"),
+        (25, "合格"),
+        (26, "基本合格"),
+        (40, "基本合格"),
+        (41, "不合格"),
+    ],
 )
 def test_grade_matches_its_band(total_deducted: int, grade: str) -> None:
-    bands = gr.GradeBands([
-        gr.Band.between("优秀", 90, 100),
-        gr.Band.between("合格", 75, 90, upper_inclusive=False),
-        gr.Band.between("基本合格", 60, 75, upper_inclusive=False),
-        gr.Band.between("不合格", 0, 60, upper_inclusive=False),
-    ])
+    bands = gr.GradeBands(
+        [
+            gr.Band.between("优秀", 90, 100),
+            gr.Band.between("合格", 75, 90, upper_inclusive=False),
+            gr.Band.between("基本合格", 60, 75, upper_inclusive=False),
+            gr.Band.between("不合格", 0, 60, upper_inclusive=False),
+        ]
+    )
     rubric = one_item([gr.PerOccurrence("n", 1)], maximum=100, grades=bands)
     assert rubric.score({"n": total_deducted}).grade == grade
 
@@ -76,36 +84,51 @@ class TestStars:
         stars = gr.StarRating(5, 20, "points")
         # 每20分为一个星级: 100 → 5, 99.5 → 4, 80 → 4, 79.5 → 3, 19.5 → 0
         assert [stars.rate(D(t), D(0)) for t in ("100", "99.5", "80", "79.5", "19.5")] == [
-            5, 4, 4, 3, 0,
+            5,
+            4,
+            4,
+            3,
+            0,
         ]
 
     def test_from_deductions(self) -> None:
         stars = gr.StarRating(5, 20, "deductions")
         # 扣分达20分的取消一个星级: 19.5 → 5, 20 → 4, 39.5 → 4, 40 → 3, 100 → 0
         assert [stars.rate(D(0), D(d)) for d in ("19.5", "20", "39.5", "40", "100")] == [
-            5, 4, 4, 3, 0,
+            5,
+            4,
+            4,
+            3,
+            0,
         ]
 
     def test_on_the_sheet(self) -> None:
-        rubric = one_item([gr.PerOccurrence("n", 1)], maximum=100,
-                          stars=gr.StarRating(5, 20, "deductions"))
+        rubric = one_item(
+            [gr.PerOccurrence("n", 1)], maximum=100, stars=gr.StarRating(5, 20, "deductions")
+        )
         # 15 deducted → no star lost; 20 deducted → 4 stars
         assert rubric.score({"n": 15}).stars == 5
         assert rubric.score({"n": 20}).stars == 4
 
 
 class TestVeto:
-    BANDS = gr.GradeBands([
-        gr.Band.between("合格", 60, None),
-        gr.Band.between("不合格", None, 60, upper_inclusive=False),
-    ])
+    BANDS = gr.GradeBands(
+        [
+            gr.Band.between("合格", 60, None),
+            gr.Band.between("不合格", None, 60, upper_inclusive=False),
+        ]
+    )
 
     def test_forces_a_grade(self) -> None:
         # xiangxi: 参加会议不足一半的 ... 年度考核列为不合格档次
-        veto = gr.Veto("meetings", gr.When("under_half_meetings"), grade="不合格",
-                       label="会议出勤不足一半", clause="列为不合格档次")
-        rubric = one_item([gr.PerOccurrence("n", 1)], maximum=100, grades=self.BANDS,
-                          vetoes=[veto])
+        veto = gr.Veto(
+            "meetings",
+            gr.When("under_half_meetings"),
+            grade="不合格",
+            label="会议出勤不足一半",
+            clause="列为不合格档次",
+        )
+        rubric = one_item([gr.PerOccurrence("n", 1)], maximum=100, grades=self.BANDS, vetoes=[veto])
         sheet = rubric.score({"n": 0, "under_half_meetings": True})
         assert (sheet.total, sheet.grade) == (100, "不合格")
         assert [v.id for v in sheet.vetoes] == ["meetings"]

@@ -38,7 +38,9 @@ class Dist:
 
 def rubric(name: str) -> gr.Rubric:
     return gr.Rubric(
-        name=name, title=f"{name} 细则", maximum=10,
+        name=name,
+        title=f"{name} 细则",
+        maximum=10,
         children=[gr.Item("i", "项目", 10, [gr.PerOccurrence("n", 1)], clause="c")],
     )
 
@@ -69,7 +71,10 @@ def test_a_plugin_provides_a_rubric(modules: Any) -> None:
     registry = Registry([Dist("gridrules-ok", EntryPoint("ok", "fake_ok"))])
     (info,) = registry.available()
     assert (info.name, info.title, info.distribution, info.status) == (
-        "ok", "ok 细则", "gridrules-ok", "ok"
+        "ok",
+        "ok 细则",
+        "gridrules-ok",
+        "ok",
     )
     assert registry.get("ok") == rubric("ok")
 
@@ -84,10 +89,12 @@ def test_a_plugin_can_ship_a_data_file(modules: Any, tmp_path: Path) -> None:
 
 def test_a_broken_import_does_not_break_the_others(modules: Any) -> None:
     modules("fake_good", [rubric("good")])
-    registry = Registry([
-        Dist("gridrules-bad", EntryPoint("bad", "no_such_module_here")),
-        Dist("gridrules-good", EntryPoint("good", "fake_good")),
-    ])
+    registry = Registry(
+        [
+            Dist("gridrules-bad", EntryPoint("bad", "no_such_module_here")),
+            Dist("gridrules-good", EntryPoint("good", "fake_good")),
+        ]
+    )
     statuses = {i.name: i.status for i in registry.available()}
     assert statuses == {"bad": "broken", "good": "ok"}
     assert registry.get("good").name == "good"
@@ -102,7 +109,8 @@ def test_a_hook_that_raises_is_broken(modules: Any) -> None:
     modules("fake_raises", explode)
     registry = Registry([Dist("gridrules-raises", EntryPoint("raises", "fake_raises"))])
     (info,) = registry.available()
-    assert info.status == "broken" and "RuntimeError: boom" in str(info.error)
+    assert info.status == "broken"
+    assert "RuntimeError: boom" in str(info.error)
 
 
 def test_an_invalid_rubric_file_is_broken(modules: Any, tmp_path: Path) -> None:
@@ -131,10 +139,12 @@ def test_two_distributions_with_one_name_are_both_named(modules: Any) -> None:
     # pluggy's own loader would skip the second silently; here both are reported
     modules("fake_twice_a", [rubric("twice")])
     modules("fake_twice_b", [rubric("twice")])
-    registry = Registry([
-        Dist("gridrules-twice-a", EntryPoint("twice", "fake_twice_a")),
-        Dist("gridrules-twice-b", EntryPoint("twice", "fake_twice_b")),
-    ])
+    registry = Registry(
+        [
+            Dist("gridrules-twice-a", EntryPoint("twice", "fake_twice_a")),
+            Dist("gridrules-twice-b", EntryPoint("twice", "fake_twice_b")),
+        ]
+    )
     (info,) = registry.available()
     assert info.status == "broken"
     with pytest.raises(gr.PluginError, match="gridrules-twice-a, gridrules-twice-b"):
@@ -144,7 +154,7 @@ def test_two_distributions_with_one_name_are_both_named(modules: Any) -> None:
 def test_unknown_name_suggests_the_closest(modules: Any) -> None:
     modules("fake_jc", [rubric("jiangcheng")])
     registry = Registry([Dist("gridrules-jiangcheng", EntryPoint("jiangcheng", "fake_jc"))])
-    with pytest.raises(gr.PluginError, match="did you mean 'jiangcheng'.*installed: jiangcheng"):
+    with pytest.raises(gr.PluginError, match=r"did you mean 'jiangcheng'.*installed: jiangcheng"):
         registry.get("jiangchen")
 
 

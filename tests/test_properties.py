@@ -68,6 +68,9 @@ def test_the_fast_result_agrees_with_the_sheet(data: st.DataObject, rubric: gr.R
     scorer = rubric.prepare()
     sheet, result = scorer.score(record), scorer.result(record)
     assert (result.total, result.grade, result.stars, result.flags) == (
-        sheet.total, sheet.grade, sheet.stars, sheet.flags,
+        sheet.total,
+        sheet.grade,
+        sheet.stars,
+        sheet.flags,
     )
     assert result.items == sheet.points

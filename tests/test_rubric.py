@@ -14,14 +14,18 @@ def item(item_id: str, maximum: int = 10) -> gr.Item:
 
 def test_stated_maximum_must_match_the_parts() -> None:
     # zengdu: the items sum to 90, not 100
-    with pytest.raises(gr.RubricError, match="rubric 'z'.*states a maximum of 100 but its parts "
-                                             "allow 90"):
+    with pytest.raises(
+        gr.RubricError, match=r"rubric 'z'.*states a maximum of 100 but its parts allow 90"
+    ):
         gr.Rubric(name="z", title="t", maximum=100, children=[item("a", 50), item("b", 40)])
 
 
 def test_a_recorded_assumption_explains_the_difference() -> None:
     rubric = gr.Rubric(
-        name="z", title="t", maximum=100, children=[item("a", 50), item("b", 40)],
+        name="z",
+        title="t",
+        maximum=100,
+        children=[item("a", 50), item("b", 40)],
         maximum_assumption="A1",
         assumptions=[gr.Assumption("A1", "100分", "各项合计90分，以90分为满分")],
     )
@@ -31,8 +35,12 @@ def test_a_recorded_assumption_explains_the_difference() -> None:
 
 def test_section_maximum_checked_too() -> None:
     with pytest.raises(gr.RubricError, match="section 's' states a maximum of 60"):
-        gr.Rubric(name="x", title="t", maximum=20,
-                  children=[gr.Section("s", "部分", 60, [item("a"), item("b")])])
+        gr.Rubric(
+            name="x",
+            title="t",
+            maximum=20,
+            children=[gr.Section("s", "部分", 60, [item("a"), item("b")])],
+        )
 
 
 def test_duplicate_node_ids() -> None:
@@ -72,8 +80,10 @@ def test_bad_effective_date() -> None:
 
 class TestParameters:
     RUBRIC = one_item(
-        [gr.PerOccurrence("visits", gr.Param("visit_deduction")),
-         gr.PerOccurrence("weeks", gr.Param("week_deduction"))],
+        [
+            gr.PerOccurrence("visits", gr.Param("visit_deduction")),
+            gr.PerOccurrence("weeks", gr.Param("week_deduction")),
+        ],
         parameters=[
             gr.Parameter("visit_deduction", "走访缺一次扣分", "缺一次扣分"),
             gr.Parameter("week_deduction", "每周汇报缺一次扣分", "缺一次扣0.5分", default="0.5"),
@@ -81,8 +91,9 @@ class TestParameters:
     )
 
     def test_missing_required_parameter_quotes_the_clause(self) -> None:
-        with pytest.raises(gr.ParameterError, match="visit_deduction: missing required "
-                                                    "parameter.*「缺一次扣分」"):
+        with pytest.raises(
+            gr.ParameterError, match=r"visit_deduction: missing required parameter.*「缺一次扣分」"
+        ):
             self.RUBRIC.score({"visits": 1, "weeks": 1})
 
     def test_every_problem_at_once(self) -> None:

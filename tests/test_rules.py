@@ -57,8 +57,9 @@ class TestQuota:
     def test_target_from_a_parameter(self) -> None:
         rubric = one_item(
             [gr.Quota("events", target=gr.Param("monthly_events"), points="0.5")],
-            parameters=[gr.Parameter("monthly_events", "每月上报事件数", "每天N条",
-                                     kind=gr.FieldKind.COUNT)],
+            parameters=[
+                gr.Parameter("monthly_events", "每月上报事件数", "每天N条", kind=gr.FieldKind.COUNT)
+            ],
         )
         # target 22, 20 reported → 2 short × 0.5 = 1 → 9
         assert rubric.score({"events": 20}, {"monthly_events": 22}).total == 9
@@ -106,8 +107,18 @@ class TestTiers:
     @pytest.mark.parametrize(
         ("rate", "deduction"),
         # xiaofang: 整改率未达到60%,扣10分;未达到70%扣6分;未达到80%扣3分;未达到90%的,扣1分
-        [("59.99", 10), ("60", 6), ("69.99", 6), ("70", 3), ("79.99", 3), ("80", 1),
-         ("89.99", 1), ("90", 0), ("100", 0), ("0", 10)],
+        [
+            ("59.99", 10),
+            ("60", 6),
+            ("69.99", 6),
+            ("70", 3),
+            ("79.99", 3),
+            ("80", 1),
+            ("89.99", 1),
+            ("90", 0),
+            ("100", 0),
+            ("0", 10),
+        ],
     )
     def test_first_match(self, rate: str, deduction: int) -> None:
         sheet = score([gr.Tiers("rate", XIAOFANG)], {"rate": rate}, maximum=10)
@@ -115,8 +126,10 @@ class TestTiers:
 
     def test_a_gap_is_rejected_naming_it(self) -> None:
         with pytest.raises(gr.BandError, match=r"\[60, 70\) falls in no tier"):
-            gr.Tiers("rate", [gr.Tier(10, gr.Interval(0, 60)), gr.Tier(0, gr.Interval(70, 100,
-                                                                                        True, True))])
+            gr.Tiers(
+                "rate",
+                [gr.Tier(10, gr.Interval(0, 60)), gr.Tier(0, gr.Interval(70, 100, True, True))],
+            )
 
     def test_overlaps_are_rejected_when_unique(self) -> None:
         with pytest.raises(gr.BandError, match="overlap"):
@@ -145,10 +158,15 @@ class TestZeroIf:
 
 class TestPenalty:
     def test_goes_beyond_the_item(self) -> None:
-        # zengdu (10分): 不闻不问的,每发生一起,扣3分,直至扣完本项分 ... 造成信访、矛盾纠纷扩大的,倒扣10分
-        item = gr.Item("help", "帮扶", 10, [gr.PerOccurrence("ignored", 3),
-                                              gr.Penalty("escalated", 10, per="flag")],
-                       clause="倒扣10分")
+        # zengdu (10分): 不闻不问的,每发生一起,扣3分,直至扣完本项分 ...
+        # 造成信访、矛盾纠纷扩大的,倒扣10分
+        item = gr.Item(
+            "help",
+            "帮扶",
+            10,
+            [gr.PerOccurrence("ignored", 3), gr.Penalty("escalated", 10, per="flag")],
+            clause="倒扣10分",
+        )
         other = gr.Item("other", "其他", 15, [gr.PerOccurrence("x", 1)], clause="c")
         rubric = gr.Rubric(name="u", title="t", maximum=25, children=[item, other])
         sheet = rubric.score({"ignored": 4, "escalated": True})
@@ -186,7 +204,7 @@ class TestBonus:
 
 
 class TestAwardLevel:
-    LEVELS = [gr.Level("示范", 5), gr.Level("全区", 5), gr.Level("全市", 6), gr.Level("全省", 8)]
+    LEVELS = (gr.Level("示范", 5), gr.Level("全区", 5), gr.Level("全市", 6), gr.Level("全省", 8))
 
     def test_highest_level_counts(self) -> None:
         # shequ-pingtai 创新奖: 全区5分 / 全市6分 / 全省8分, highest reached
@@ -204,9 +222,7 @@ class TestAwardLevel:
 class TestAssessorPoints:
     def test_points_given(self) -> None:
         # liujiaoting 社区考核30分: 考评组打分 26.5
-        assert score([gr.AssessorPoints("given")], {"given": "26.5"}, maximum=30).total == D(
-            "26.5"
-        )
+        assert score([gr.AssessorPoints("given")], {"given": "26.5"}, maximum=30).total == D("26.5")
 
     def test_points_over_the_maximum_are_rejected(self) -> None:
         with pytest.raises(gr.EvidenceError, match="points must be from 0 to 30"):
@@ -246,11 +262,15 @@ class TestWeightedComposite:
         parts = [
             gr.Item("system", "系统", 100, [gr.AssessorPoints("system_points")], clause="30%"),
             gr.Item("street", "社区街道", 100, [gr.AssessorPoints("street_points")], clause="30%"),
-            gr.Item("residents", "满意度", 100, [gr.AssessorPoints("residents_points")],
-                    clause="40%"),
+            gr.Item(
+                "residents", "满意度", 100, [gr.AssessorPoints("residents_points")], clause="40%"
+            ),
         ]
-        weights = [gr.Weight("system", "0.3"), gr.Weight("street", "0.3"),
-                   gr.Weight("residents", "0.4")]
+        weights = [
+            gr.Weight("system", "0.3"),
+            gr.Weight("street", "0.3"),
+            gr.Weight("residents", "0.4"),
+        ]
         rubric = gr.Rubric(name="q", title="t", maximum=100, children=parts, weights=weights)
         sheet = rubric.score({"system_points": 80, "street_points": 90, "residents_points": 70})
         # 0.3 × 80 + 0.3 × 90 + 0.4 × 70 = 24 + 27 + 28 = 79
@@ -259,8 +279,13 @@ class TestWeightedComposite:
     def test_weights_must_sum_to_one(self) -> None:
         parts = [gr.Item("a", "a", 10, [], clause="c"), gr.Item("b", "b", 10, [], clause="c")]
         with pytest.raises(gr.RubricError, match="weights must sum to 1"):
-            gr.Rubric(name="q", title="t", maximum=10, children=parts,
-                      weights=[gr.Weight("a", "0.5"), gr.Weight("b", "0.6")])
+            gr.Rubric(
+                name="q",
+                title="t",
+                maximum=10,
+                children=parts,
+                weights=[gr.Weight("a", "0.5"), gr.Weight("b", "0.6")],
+            )
 
 
 class TestRounding:
@@ -268,6 +293,7 @@ class TestRounding:
         # qixingjie: 分值以整数计 (四舍五入): 8.5 → 9, 8.4 → 8
         rubric = one_item([gr.PerOccurrence("n", "0.5")], rounding=gr.Rounding(0))
         assert rubric.score({"n": 3}).total == 9  # 10 − 1.5 = 8.5 → 9
-        assert one_item([gr.PerOccurrence("n", "0.2")], rounding=gr.Rounding(0)).score(
-            {"n": 8}
-        ).total == 8  # 10 − 1.6 = 8.4 → 8
+        assert (
+            one_item([gr.PerOccurrence("n", "0.2")], rounding=gr.Rounding(0)).score({"n": 8}).total
+            == 8
+        )  # 10 − 1.6 = 8.4 → 8

@@ -69,7 +69,7 @@ def test_malformed_toml(tmp_path: Path) -> None:
 
 
 def test_unknown_file_type(tmp_path: Path) -> None:
-    with pytest.raises(gr.DataFileError, match="expected .toml or .json"):
+    with pytest.raises(gr.DataFileError, match=r"expected \.toml or \.json"):
         load_rubric(tmp_path / "rubric.yaml")
 
 

@@ -1,4 +1,4 @@
-"""gridrules: community grid-worker assessment rules (社区网格员考核细则) as exact, explained rubrics.
+"""gridrules: grid-worker assessment rules (社区网格员考核细则) as exact, explained rubrics.
 
 Declare a rubric in Python or load one from a file or an installed plugin, score one assessee's
 evidence for one period, and read a score sheet that explains every point with the clause that
@@ -34,7 +34,6 @@ from ._rules import (
 )
 from ._sheet import ItemLine, ParameterLine, Reason, ScoreSheet, SectionLine, VetoLine
 from ._values import FromField, Param
-from .plugins import RubricInfo, available, load
 from .errors import (
     BandError,
     DataFileError,
@@ -45,6 +44,7 @@ from .errors import (
     Problem,
     RubricError,
 )
+from .plugins import RubricInfo, available, load
 
 try:
     __version__ = version("gridrules")
@@ -79,19 +79,19 @@ __all__ = [
     "ParameterError",
     "ParameterLine",
     "Penalty",
+    "PerOccurrence",
     "PeriodCombination",
     "PeriodPart",
-    "PerOccurrence",
     "PluginError",
     "Problem",
     "Quota",
     "RateShortfall",
     "Reason",
-    "RubricInfo",
     "Result",
     "Rounding",
     "Rubric",
     "RubricError",
+    "RubricInfo",
     "Rule",
     "ScoreSheet",
     "Scorer",

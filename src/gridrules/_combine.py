@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from ._numbers import ONE, ZERO, Rounding, fmt, to_decimal
+from ._numbers import ONE, ZERO, Rounding, as_tuple, fmt, to_decimal
 from .errors import GridrulesError, RubricError
 
 if TYPE_CHECKING:
     from ._sheet import ScoreSheet
 
 __all__ = ["CombinedSheet", "PeriodCombination", "PeriodPart", "combine_sheets"]
+
+
+def _frozen(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
 
 
 @attrs.frozen
@@ -37,7 +41,7 @@ class PeriodCombination:
 
     id: str
     label: str
-    parts: tuple[PeriodPart, ...] = attrs.field(converter=tuple)
+    parts: tuple[PeriodPart, ...] = attrs.field(converter=as_tuple)
     method: Literal["weighted", "mean"] = attrs.field(
         default="weighted", validator=attrs.validators.in_(("weighted", "mean"))
     )
@@ -72,7 +76,7 @@ class CombinedSheet:
     """(part id, the part's total, its contribution to the combined total)."""
     arithmetic: str
     clause: str
-    flags: frozenset[str] = attrs.field(converter=frozenset, factory=frozenset)
+    flags: frozenset[str] = attrs.field(converter=_frozen, factory=frozenset)
 
     def to_text(self) -> str:
         lines = [f"{self.label}：{fmt(self.total)}（{self.arithmetic}）"]

@@ -37,8 +37,13 @@ def bind_parameters(
     for name, raw in (given or {}).items():
         param = declared.get(name)
         if param is None:
-            problems.append(Problem(name, f"unknown parameter; this rubric declares "
-                                          f"{sorted(declared) or 'none'}", raw))
+            problems.append(
+                Problem(
+                    name,
+                    f"unknown parameter; this rubric declares {sorted(declared) or 'none'}",
+                    raw,
+                )
+            )
             continue
         try:
             values[name] = Field(name, param.kind).checker()(raw)
@@ -50,10 +55,13 @@ def bind_parameters(
                 continue
             fallback = param.value if param.value is not None else param.default
             if fallback is None:
-                problems.append(Problem(
-                    name, f"missing required parameter: {param.description}; the source leaves "
-                          f"it blank: 「{param.clause}」",
-                ))
+                problems.append(
+                    Problem(
+                        name,
+                        f"missing required parameter: {param.description}; the source leaves "
+                        f"it blank: 「{param.clause}」",
+                    )
+                )
             else:
                 values[name] = fallback
     if problems:
@@ -108,8 +116,11 @@ class Scorer:
         given = set(params or {})
         self.parameter_lines = tuple(
             ParameterLine(
-                p.name, p.description, self.params[p.name],
-                "given" if p.name in given or p.value is not None else "default", p.clause,
+                p.name,
+                p.description,
+                self.params[p.name],
+                "given" if p.name in given or p.value is not None else "default",
+                p.clause,
             )
             for p in rubric.parameters
         )
@@ -118,8 +129,7 @@ class Scorer:
         self._items: list[tuple[Item, list[Callable[[Mapping[str, Any]], Outcome | None]]]] = []
         self._root = self._compile_children(rubric.children, rubric.weights, rubric.maximum)
         bonus_cap = rubric.bonus_cap
-        self.bonus_cap = None if bonus_cap is None else resolve(bonus_cap, self.params,
-                                                                "bonus_cap")
+        self.bonus_cap = None if bonus_cap is None else resolve(bonus_cap, self.params, "bonus_cap")
         self.vetoes = [(v, v.when.compile(self.params)) for v in rubric.vetoes]
 
     # -- compilation -------------------------------------------------------------------------
@@ -129,22 +139,31 @@ class Scorer:
     ) -> Callable[[Mapping[str, Any], list[Any]], Decimal]:
         parts = [self._compile(child) for child in children]
         if not weights:
+
             def total(values: Mapping[str, Any], sink: list[Any]) -> Decimal:
                 return sum((part(values, sink) for part in parts), ZERO)
+
             return total
-        by_child = {w.child: resolve(w.weight, self.params, f"weight of {w.child!r}")
-                    for w in weights}
+        by_child = {
+            w.child: resolve(w.weight, self.params, f"weight of {w.child!r}") for w in weights
+        }
         if sum(by_child.values(), ZERO) != 1:
             raise ParameterError(
                 f"rubric {self.rubric.name!r}",
-                [Problem("weights", "weights must sum to 1, got "
-                         + " + ".join(fmt(w) for w in by_child.values()))],
+                [
+                    Problem(
+                        "weights",
+                        "weights must sum to 1, got "
+                        + " + ".join(fmt(w) for w in by_child.values()),
+                    )
+                ],
             )
         factors = [by_child[c.id] * maximum / c.effective_maximum for c in children]
         pairs = list(zip(parts, factors, strict=True))
 
         def weighted(values: Mapping[str, Any], sink: list[Any]) -> Decimal:
             return sum((part(values, sink) * factor for part, factor in pairs), ZERO)
+
         return weighted
 
     def _compile(self, node: Node) -> Callable[[Mapping[str, Any], list[Any]], Decimal]:
@@ -159,6 +178,7 @@ class Scorer:
                     points = rounding.apply(points)
                 sink.append((node, points, start))
                 return points
+
             return section
         return self._compile_item(node)
 
@@ -168,7 +188,11 @@ class Scorer:
         self._items.append((item, runs))
         maximum, floor, rounding = item.maximum, item.floor, item.rounding
         deduct, set_, zero, penalty_, bonus_ = (
-            Effect.DEDUCT, Effect.SET, Effect.ZERO, Effect.PENALTY, Effect.BONUS
+            Effect.DEDUCT,
+            Effect.SET,
+            Effect.ZERO,
+            Effect.PENALTY,
+            Effect.BONUS,
         )
 
         def score_item(values: Mapping[str, Any], sink: list[Any]) -> Decimal:
@@ -204,6 +228,7 @@ class Scorer:
                     points = rounding.apply(points)
             sink.append((item, points, outcomes, penalty, bonus))
             return points
+
         return score_item
 
     # -- scoring -------------------------------------------------------------------------------
@@ -237,8 +262,20 @@ class Scorer:
         if rubric.stars is not None:
             stars = rubric.stars.rate(total, self.maximum - base + penalty)
         flags = frozenset(veto.flag for veto in fired if veto.flag is not None)
-        return (values, defaulted, sink, base, penalty, bonus, uncapped_bonus, total, grade,
-                stars, flags, fired)
+        return (
+            values,
+            defaulted,
+            sink,
+            base,
+            penalty,
+            bonus,
+            uncapped_bonus,
+            total,
+            grade,
+            stars,
+            flags,
+            fired,
+        )
 
     def result(self, evidence: Mapping[str, object]) -> Result:
         """Score one record without writing out explanations (the fast path for batches)."""
@@ -254,8 +291,20 @@ class Scorer:
         period: str | None = None,
     ) -> ScoreSheet:
         """Score one record and explain every point on a :class:`~gridrules.ScoreSheet`."""
-        (values, defaulted, sink, base, penalty, bonus, uncapped_bonus, total, grade, stars,
-         flags, fired) = self._run(evidence)
+        (
+            values,
+            defaulted,
+            sink,
+            base,
+            penalty,
+            bonus,
+            uncapped_bonus,
+            total,
+            grade,
+            stars,
+            flags,
+            fired,
+        ) = self._run(evidence)
         rubric = self.rubric
         lines: list[ItemLine] = []
         sections: list[SectionLine] = []
@@ -266,15 +315,17 @@ class Scorer:
                 sections.append(SectionLine(node.id, node.label, points, node.effective_maximum))
                 continue
             item, points, outcomes, _, _ = entry
-            lines.append(ItemLine(
-                item_id=item.id,
-                label=item.label,
-                section=parents.get(item.id),
-                points=points,
-                maximum=item.maximum,
-                reasons=tuple(_reason(item, o) for o in outcomes),
-                clause=item.clause,
-            ))
+            lines.append(
+                ItemLine(
+                    item_id=item.id,
+                    label=item.label,
+                    section=parents.get(item.id),
+                    points=points,
+                    maximum=item.maximum,
+                    reasons=tuple(_reason(item, o) for o in outcomes),
+                    clause=item.clause,
+                )
+            )
         return ScoreSheet(
             rubric=rubric.name,
             rubric_title=rubric.title,
@@ -331,7 +382,7 @@ def _reason(item: Item, outcome: Outcome) -> Reason:
         rule=rule.kind,
         label=rule.label,
         effect=outcome.effect.value,
-        field=getattr(rule, "field", None) or getattr(getattr(rule, "when", None), "field", ""),
+        field=rule.primary_field,
         value=_show(outcome.value),
         amount=outcome.amount,
         arithmetic=outcome.arithmetic,

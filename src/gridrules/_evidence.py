@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from ._numbers import HUNDRED, ZERO, fmt, to_decimal
+from ._numbers import HUNDRED, ZERO, as_tuple, fmt, to_decimal
 from .errors import EvidenceError, Problem, RubricError
 
 __all__ = ["Field", "FieldKind", "Validator", "evidence_schema"]
@@ -120,7 +120,7 @@ class Field:
     kind: FieldKind
     description: str = ""
     default: Any = None
-    choices: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    choices: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
     maximum: Decimal | None = None
 
     @property
@@ -259,14 +259,18 @@ class Validator:
         if not isinstance(record, Mapping):
             raise EvidenceError(
                 f"rubric {self.rubric!r}",
-                [Problem("<record>", f"expected a mapping of field ids to values, got "
-                         f"{type(record).__name__}")],
+                [
+                    Problem(
+                        "<record>",
+                        f"expected a mapping of field ids to values, got {type(record).__name__}",
+                    )
+                ],
             )
         checks = self._checks
         values: dict[str, Any] = {}
         problems: list[Problem] | None = None
         for key, raw in record.items():
-            check = checks.get(key)  # type: ignore[call-overload]
+            check = checks.get(key) if isinstance(key, str) else None
             if check is None:
                 problems = problems or []
                 problems.append(Problem(str(key), self._unknown(key), raw))
@@ -286,8 +290,11 @@ class Validator:
                     problems = problems or []
                     field = self.fields[fid]
                     problems.append(
-                        Problem(fid, f"missing required {field.kind.value} field"
-                                     f"{' (' + field.description + ')' if field.description else ''}")
+                        Problem(
+                            fid,
+                            f"missing required {field.kind.value} field"
+                            f"{' (' + field.description + ')' if field.description else ''}",
+                        )
                     )
             defaulted = tuple(fid for fid in self._defaults if fid not in values)
             for fid in defaulted:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 import attrs
 
 from ._intervals import Interval, coverage_problems
-from ._numbers import ZERO, fmt, to_decimal
+from ._numbers import ZERO, as_tuple, fmt, to_decimal
 from ._rules import When
 from .errors import BandError
 
@@ -36,6 +36,10 @@ class Band:
         return cls(name, Interval(lower, upper, lower_inclusive, upper_inclusive))
 
 
+def _optional_decimal(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, "low")
+
+
 @attrs.frozen
 class GradeBands:
     """优秀 / 合格 / 基本合格 / 不合格: named bands of the total, with no gap and no overlap.
@@ -46,10 +50,8 @@ class GradeBands:
     rejected with the gap named: "(94, 95) falls in no band".
     """
 
-    bands: tuple[Band, ...] = attrs.field(converter=tuple)
-    low: Decimal | None = attrs.field(
-        default=ZERO, converter=lambda v: None if v is None else to_decimal(v, "low")
-    )
+    bands: tuple[Band, ...] = attrs.field(converter=as_tuple)
+    low: Decimal | None = attrs.field(default=ZERO, converter=_optional_decimal)
 
     def __attrs_post_init__(self) -> None:
         names = [band.name for band in self.bands]

@@ -21,7 +21,8 @@ class Interval:
     """An interval with explicit bounds; ``None`` is unbounded on that side.
 
     ``lower_inclusive`` and ``upper_inclusive`` say whether each bound itself belongs to it:
-    合格(80-94分) is ``Interval(80, 94, True, True)``, 60分以下 is ``Interval(None, 60, upper_inclusive=False)``.
+    合格(80-94分) is ``Interval(80, 94, True, True)``; 60分以下 read as "under 60" is
+    ``Interval(None, 60, upper_inclusive=False)``.
     """
 
     lower: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
@@ -30,11 +31,16 @@ class Interval:
     upper_inclusive: bool = False
 
     def __attrs_post_init__(self) -> None:
-        if self.lower is not None and self.upper is not None:
-            if self.lower > self.upper or (
-                self.lower == self.upper and not (self.lower_inclusive and self.upper_inclusive)
-            ):
-                raise ValueError(f"interval {self} is empty")
+        lower, upper = self.lower, self.upper
+        if (
+            lower is not None
+            and upper is not None
+            and (
+                lower > upper
+                or (lower == upper and not (self.lower_inclusive and self.upper_inclusive))
+            )
+        ):
+            raise ValueError(f"interval {self} is empty")
 
     def contains(self, value: Decimal) -> bool:
         lower, upper = self.lower, self.upper
@@ -45,11 +51,15 @@ class Interval:
         )
 
     def __str__(self) -> str:
-        left = "(-∞" if self.lower is None else ("[" if self.lower_inclusive else "(") + fmt(
-            self.lower
+        left = (
+            "(-∞"
+            if self.lower is None
+            else ("[" if self.lower_inclusive else "(") + fmt(self.lower)
         )
-        right = "+∞)" if self.upper is None else fmt(self.upper) + (
-            "]" if self.upper_inclusive else ")"
+        right = (
+            "+∞)"
+            if self.upper is None
+            else fmt(self.upper) + ("]" if self.upper_inclusive else ")")
         )
         return f"{left}, {right}"
 

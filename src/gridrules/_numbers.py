@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 import attrs
 
-__all__ = ["ZERO", "Rounding", "fmt", "to_decimal"]
+__all__ = ["ZERO", "Rounding", "as_tuple", "fmt", "to_decimal"]
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -40,6 +42,11 @@ def to_decimal(value: object, where: str = "value") -> Decimal:
     if not result.is_finite():
         raise TypeError(f"{where}: expected a finite number, got {value!r}")
     return result
+
+
+def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """attrs converter: any iterable (a list from a file, a generator) to a tuple."""
+    return tuple(value)
 
 
 def fmt(value: Decimal) -> str:

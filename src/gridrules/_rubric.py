@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from ._evidence import Field, FieldKind, Validator, evidence_schema, merge_fields
 from ._combine import CombinedSheet, PeriodCombination, combine_sheets
+from ._evidence import Field, FieldKind, Validator, evidence_schema, merge_fields
 from ._grades import GradeBands, StarRating, Veto
-from ._numbers import ONE, ZERO, Rounding, fmt, to_decimal
+from ._numbers import ONE, ZERO, Rounding, as_tuple, fmt, to_decimal
 from ._outcome import Effect
 from ._rules import Rule
 from ._values import FromField, Number, Param, number, optional_number
@@ -102,7 +102,7 @@ class Item:
     id: str = attrs.field(validator=_node_id)
     label: str
     maximum: Decimal = attrs.field(converter=_decimal)
-    rules: tuple[Rule, ...] = attrs.field(converter=tuple, factory=tuple)
+    rules: tuple[Rule, ...] = attrs.field(converter=as_tuple, factory=tuple)
     clause: str = ""
     floor: Decimal = attrs.field(default=ZERO, converter=_decimal)
     rounding: Rounding | None = None
@@ -118,8 +118,10 @@ class Item:
             )
         setters = [r for r in self.rules if r.effect is Effect.SET]
         if len(setters) > 1:
-            raise RubricError(f"{where}: only one rule may set the item's points, got "
-                              f"{', '.join(r.kind for r in setters)}")
+            raise RubricError(
+                f"{where}: only one rule may set the item's points, got "
+                f"{', '.join(r.kind for r in setters)}"
+            )
         for rule in self.rules:
             for problem in rule.problems(self.maximum):
                 raise RubricError(f"{where}, rule {rule.kind}: {problem}")
@@ -148,9 +150,9 @@ class Section:
     id: str = attrs.field(validator=_node_id)
     label: str
     maximum: Decimal = attrs.field(converter=_decimal)
-    children: tuple[Item | Section, ...] = attrs.field(converter=tuple)
+    children: tuple[Item | Section, ...] = attrs.field(converter=as_tuple)
     clause: str = ""
-    weights: tuple[Weight, ...] = attrs.field(converter=tuple, factory=tuple)
+    weights: tuple[Weight, ...] = attrs.field(converter=as_tuple, factory=tuple)
     rounding: Rounding | None = None
     maximum_assumption: str | None = None
 
@@ -209,24 +211,24 @@ class Rubric:
     name: str = attrs.field(validator=_node_id)
     title: str
     maximum: Decimal = attrs.field(converter=_decimal)
-    children: tuple[Node, ...] = attrs.field(converter=tuple)
+    children: tuple[Node, ...] = attrs.field(converter=as_tuple)
     version: str = "1.0"
     region: str = ""
     issuer: str = ""
     effective: str | None = None
     source: str = ""
     description: str = ""
-    weights: tuple[Weight, ...] = attrs.field(converter=tuple, factory=tuple)
+    weights: tuple[Weight, ...] = attrs.field(converter=as_tuple, factory=tuple)
     maximum_assumption: str | None = None
-    assumptions: tuple[Assumption, ...] = attrs.field(converter=tuple, factory=tuple)
-    parameters: tuple[Parameter, ...] = attrs.field(converter=tuple, factory=tuple)
+    assumptions: tuple[Assumption, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    parameters: tuple[Parameter, ...] = attrs.field(converter=as_tuple, factory=tuple)
     grades: GradeBands | None = None
     stars: StarRating | None = None
-    vetoes: tuple[Veto, ...] = attrs.field(converter=tuple, factory=tuple)
+    vetoes: tuple[Veto, ...] = attrs.field(converter=as_tuple, factory=tuple)
     bonus_cap: Number | None = attrs.field(default=None, converter=optional_number)
     floor: Decimal | None = attrs.field(default=ZERO, converter=_optional_decimal)
     rounding: Rounding | None = None
-    combinations: tuple[PeriodCombination, ...] = attrs.field(converter=tuple, factory=tuple)
+    combinations: tuple[PeriodCombination, ...] = attrs.field(converter=as_tuple, factory=tuple)
 
     def __attrs_post_init__(self) -> None:
         where = f"rubric {self.name!r}"
@@ -275,8 +277,9 @@ class Rubric:
         if self.grades is not None:
             self.grades.validate(self.grade_ceiling, "grades")
         for veto in self.vetoes:
-            if veto.grade is not None and (self.grades is None or veto.grade not in
-                                           self.grades.names):
+            if veto.grade is not None and (
+                self.grades is None or veto.grade not in self.grades.names
+            ):
                 raise RubricError(
                     f"veto {veto.id!r} forces grade {veto.grade!r}, which is not one of the "
                     f"grade bands {self.grades.names if self.grades else '(none declared)'}"
@@ -294,16 +297,30 @@ class Rubric:
         for node in self.nodes():
             if isinstance(node, Section):
                 self._check_total(
-                    f"section {node.id!r}", node.maximum, node.children_maximum,
-                    node.maximum_assumption, assumption_ids, bool(node.weights),
+                    f"section {node.id!r}",
+                    node.maximum,
+                    node.children_maximum,
+                    node.maximum_assumption,
+                    assumption_ids,
+                    bool(node.weights),
                 )
-        self._check_total("the rubric", self.maximum, self.children_maximum,
-                          self.maximum_assumption, assumption_ids, bool(self.weights))
+        self._check_total(
+            "the rubric",
+            self.maximum,
+            self.children_maximum,
+            self.maximum_assumption,
+            assumption_ids,
+            bool(self.weights),
+        )
 
     @staticmethod
     def _check_total(
-        where: str, stated: Decimal, allowed: Decimal, assumption: str | None,
-        assumption_ids: set[str], weighted: bool,
+        where: str,
+        stated: Decimal,
+        allowed: Decimal,
+        assumption: str | None,
+        assumption_ids: set[str],
+        weighted: bool,
     ) -> None:
         if assumption is not None and assumption not in assumption_ids:
             raise RubricError(f"{where} cites assumption {assumption!r}, which is not declared")
@@ -437,7 +454,6 @@ class Rubric:
     ) -> ScoreSheet:
         """Score one assessee's evidence for one period and explain every point."""
         return self.prepare(params).score(evidence, assessee=assessee, period=period)
-
 
     def combine(self, combination: str, sheets: Mapping[str, ScoreSheet]) -> CombinedSheet:
         """Combine one assessee's sheets of shorter periods (半年/年终, 季度) into one result.

@@ -15,9 +15,9 @@ import attrs
 
 from ._evidence import Field, FieldKind
 from ._intervals import Interval, coverage_problems
-from ._numbers import HUNDRED, ZERO, fmt, to_decimal
+from ._numbers import HUNDRED, ZERO, as_tuple, fmt, to_decimal
 from ._outcome import Effect, Outcome
-from ._values import FromField, Number, Param, number, optional_number, resolve
+from ._values import FromField, Number, number, optional_number, resolve
 
 __all__ = [
     "AllOrNothing",
@@ -56,20 +56,8 @@ def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: obje
         )
 
 
-def _field() -> Any:
-    return attrs.field(validator=_field_id)
-
-
-def _points(default: Any = attrs.NOTHING) -> Any:
-    return attrs.field(default=default, converter=number, validator=_non_negative)
-
-
-def _cap() -> Any:
-    return attrs.field(default=None, converter=optional_number, validator=_non_negative)
-
-
-def _text() -> Any:
-    return attrs.field(default="", kw_only=True)
+def _optional_decimal(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, "maximum")
 
 
 def _cap_amount(amount: Decimal, cap: Decimal | None) -> tuple[Decimal, bool]:
@@ -133,6 +121,11 @@ class Rule:
     def effect(self) -> Effect:
         return Effect.DEDUCT
 
+    @property
+    def primary_field(self) -> str:
+        """The evidence field the rule is about (shown beside its reasons)."""
+        return next(iter(self.fields())).id
+
 
 def _d(value: Number | None) -> str:
     if value is None:
@@ -152,12 +145,14 @@ class PerOccurrence(Rule):
     """
 
     kind: ClassVar[str] = "PerOccurrence"
-    field: str = _field()
-    points: Number = _points()
-    cap: Number | None = _cap()
+    field: str = attrs.field(validator=_field_id)
+    points: Number = attrs.field(converter=number, validator=_non_negative)
+    cap: Number | None = attrs.field(
+        default=None, converter=optional_number, validator=_non_negative
+    )
     default: int | None = attrs.field(default=0, kw_only=True)
-    clause: str = _text()
-    label: str = _text()
+    clause: str = attrs.field(default="", kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
 
     def fields(self) -> Iterable[Field]:
         yield Field(self.field, FieldKind.COUNT, self.label, self.default)
@@ -201,13 +196,15 @@ class Quota(Rule):
     """
 
     kind: ClassVar[str] = "Quota"
-    field: str = _field()
+    field: str = attrs.field(validator=_field_id)
     target: Number = attrs.field(converter=number, validator=_non_negative)
-    points: Number = _points()
-    cap: Number | None = _cap()
+    points: Number = attrs.field(converter=number, validator=_non_negative)
+    cap: Number | None = attrs.field(
+        default=None, converter=optional_number, validator=_non_negative
+    )
     default: int | None = attrs.field(default=None, kw_only=True)
-    clause: str = _text()
-    label: str = _text()
+    clause: str = attrs.field(default="", kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
 
     def fields(self) -> Iterable[Field]:
         yield Field(self.field, FieldKind.COUNT, self.label, self.default)
@@ -259,15 +256,17 @@ class RateShortfall(Rule):
     """
 
     kind: ClassVar[str] = "RateShortfall"
-    field: str = _field()
+    field: str = attrs.field(validator=_field_id)
     target: Number = attrs.field(converter=number, validator=_non_negative)
-    points: Number = _points()
+    points: Number = attrs.field(converter=number, validator=_non_negative)
     partial: PartialPoint = attrs.field(
         default="whole", validator=attrs.validators.in_(("whole", "started", "exact"))
     )
-    cap: Number | None = _cap()
-    clause: str = _text()
-    label: str = _text()
+    cap: Number | None = attrs.field(
+        default=None, converter=optional_number, validator=_non_negative
+    )
+    clause: str = attrs.field(default="", kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.target, Decimal) and self.target > HUNDRED:
@@ -341,8 +340,8 @@ class Tiers(Rule):
     """
 
     kind: ClassVar[str] = "Tiers"
-    field: str = _field()
-    tiers: tuple[Tier, ...] = attrs.field(converter=tuple)
+    field: str = attrs.field(validator=_field_id)
+    tiers: tuple[Tier, ...] = attrs.field(converter=as_tuple)
     value_kind: FieldKind = attrs.field(default=FieldKind.PERCENTAGE, kw_only=True)
     hit: Literal["first", "unique"] = attrs.field(
         default="first", kw_only=True, validator=attrs.validators.in_(("first", "unique"))
@@ -350,8 +349,8 @@ class Tiers(Rule):
     outcome: Literal["deduct", "points"] = attrs.field(
         default="deduct", kw_only=True, validator=attrs.validators.in_(("deduct", "points"))
     )
-    clause: str = _text()
-    label: str = _text()
+    clause: str = attrs.field(default="", kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self.value_kind not in (FieldKind.PERCENTAGE, FieldKind.AMOUNT, FieldKind.COUNT):
@@ -425,12 +424,14 @@ class Checklist(Rule):
     """
 
     kind: ClassVar[str] = "Checklist"
-    field: str = _field()
-    required: tuple[str, ...] = attrs.field(converter=tuple)
-    points: Number = _points()
-    cap: Number | None = _cap()
-    clause: str = _text()
-    label: str = _text()
+    field: str = attrs.field(validator=_field_id)
+    required: tuple[str, ...] = attrs.field(converter=as_tuple)
+    points: Number = attrs.field(converter=number, validator=_non_negative)
+    cap: Number | None = attrs.field(
+        default=None, converter=optional_number, validator=_non_negative
+    )
+    clause: str = attrs.field(default="", kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if not self.required or len(set(self.required)) != len(self.required):
@@ -481,15 +482,13 @@ class AssessorPoints(Rule):
     """
 
     kind: ClassVar[str] = "AssessorPoints"
-    field: str = _field()
+    field: str = attrs.field(validator=_field_id)
     mode: Literal["points", "deduction"] = attrs.field(
         default="points", validator=attrs.validators.in_(("points", "deduction"))
     )
-    maximum: Decimal | None = attrs.field(
-        default=None, converter=lambda v: None if v is None else to_decimal(v, "maximum")
-    )
-    clause: str = _text()
-    label: str = _text()
+    maximum: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
+    clause: str = attrs.field(default="", kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
 
     @property
     def effect(self) -> Effect:
@@ -501,8 +500,7 @@ class AssessorPoints(Rule):
     def problems(self, item_maximum: Decimal) -> list[str]:
         if self.maximum is not None and self.maximum > item_maximum:
             return [
-                f"assessor points up to {fmt(self.maximum)} exceed the item's "
-                f"{fmt(item_maximum)}"
+                f"assessor points up to {fmt(self.maximum)} exceed the item's {fmt(item_maximum)}"
             ]
         return []
 
@@ -564,7 +562,7 @@ class When:
     a flag defaults to false, a number to ``default`` when one is given.
     """
 
-    field: str = _field()
+    field: str = attrs.field(validator=_field_id)
     op: str = attrs.field(default="is_true", validator=attrs.validators.in_(tuple(OPERATORS)))
     value: Number | None = attrs.field(default=None, converter=optional_number)
     value_kind: FieldKind = attrs.field(default=FieldKind.COUNT, kw_only=True)
@@ -600,8 +598,8 @@ class ZeroIf(Rule):
 
     kind: ClassVar[str] = "ZeroIf"
     when: When
-    clause: str = _text()
-    label: str = _text()
+    clause: str = attrs.field(default="", kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
 
     @property
     def effect(self) -> Effect:
@@ -635,9 +633,9 @@ class AllOrNothing(Rule):
     """未完成指标的, 该子项不计分: full marks when the target was met, else 0."""
 
     kind: ClassVar[str] = "AllOrNothing"
-    field: str = _field()
-    clause: str = _text()
-    label: str = _text()
+    field: str = attrs.field(validator=_field_id)
+    clause: str = attrs.field(default="", kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
 
     @property
     def effect(self) -> Effect:
@@ -675,14 +673,16 @@ class Penalty(Rule):
     """
 
     kind: ClassVar[str] = "Penalty"
-    field: str = _field()
-    points: Number = _points()
+    field: str = attrs.field(validator=_field_id)
+    points: Number = attrs.field(converter=number, validator=_non_negative)
     per: Literal["occurrence", "flag"] = attrs.field(
         default="occurrence", validator=attrs.validators.in_(("occurrence", "flag"))
     )
-    cap: Number | None = _cap()
-    clause: str = _text()
-    label: str = _text()
+    cap: Number | None = attrs.field(
+        default=None, converter=optional_number, validator=_non_negative
+    )
+    clause: str = attrs.field(default="", kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
 
     @property
     def effect(self) -> Effect:
@@ -742,11 +742,11 @@ class Bonus(Rule):
     """
 
     kind: ClassVar[str] = "Bonus"
-    field: str = _field()
-    points: Number = _points()
+    field: str = attrs.field(validator=_field_id)
+    points: Number = attrs.field(converter=number, validator=_non_negative)
     cap: Number | None = attrs.field(converter=_bonus_cap, validator=_non_negative)
-    clause: str = _text()
-    label: str = _text()
+    clause: str = attrs.field(default="", kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
 
     @property
     def effect(self) -> Effect:
@@ -772,9 +772,11 @@ class Bonus(Rule):
         return run
 
     def arithmetic(self, outcome: Outcome) -> str:
-        return f"{fmt(outcome.value)} × {fmt(outcome.detail)} = " + fmt(
-            outcome.value * outcome.detail
-        ) + (f"，加分封顶{fmt(outcome.amount)}分" if outcome.capped else "")
+        return (
+            f"{fmt(outcome.value)} × {fmt(outcome.detail)} = "
+            + fmt(outcome.value * outcome.detail)
+            + (f"，加分封顶{fmt(outcome.amount)}分" if outcome.capped else "")
+        )
 
     def describe(self) -> str:
         return f"每例加{_d(self.points)}分，" + (
@@ -799,12 +801,14 @@ class AwardLevel(Rule):
     """
 
     kind: ClassVar[str] = "AwardLevel"
-    field: str = _field()
-    levels: tuple[Level, ...] = attrs.field(converter=tuple)
+    field: str = attrs.field(validator=_field_id)
+    levels: tuple[Level, ...] = attrs.field(converter=as_tuple)
     bonus: bool = attrs.field(default=True, kw_only=True)
-    cap: Number | None = _cap()
-    clause: str = _text()
-    label: str = _text()
+    cap: Number | None = attrs.field(
+        default=None, converter=optional_number, validator=_non_negative
+    )
+    clause: str = attrs.field(default="", kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         names = [level.name for level in self.levels]
@@ -880,4 +884,3 @@ RULE_TYPES: tuple[type[Rule], ...] = (
     Bonus,
     AwardLevel,
 )
-

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
 
-from ._numbers import fmt
+from ._numbers import as_tuple, fmt
 from ._rubric import Assumption
 
 __all__ = [
@@ -29,6 +30,10 @@ _EFFECT_WORDS = {
     "penalty": "倒扣",
     "bonus": "加",
 }
+
+
+def _frozen(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
 
 
 @attrs.frozen
@@ -115,13 +120,13 @@ class ScoreSheet:
     penalty: Decimal
     grade: str | None
     stars: int | None
-    flags: frozenset[str] = attrs.field(converter=frozenset)
-    lines: tuple[ItemLine, ...] = attrs.field(converter=tuple)
-    sections: tuple[SectionLine, ...] = attrs.field(converter=tuple, factory=tuple)
-    vetoes: tuple[VetoLine, ...] = attrs.field(converter=tuple, factory=tuple)
-    assumptions: tuple[Assumption, ...] = attrs.field(converter=tuple, factory=tuple)
-    parameters: tuple[ParameterLine, ...] = attrs.field(converter=tuple, factory=tuple)
-    defaults: tuple[str, ...] = attrs.field(converter=tuple, factory=tuple)
+    flags: frozenset[str] = attrs.field(converter=_frozen)
+    lines: tuple[ItemLine, ...] = attrs.field(converter=as_tuple)
+    sections: tuple[SectionLine, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    vetoes: tuple[VetoLine, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    assumptions: tuple[Assumption, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    parameters: tuple[ParameterLine, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    defaults: tuple[str, ...] = attrs.field(converter=as_tuple, factory=tuple)
     evidence: dict[str, str] = attrs.field(factory=dict)
     bonus_before_cap: Decimal | None = None
     assessee: str | None = None
@@ -192,10 +197,12 @@ def render_text(sheet: ScoreSheet) -> str:
         out.append(f"星级：{'★' * sheet.stars}（{sheet.stars}星）")
     for veto in sheet.vetoes:
         effect = "，".join(
-            part for part in (
+            part
+            for part in (
                 f"列为{veto.grade}" if veto.grade else "",
                 f"标记 {veto.flag}" if veto.flag else "",
-            ) if part
+            )
+            if part
         )
         out.append(f"否决：{veto.label or veto.id}，{effect}。依据：「{veto.clause}」")
     if sheet.defaults:

@@ -23,8 +23,8 @@ from ._rubric import Rubric
 from .errors import GridrulesError, PluginError
 
 __all__ = [
-    "RubricInfo",
     "Registry",
+    "RubricInfo",
     "available",
     "get_plugin_manager",
     "load",
@@ -130,8 +130,9 @@ class Registry:
                         f"rubric name {name!r} is registered by more than one distribution: "
                         f"{', '.join(sorted(owners[name]))}; uninstall all but one"
                     )
-                    entries[name] = self._broken(name, ", ".join(sorted(owners[name])), version,
-                                                 error)
+                    entries[name] = self._broken(
+                        name, ", ".join(sorted(owners[name])), version, error
+                    )
                 continue
             self._load_entry_point(entries, name, dist_name, version, ep)
         self._entries = entries
@@ -162,16 +163,19 @@ class Registry:
                 if impl.plugin_name == name
             ]
             if not impls:
-                raise PluginError(
-                    f"plugin {name!r} ({dist}) implements no gridrules_rubrics hook"
-                )
+                raise PluginError(f"plugin {name!r} ({dist}) implements no gridrules_rubrics hook")
             provided: list[Any] = []
             for impl in impls:
-                provided.extend(impl.function() or ())
+                result: Any = impl.function()
+                provided.extend(result or ())
         except Exception as exc:
-            error = exc if isinstance(exc, PluginError) else PluginError(
-                f"plugin {name!r} ({dist}) failed to provide its rubrics: "
-                f"{type(exc).__name__}: {exc}"
+            error = (
+                exc
+                if isinstance(exc, PluginError)
+                else PluginError(
+                    f"plugin {name!r} ({dist}) failed to provide its rubrics: "
+                    f"{type(exc).__name__}: {exc}"
+                )
             )
             entries[name] = self._broken(name, dist, version, error)
             return
@@ -285,5 +289,3 @@ def load(name: str | Path, params: Mapping[str, object] | None = None) -> Rubric
         rubric = rubric.with_params(params)
         bind_parameters(rubric, None)
     return rubric
-
-

@@ -47,10 +47,11 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
 
 def _rubric_for(scenario: Scenario) -> Rubric:
     import gridrules
+
     from .testing import ScenarioFailure
 
     if scenario.rubric is None:
-        raise ScenarioFailure(f"{scenario.file}: name the rubric with rubric = \"<slug>\"")
+        raise ScenarioFailure(f'{scenario.file}: name the rubric with rubric = "<slug>"')
     target = scenario.rubric
     if target.endswith((".toml", ".json")):
         target = str(Path(scenario.file).parent / target)
@@ -99,6 +100,7 @@ class RubricCheckItem(pytest.Item):
 
     def runtest(self) -> None:
         import gridrules
+
         from .testing import check_rubric
 
         check_rubric(gridrules.load(self.rubric_name))

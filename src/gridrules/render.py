@@ -26,8 +26,7 @@ def _node_lines(node: Node, depth: int) -> list[str]:
     if node.clause:
         lines.append(f"{pad}  「{node.clause}」")
     for rule in node.rules:
-        field = getattr(rule, "field", None) or getattr(getattr(rule, "when", None), "field", "")
-        lines.append(f"{pad}  - {rule.describe()}  ← {field}")
+        lines.append(f"{pad}  - {rule.describe()}  ← {rule.primary_field}")
         if rule.clause and rule.clause != node.clause:
             lines.append(f"{pad}    「{rule.clause}」")
     return lines

@@ -75,15 +75,16 @@ converter.register_structure_hook(Decimal, _structure_decimal)
 converter.register_unstructure_hook(Decimal, str)
 converter.register_unstructure_hook(Param, _unstructure_number)
 converter.register_unstructure_hook(FromField, _unstructure_number)
-converter.register_structure_hook(Number, _structure_number)  # type: ignore[arg-type]
-converter.register_structure_hook(Number | None, _structure_optional_number)  # type: ignore[arg-type]
+converter.register_structure_hook(Number, _structure_number)
+converter.register_structure_hook(Number | None, _structure_optional_number)
 converter.register_unstructure_hook_func(
-    lambda t: t is frozenset or get_origin(t) is frozenset,
+    lambda t: get_origin(t) is frozenset or t is frozenset,  # type: ignore[comparison-overlap]
     lambda value: sorted(converter.unstructure(v) for v in value),
 )
 
+
 def _bonus_unstructure_factory(cls: type) -> Any:
-    plain = make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
+    plain: Any = make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
 
     def unstructure(rule: Any) -> dict[str, Any]:
         data: dict[str, Any] = plain(rule)
@@ -99,8 +100,13 @@ for _cls in RULE_TYPES:
         converter.register_unstructure_hook(_cls, _bonus_unstructure_factory(_cls))
 
 _RuleUnion = Union[tuple(RULE_TYPES)]  # type: ignore[valid-type]  # noqa: UP007
-configure_tagged_union(_RuleUnion, converter, tag_generator=lambda cls: cls.kind, tag_name="kind")
-converter.register_structure_hook(Rule, lambda value, _: converter.structure(value, _RuleUnion))
+configure_tagged_union(
+    _RuleUnion, converter, tag_generator=lambda cls: str(vars(cls)["kind"]), tag_name="kind"
+)
+converter.register_structure_hook(
+    Rule,
+    lambda value, _: converter.structure(value, _RuleUnion),  # type: ignore[arg-type]
+)
 converter.register_unstructure_hook(
     Rule, lambda rule: converter.unstructure(rule, unstructure_as=_RuleUnion)
 )
@@ -116,8 +122,10 @@ converter.register_unstructure_hook(
 
 def _describe(exc: BaseException, type_: Any) -> str:
     """A problem found while structuring, in the words of whoever found it."""
-    if isinstance(exc, GridrulesError | ValueError | TypeError) and str(exc) and not isinstance(
-        exc, cattrs.errors.ForbiddenExtraKeysError
+    if (
+        isinstance(exc, GridrulesError | ValueError | TypeError)
+        and str(exc)
+        and not isinstance(exc, cattrs.errors.ForbiddenExtraKeysError)
     ):
         return str(exc)
     return cattrs.v.format_exception(exc, type_)
@@ -148,7 +156,9 @@ def structure_rubric(data: Mapping[str, Any], where: str = "rubric data") -> Rub
     :raises DataFileError: the data does not describe a valid rubric.
     """
     if not isinstance(data, Mapping):
-        raise DataFileError(f"{where}: expected a table of rubric fields, got {type(data).__name__}")
+        raise DataFileError(
+            f"{where}: expected a table of rubric fields, got {type(data).__name__}"
+        )
     body = dict(data)
     fmt_tag = body.pop("format", "gridrules-rubric/1")
     if fmt_tag != "gridrules-rubric/1":

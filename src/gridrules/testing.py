@@ -61,8 +61,9 @@ def edge_values(rubric: Rubric) -> dict[str, set[Decimal]]:
             if isinstance(rule, ZeroIf) and isinstance(rule.when.value, Decimal):
                 points.append((rule.when.field, rule.when.value))
             for fid, value in points:
-                edges[fid].update({value, value - 1, value + 1, value - Decimal("0.01"),
-                                   value + Decimal("0.01")})
+                edges[fid].update(
+                    {value, value - 1, value + 1, value - Decimal("0.01"), value + Decimal("0.01")}
+                )
     for veto in rubric.vetoes:
         if isinstance(veto.when.value, Decimal):
             value = veto.when.value
@@ -78,16 +79,17 @@ def _field_strategy(field: Field, edges: set[Decimal]) -> st.SearchStrategy[Any]
         return st.lists(st.sampled_from(field.choices), unique=True).map(tuple)
     if kind is FieldKind.COUNT:
         whole = sorted(int(e) for e in edges if e >= 0 and e == e.to_integral_value())
-        return st.one_of(
-            st.sampled_from(whole or [0]), st.integers(0, 40), st.integers(0, _BIG)
-        )
+        return st.one_of(st.sampled_from(whole or [0]), st.integers(0, 40), st.integers(0, _BIG))
     top = HUNDRED if kind is FieldKind.PERCENTAGE else None
     if kind is FieldKind.POINTS:
         top = field.maximum if field.maximum is not None else HUNDRED
     usable = sorted(e for e in edges if e >= 0 and (top is None or e <= top))
     numbers = st.decimals(
-        min_value=0, max_value=top if top is not None else _BIG, places=2,
-        allow_nan=False, allow_infinity=False,
+        min_value=0,
+        max_value=top if top is not None else _BIG,
+        places=2,
+        allow_nan=False,
+        allow_infinity=False,
     )
     return st.one_of(st.sampled_from(usable or [ZERO]), numbers)
 
@@ -173,7 +175,8 @@ def _check_record(rubric: Rubric, scorer: Scorer, record: dict[str, Any]) -> Non
         expected = forced[-1] if forced else rubric.grades.grade(sheet.total)
         assert sheet.grade == expected, f"grade {sheet.grade} but expected {expected}"
     if rubric.stars is not None:
-        assert sheet.stars is not None and 0 <= sheet.stars <= rubric.stars.stars
+        assert sheet.stars is not None
+        assert 0 <= sheet.stars <= rubric.stars.stars, f"{sheet.stars} stars out of range"
     for fid in _deduction_fields(rubric):
         more = dict(record)
         more[fid] = int(record.get(fid, 0) or 0) + 1
@@ -279,8 +282,21 @@ class ScenarioFailure(AssertionError):
     """A scenario's result differs from what was worked out by hand."""
 
 
-_EXPECT_KEYS = frozenset({"total", "grade", "stars", "flags", "items", "error", "message",
-                          "base", "bonus", "penalty", "maximum"})
+_EXPECT_KEYS = frozenset(
+    {
+        "total",
+        "grade",
+        "stars",
+        "flags",
+        "items",
+        "error",
+        "message",
+        "base",
+        "bonus",
+        "penalty",
+        "maximum",
+    }
+)
 
 
 def load_scenarios(path: str | Path) -> list[Scenario]:
@@ -300,20 +316,24 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
         unknown = set(raw["expect"]) - _EXPECT_KEYS
         if unknown:
             raise DataFileError(f"{where}: unknown expect keys {sorted(unknown)}")
-        scenarios.append(Scenario(
-            name=raw["name"],
-            evidence=raw.get("evidence", {}),
-            expect=raw["expect"],
-            params={**shared, **raw.get("params", {})},
-            rubric=raw.get("rubric", rubric),
-            file=str(path),
-        ))
+        scenarios.append(
+            Scenario(
+                name=raw["name"],
+                evidence=raw.get("evidence", {}),
+                expect=raw["expect"],
+                params={**shared, **raw.get("params", {})},
+                rubric=raw.get("rubric", rubric),
+                file=str(path),
+            )
+        )
     if not scenarios:
         raise DataFileError(f"{path}: holds no [[scenario]]")
     return scenarios
 
 
-def _fail(scenario: Scenario, what: str, expected: object, actual: object, clause: str = "") -> None:
+def _fail(
+    scenario: Scenario, what: str, expected: object, actual: object, clause: str = ""
+) -> None:
     quote = f"\n  clause: 「{clause}」" if clause else ""
     raise ScenarioFailure(
         f"{scenario.file}: scenario {scenario.name!r}: {what}: expected {expected}, got "
@@ -361,4 +381,3 @@ def run_scenario(rubric: Rubric, scenario: Scenario) -> None:
 def iter_scenario_files(root: str | Path) -> Iterator[Path]:
     """Scenario files below ``root``: ``scenarios*.toml``."""
     yield from sorted(Path(root).rglob("scenarios*.toml"))
-

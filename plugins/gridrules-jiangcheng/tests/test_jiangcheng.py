@@ -6,10 +6,10 @@ plugin).
 
 from decimal import Decimal
 
+import gridrules_jiangcheng
 import pytest
 
 import gridrules
-import gridrules_jiangcheng
 from gridrules.testing import check_citations, check_rubric
 
 PARAMS = {"monthly_visit_deduction": "1", "quarterly_visit_deduction": "2"}
@@ -42,9 +42,10 @@ def test_the_blank_visit_deductions_are_required_parameters(rubric: gridrules.Ru
         rubric.score({})
     problems = {p.field: p.message for p in caught.value.problems}
     assert set(problems) == {"monthly_visit_deduction", "quarterly_visit_deduction"}
-    assert "每月对网格内的空巢老人、留守儿童、流动人口、特殊人群家庭走访一次,缺一次扣分" in problems[
-        "monthly_visit_deduction"
-    ]
+    assert (
+        "每月对网格内的空巢老人、留守儿童、流动人口、特殊人群家庭走访一次,缺一次扣分"
+        in problems["monthly_visit_deduction"]
+    )
 
 
 def test_parameters_appear_on_the_sheet(rubric: gridrules.Rubric) -> None:
