@@ -7,6 +7,7 @@ caused it. Every score is a :class:`~decimal.Decimal`.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._ballots import Ballots, BallotType, Criterion
 from ._combine import CombinedSheet, PeriodCombination, PeriodPart
 from ._evaluate import Result, Scorer
 from ._evidence import Field, FieldKind
@@ -56,11 +57,14 @@ __all__ = [
     "AssessorPoints",
     "Assumption",
     "AwardLevel",
+    "BallotType",
+    "Ballots",
     "Band",
     "BandError",
     "Bonus",
     "Checklist",
     "CombinedSheet",
+    "Criterion",
     "DataFileError",
     "Effect",
     "EvidenceError",

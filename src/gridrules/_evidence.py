@@ -35,6 +35,8 @@ class FieldKind(enum.Enum):
     """Points an assessor gave, from 0 to the field's maximum (考评组打分)."""
     ELEMENTS = "elements"
     """A list of named elements from a fixed list (已建立的制度)."""
+    BALLOTS = "ballots"
+    """Appraisal ballots by type (评议票 A/B/C): each ballot one rater's scores on the criteria."""
 
 
 class _Bad(Exception):
@@ -122,6 +124,8 @@ class Field:
     default: Any = None
     choices: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
     maximum: Decimal | None = None
+    criteria: tuple[Decimal, ...] = attrs.field(default=(), converter=as_tuple)
+    """For a ballots field: the maximum of each criterion, in ballot order."""
 
     @property
     def required(self) -> bool:
@@ -140,7 +144,48 @@ class Field:
             return _check_flag
         if kind is FieldKind.POINTS:
             return self._points_checker()
+        if kind is FieldKind.BALLOTS:
+            return self._ballots_checker()
         return self._names_checker()
+
+    def _ballots_checker(self) -> Callable[[object], dict[str, tuple[tuple[Decimal, ...], ...]]]:
+        types, maxima = self.choices, self.criteria
+        width = len(maxima)
+
+        def check(value: object) -> dict[str, tuple[tuple[Decimal, ...], ...]]:
+            if not isinstance(value, Mapping):
+                raise _Bad(
+                    f"expected ballots by type ({', '.join(types)}), each a list of ballots, got "
+                    f"{type(value).__name__}"
+                )
+            unknown = [str(k) for k in value if k not in types]
+            if unknown:
+                raise _Bad(f"unknown ballot type(s) {', '.join(unknown)}; expected {types}")
+            result: dict[str, tuple[tuple[Decimal, ...], ...]] = {}
+            for kind in types:
+                ballots = value.get(kind, ())
+                if not isinstance(ballots, list | tuple):
+                    raise _Bad(f"ballots of type {kind} must be a list, got {ballots!r}")
+                read = []
+                for number, ballot in enumerate(ballots, 1):
+                    if not isinstance(ballot, list | tuple) or len(ballot) != width:
+                        raise _Bad(
+                            f"ballot {kind}#{number} must list {width} scores, got {ballot!r}"
+                        )
+                    scores = []
+                    for score, top in zip(ballot, maxima, strict=True):
+                        amount = _check_amount(score)
+                        if amount > top:
+                            raise _Bad(
+                                f"ballot {kind}#{number}: a score must be from 0 to {fmt(top)}, "
+                                f"got {score!r}"
+                            )
+                        scores.append(amount)
+                    read.append(tuple(scores))
+                result[kind] = tuple(read)
+            return result
+
+        return check
 
     def _points_checker(self) -> Callable[[object], Decimal]:
         top = self.maximum if self.maximum is not None else HUNDRED
@@ -192,6 +237,18 @@ class Field:
                     {"type": "array", "items": {"enum": list(self.choices)}, "uniqueItems": True},
                 ]
             }
+        elif self.kind is FieldKind.BALLOTS:
+            ballot = {
+                "type": "array",
+                "items": {"type": ["number", "string"]},
+                "minItems": len(self.criteria),
+                "maxItems": len(self.criteria),
+            }
+            schema = {
+                "type": "object",
+                "properties": {kind: {"type": "array", "items": ballot} for kind in self.choices},
+                "additionalProperties": False,
+            }
         else:
             schema = {"type": "array", "items": {"enum": list(self.choices)}, "uniqueItems": True}
         if self.description:
@@ -219,10 +276,11 @@ def merge_fields(rubric: str, declared: Iterable[tuple[str, Field]]) -> dict[str
             fields[field.id] = field
             owners[field.id] = owner
             continue
-        if (previous.kind, previous.choices, previous.maximum) != (
+        if (previous.kind, previous.choices, previous.maximum, previous.criteria) != (
             field.kind,
             field.choices,
             field.maximum,
+            field.criteria,
         ):
             raise RubricError(
                 f"rubric {rubric!r}: field {field.id!r} is read as {field.kind.value} by {owner} "

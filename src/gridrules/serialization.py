@@ -29,7 +29,8 @@ from cattrs.strategies import configure_tagged_union
 
 from ._numbers import to_decimal
 from ._rubric import Item, Rubric, Section
-from ._rules import RULE_TYPES, Rule
+from ._kinds import RULE_TYPES
+from ._rules import Rule
 from ._sheet import ScoreSheet
 from ._values import FromField, Number, Param, number
 from .errors import DataFileError, GridrulesError

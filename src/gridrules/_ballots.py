@@ -1,0 +1,165 @@
+"""民主评议: appraisal ballots of several types, each type weighted, void ballots set aside."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, ClassVar, Literal
+
+import attrs
+
+from ._evidence import Field, FieldKind
+from ._numbers import ZERO, as_tuple, fmt, to_decimal
+from ._outcome import Effect, Outcome
+from ._rules import Compiled, Context, Rule, _field_id, _non_negative
+from ._values import Number, number
+
+__all__ = ["BallotType", "Ballots", "Criterion"]
+
+
+@attrs.frozen
+class Criterion:
+    """One criterion a rater scores on a ballot (考勤, 工作协调能力, ...) and its full marks."""
+
+    id: str
+    label: str
+    maximum: Decimal = attrs.field(converter=to_decimal, validator=_non_negative)
+
+
+@attrs.frozen
+class BallotType:
+    """评议票 A/B/C: who casts this type of ballot, and its weight within the appraisal."""
+
+    id: str
+    label: str
+    weight: Number = attrs.field(converter=number, validator=_non_negative)
+    cast_by: str = ""
+
+
+@attrs.frozen
+class Ballots(Rule):
+    """评议票分A、B、C三种 / 评议分不得全部为满分,否则视为废票: weighted appraisal ballots.
+
+    Each ballot is one rater's scores on the ``criteria``. A ballot whose every score is full marks
+    is void (废票) when ``void_if_all_full``; the sheet counts the void ballots of each type. The
+    valid ballots of a type are averaged; the item scores
+    ``item maximum × Σ weight × (type mean ÷ ballot full marks)``, the weights summing to 1.
+
+    A type with no valid ballot (none cast, or all void) is handled by ``empty``:
+    ``"reweight"`` (the default) leaves it out and shares its weight among the other types in
+    proportion; ``"zero"`` counts it as 0. When no type has a valid ballot the item scores 0, with
+    the reason on the sheet.
+    """
+
+    kind: ClassVar[str] = "Ballots"
+    field: str = attrs.field(validator=_field_id)
+    types: tuple[BallotType, ...] = attrs.field(converter=as_tuple)
+    criteria: tuple[Criterion, ...] = attrs.field(converter=as_tuple)
+    void_if_all_full: bool = attrs.field(default=True, kw_only=True)
+    empty: Literal["reweight", "zero"] = attrs.field(
+        default="reweight", kw_only=True, validator=attrs.validators.in_(("reweight", "zero"))
+    )
+    clause: str = attrs.field(default="", kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        ids = [t.id for t in self.types]
+        if not ids or len(set(ids)) != len(ids):
+            raise ValueError("Ballots.types must name distinct ballot types")
+        criteria = [c.id for c in self.criteria]
+        if not criteria or len(set(criteria)) != len(criteria):
+            raise ValueError("Ballots.criteria must name distinct criteria")
+        if self.full_marks <= 0:
+            raise ValueError("Ballots.criteria must have positive full marks")
+        literal = [t.weight for t in self.types if isinstance(t.weight, Decimal)]
+        if len(literal) == len(self.types) and sum(literal, ZERO) != 1:
+            raise ValueError(
+                "ballot weights must sum to 1, got " + " + ".join(fmt(w) for w in literal)
+            )
+
+    @property
+    def full_marks(self) -> Decimal:
+        return sum((c.maximum for c in self.criteria), ZERO)
+
+    @property
+    def effect(self) -> Effect:
+        return Effect.SET
+
+    def fields(self) -> Iterable[Field]:
+        yield Field(
+            self.field,
+            FieldKind.BALLOTS,
+            self.label,
+            choices=tuple(t.id for t in self.types),
+            criteria=tuple(c.maximum for c in self.criteria),
+        )
+
+    def numbers(self) -> Iterable[tuple[str, Number | None]]:
+        return ((f"types[{t.id}].weight", t.weight) for t in self.types)
+
+    def compile(self, ctx: Context) -> Compiled:
+        weights = {t.id: ctx.value(t.weight, f"weight of ballot {t.id}") for t in self.types}
+        if sum(weights.values(), ZERO) != 1:
+            from .errors import ParameterError, Problem
+
+            raise ParameterError(
+                f"item {ctx.item_id!r}",
+                [
+                    Problem(
+                        "ballot weights",
+                        "ballot weights must sum to 1, got "
+                        + " + ".join(f"{k} {fmt(v)}" for k, v in weights.items()),
+                    )
+                ],
+            )
+        maxima = tuple(c.maximum for c in self.criteria)
+        full, item_max, field, rule = self.full_marks, ctx.item_maximum, self.field, self
+        void_rule, reweight = self.void_if_all_full, self.empty == "reweight"
+
+        def run(values: Mapping[str, Any]) -> Outcome | None:
+            cast = values[field]
+            tally = []
+            for kind, weight in weights.items():
+                ballots = cast[kind]
+                valid = [b for b in ballots if not (void_rule and b == maxima)]
+                mean = sum((sum(b, ZERO) for b in valid), ZERO) / len(valid) if valid else None
+                tally.append((kind, weight, len(ballots), len(ballots) - len(valid), mean))
+            counted = [t for t in tally if t[4] is not None or not reweight]
+            share = sum((t[1] for t in counted), ZERO)
+            if not share:
+                return Outcome(rule, Effect.SET, ZERO, _summary(tally), (tally, ZERO))
+            points = sum(((t[1] / share) * (t[4] or ZERO) / full * item_max for t in counted), ZERO)
+            return Outcome(rule, Effect.SET, points, _summary(tally), (tally, share))
+
+        return run
+
+    def arithmetic(self, outcome: Outcome) -> str:
+        tally, share = outcome.detail
+        parts = []
+        for kind, weight, cast, void, mean in tally:
+            label = f"{kind}票{cast}张（废票{void}张）"
+            if mean is None:
+                parts.append(f"{label}无有效票" + ("，权重按比例分给其他票" if share else ""))
+            else:
+                parts.append(f"{label}平均{fmt(mean)}/{fmt(self.full_marks)}，权重{fmt(weight)}")
+        result = "；".join(parts)
+        if not share:
+            return result + "；无有效评议票，本项0分"
+        note = "" if share == 1 else f"（有效权重合计{fmt(share)}，按比例折算）"
+        return f"{result}{note}，得{fmt(outcome.amount)}分"
+
+    def describe(self) -> str:
+        types = "、".join(
+            f"{t.id}票{('（' + t.cast_by + '）') if t.cast_by else ''}权重{_weight(t.weight)}"
+            for t in self.types
+        )
+        void = "，全部满分视为废票" if self.void_if_all_full else ""
+        return f"民主评议：{types}{void}"
+
+
+def _weight(value: Number) -> str:
+    return fmt(value) if isinstance(value, Decimal) else f"[{value}]"
+
+
+def _summary(tally: list[Any]) -> str:
+    return "；".join(f"{kind}:{cast}张/废{void}" for kind, _, cast, void, _ in tally)
