@@ -53,9 +53,8 @@ def test_a_type_whose_ballots_are_all_void_is_reweighted() -> None:
         }
     )
     # B has no valid ballot: A and C share 0.7 → (0.5/0.7 × 80 + 0.2/0.7 × 60) / 100 × 40
-    # = (40 + 12) / 0.7 / 100 × 40 = 52/70 × 40 = 29.714285...
-    expected = (D("0.5") / D("0.7") * 80 + D("0.2") / D("0.7") * 60) / 100 * 40
-    assert sheet.total == expected
+    # = (40 + 12) × 40 / (0.7 × 100) = 2080 / 70 = 29.714285... (one division, 28 digits)
+    assert sheet.total == D(2080) / D(70)
     assert "无有效票" in sheet.line("item").reasons[0].arithmetic
 
 

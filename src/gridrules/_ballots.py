@@ -43,7 +43,9 @@ class Ballots(Rule):
     Each ballot is one rater's scores on the ``criteria``. A ballot whose every score is full marks
     is void (废票) when ``void_if_all_full``; the sheet counts the void ballots of each type. The
     valid ballots of a type are averaged; the item scores
-    ``item maximum × Σ weight × (type mean ÷ ballot full marks)``, the weights summing to 1.
+    ``item maximum × Σ weight × (type mean ÷ ballot full marks)``, the weights summing to 1. A
+    share that does not divide evenly (reweighting by 0.7) is exact to 28 significant digits;
+    declare the item's ``rounding`` to print it as the source expects.
 
     A type with no valid ballot (none cast, or all void) is handled by ``empty``:
     ``"reweight"`` (the default) leaves it out and shares its weight among the other types in
@@ -128,7 +130,9 @@ class Ballots(Rule):
             share = sum((t[1] for t in counted), ZERO)
             if not share:
                 return Outcome(rule, Effect.SET, ZERO, _summary(tally), (tally, ZERO))
-            points = sum(((t[1] / share) * (t[4] or ZERO) / full * item_max for t in counted), ZERO)
+            # one division at the end keeps the result exact wherever it can be
+            weighted = sum((t[1] * (t[4] or ZERO) for t in counted), ZERO)
+            points = weighted * item_max / (share * full)
             return Outcome(rule, Effect.SET, points, _summary(tally), (tally, share))
 
         return run
