@@ -260,6 +260,7 @@ def check_citations(rubric: Rubric, source: str) -> list[str]:
     quotes.extend(a.quote for a in rubric.assumptions)
     quotes.extend(p.clause for p in rubric.parameters)
     quotes.extend(v.clause for v in rubric.vetoes)
+    quotes.extend(c.clause for c in rubric.combinations)
     return [q for q in quotes if q and "".join(q.split()) not in flat]
 
 
