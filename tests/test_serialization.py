@@ -84,3 +84,17 @@ def test_data_is_never_executed(tmp_path: Path) -> None:
     data["children"][0]["rules"][0]["points"] = "__import__('os').getcwd()"
     with pytest.raises(gr.DataFileError, match="expected a number"):
         loads_rubric(json.dumps(data), "json")
+
+
+def test_parameters_file(tmp_path: Path) -> None:
+    from gridrules.serialization import load_params
+
+    path = tmp_path / "params.toml"
+    path.write_text('cap = "4"\n', encoding="utf-8")
+    params = load_params(path)
+    # cap 4 from the file: 10 missed × 0.5 = 5, capped at 4 → 10 − 4 = 6
+    assert RUBRIC.score({"missed": 10}, params).total == 6
+    nested = tmp_path / "nested.toml"
+    nested.write_text("[cap]\nvalue = 1\n", encoding="utf-8")
+    with pytest.raises(gr.DataFileError, match="cap hold tables or lists"):
+        load_params(nested)

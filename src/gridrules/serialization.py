@@ -39,6 +39,7 @@ __all__ = [
     "converter",
     "dump_rubric",
     "dump_sheet",
+    "load_params",
     "load_rubric",
     "loads_rubric",
     "structure_rubric",
@@ -195,6 +196,38 @@ def load_rubric(path: str | Path) -> Rubric:
     except UnicodeDecodeError as error:
         raise DataFileError(f"{path}: not UTF-8 text ({error.reason})") from None
     return loads_rubric(text, fmt, str(path))
+
+
+def load_params(path: str | Path) -> dict[str, Any]:
+    """Read a parameters file (TOML or JSON): one table from parameter names to values.
+
+    The values are checked when they are bound to a rubric (:func:`gridrules.load` with
+    ``params=``, :meth:`Rubric.with_params`, or scoring), which reports every missing or invalid
+    parameter at once, each quoting the clause it fills.
+
+    :raises DataFileError: the file cannot be read or parsed, or is not one flat table.
+    """
+    path = Path(path)
+    fmt = _format_of(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise DataFileError(f"{path}: cannot read the parameters file: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise DataFileError(f"{path}: not UTF-8 text ({error.reason})") from None
+    try:
+        data = tomllib.loads(text) if fmt == "toml" else json.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
+        raise DataFileError(f"{path}: not valid {fmt.upper()}: {error}") from None
+    if not isinstance(data, dict):
+        raise DataFileError(f"{path}: expected one table of parameter names to values")
+    nested = [key for key, value in data.items() if isinstance(value, dict | list)]
+    if nested:
+        raise DataFileError(
+            f"{path}: parameter values must be numbers or text; {', '.join(nested)} "
+            "hold tables or lists"
+        )
+    return data
 
 
 def _format_of(path: Path) -> str:
