@@ -297,3 +297,17 @@ class TestRounding:
             one_item([gr.PerOccurrence("n", "0.2")], rounding=gr.Rounding(0)).score({"n": 8}).total
             == 8
         )  # 10 − 1.6 = 8.4 → 8
+
+
+class TestPerOccurrenceOnAFlag:
+    def test_deducts_once_inside_the_item(self) -> None:
+        # xiaofang (60分): 人员不懂得使用自己账号密码登陆网格E通,扣5分 → 60 − 5 = 55
+        rule = gr.PerOccurrence("cannot_log_in", 5, per="flag")
+        sheet = score([rule], {"cannot_log_in": True}, maximum=60)
+        assert sheet.total == 55
+        assert sheet.line("item").reasons[0].arithmetic == "cannot_log_in 为是，扣5分"
+        assert score([rule], {}, maximum=60).total == 60
+
+    def test_a_count_is_rejected(self) -> None:
+        with pytest.raises(gr.EvidenceError, match="expected true or false"):
+            score([gr.PerOccurrence("x", 5, per="flag")], {"x": 2})

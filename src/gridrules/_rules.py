@@ -56,6 +56,9 @@ def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: obje
         )
 
 
+_ONE = Decimal(1)
+
+
 def _optional_decimal(value: object) -> Decimal | None:
     return None if value is None else to_decimal(value, "maximum")
 
@@ -141,7 +144,9 @@ class PerOccurrence(Rule):
     """每发现一次扣N分: a deduction per occurrence, optionally capped (共N分).
 
     Also 缺一次扣0.5分, 每缺席一次扣2分, 发现一条扣0.5分. ``cap`` limits this rule's deductions
-    within its item (一旬扣5分, 共15分); the item's own floor applies as well.
+    within its item (一旬扣5分, 共15分); the item's own floor applies as well. With
+    ``per="flag"`` the field is yes or no and the points are deducted once when it is yes
+    (人员不懂得使用自己账号密码登陆网格E通,扣5分), still inside the item.
     """
 
     kind: ClassVar[str] = "PerOccurrence"
@@ -150,12 +155,18 @@ class PerOccurrence(Rule):
     cap: Number | None = attrs.field(
         default=None, converter=optional_number, validator=_non_negative
     )
+    per: Literal["occurrence", "flag"] = attrs.field(
+        default="occurrence", kw_only=True, validator=attrs.validators.in_(("occurrence", "flag"))
+    )
     default: int | None = attrs.field(default=0, kw_only=True)
     clause: str = attrs.field(default="", kw_only=True)
     label: str = attrs.field(default="", kw_only=True)
 
     def fields(self) -> Iterable[Field]:
-        yield Field(self.field, FieldKind.COUNT, self.label, self.default)
+        if self.per == "flag":
+            yield Field(self.field, FieldKind.FLAG, self.label, default=False)
+        else:
+            yield Field(self.field, FieldKind.COUNT, self.label, self.default)
 
     def numbers(self) -> Iterable[tuple[str, Number | None]]:
         return (("points", self.points), ("cap", self.cap))
@@ -163,12 +174,14 @@ class PerOccurrence(Rule):
     def compile(self, ctx: Context) -> Compiled:
         field, points = self.field, ctx.value(self.points, "points")
         cap = None if self.cap is None else ctx.value(self.cap, "cap")
-        rule, deduct = self, Effect.DEDUCT
+        rule, deduct, flag = self, Effect.DEDUCT, self.per == "flag"
 
         def run(values: Mapping[str, Any]) -> Outcome | None:
             count = values[field]
             if not count:
                 return None
+            if flag:
+                count = _ONE
             amount = count * points
             if cap is not None and amount > cap:
                 return Outcome(rule, deduct, cap, count, points, True)
@@ -177,12 +190,16 @@ class PerOccurrence(Rule):
         return run
 
     def arithmetic(self, outcome: Outcome) -> str:
+        if self.per == "flag":
+            return f"{self.primary_field} 为是，扣{fmt(outcome.amount)}分"
         raw = outcome.value * outcome.detail
         return f"{fmt(outcome.value)} × {fmt(outcome.detail)} = {fmt(raw)}" + (
             f"，共{fmt(outcome.amount)}分封顶" if outcome.capped else ""
         )
 
     def describe(self) -> str:
+        if self.per == "flag":
+            return f"发生即扣{_d(self.points)}分"
         cap = "" if self.cap is None else f"，共{_d(self.cap)}分"
         return f"每次扣{_d(self.points)}分{cap}"
 
@@ -310,7 +327,12 @@ class RateShortfall(Rule):
 
     def describe(self) -> str:
         cap = "" if self.cap is None else f"，共{_d(self.cap)}分"
-        return f"不低于{_d(self.target)}%，少一个百分点扣{_d(self.points)}分{cap}"
+        partial = {
+            "whole": "不足一个百分点不扣",
+            "started": "不足一个百分点按一个百分点扣",
+            "exact": "不足一个百分点按比例扣",
+        }[self.partial]
+        return f"不低于{_d(self.target)}%，少一个百分点扣{_d(self.points)}分（{partial}）{cap}"
 
 
 @attrs.frozen
