@@ -168,6 +168,14 @@ def test_jsonl_file_with_bom_and_other_fields(tmp_path: Path) -> None:
     assert visit.where() == f"{path}:1"
 
 
+def test_a_file_that_is_not_utf8_is_a_file_error(tmp_path: Path) -> None:
+    # Platform exports are sometimes GBK; reading them as UTF-8 would garble names silently.
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("assessee,type,time\n张三,visit,2026-10-09T09:00\n".encode("gbk"))
+    with pytest.raises(EventLogError, match="not UTF-8 text"):
+        read_events(path)
+
+
 def test_unknown_format_must_be_named(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="pass format='jsonl' or 'csv'"):
         EventReader(tmp_path / "log.txt")
@@ -184,7 +192,7 @@ def test_reader_streams_rows_one_at_a_time() -> None:
     pulled: list[int] = []
 
     class Lines(io.StringIO):
-        def __iter__(self) -> Iterator[str]:
+        def __iter__(self) -> Iterator[str]:  # type: ignore[override]
             for number, line in enumerate(self.getvalue().splitlines(keepends=True), 1):
                 pulled.append(number)
                 yield line

@@ -252,7 +252,8 @@ class EventReader:
         ``.ndjson``, ``.csv``).
     :param timezone: IANA name of the timezone naive times are in and aware ones are converted to.
     :param time_fields: further fields read as times when present (default ``dispatched`` and
-        ``arrived``); a record with both ``dispatched`` and ``arrived`` must not arrive first.
+        ``arrived``); a record must not have ``arrived`` before ``dispatched`` (or before its
+        ``time`` when it has no ``dispatched``).
     :param strict: raise :class:`EventLogError` with every rejected row once the log has been read.
     :param name: how the source is named in messages (default: the path).
     """
@@ -400,11 +401,7 @@ class EventReader:
             if not values:
                 continue
             if len(values) > len(columns):
-                yield (
-                    first_line,
-                    raw,
-                    f"{len(values)} values for {len(columns)} columns",
-                )
+                yield first_line, raw, f"{len(values)} values for {len(columns)} columns"
                 continue
             yield first_line, raw, dict(zip(columns, values, strict=False))
 
@@ -431,8 +428,9 @@ class EventReader:
             if slot.strip().lower() not in _SLOTS:
                 raise _Reject(f"slot must be am or pm (上午/下午), got {slot!r}")
             fields["slot"] = _SLOTS[slot.strip().lower()]
-        dispatched, arrived = times.get("dispatched"), times.get("arrived")
-        if dispatched is not None and arrived is not None and arrived < dispatched:
+        # Without its own dispatched time a dispatch was dispatched at the record's time.
+        dispatched, arrived = times.get("dispatched", time), times.get("arrived")
+        if arrived is not None and arrived < dispatched:
             raise _Reject(
                 f"arrived {arrived.isoformat()} is before dispatched {dispatched.isoformat()}"
             )
