@@ -311,3 +311,48 @@ class TestPerOccurrenceOnAFlag:
     def test_a_count_is_rejected(self) -> None:
         with pytest.raises(gr.EvidenceError, match="expected true or false"):
             score([gr.PerOccurrence("x", 5, per="flag")], {"x": 2})
+
+
+class TestQuotaPerWorkingDay:
+    RUBRIC = one_item(
+        [gr.Quota("events_reported", target=gr.PerWorkingDay(gr.Param("per_day")), points="0.1")],
+        parameters=[
+            gr.Parameter(
+                "per_day",
+                "每天上报条数",
+                "网格长按每天条上报(周末、节假日除外)",
+                kind=gr.FieldKind.COUNT,
+            )
+        ],
+    )
+
+    def test_target_from_the_working_days_of_the_period(self) -> None:
+        # October 2026 has 18 working days (National Day week off, Saturday 10 October worked):
+        # 2 a day × 18 = 36 expected; 30 reported → 6 short × 0.1 = 0.6 → 10 − 0.6 = 9.4
+        sheet = self.RUBRIC.score({"events_reported": 30}, {"per_day": 2}, period="2026-10")
+        assert sheet.total == D("9.4")
+        assert sheet.calendar is not None
+        assert sheet.calendar.endswith("18个工作日")
+        assert sheet.line("item").reasons[0].arithmetic == "目标36，实际30，少6 × 0.1 = 0.6"
+
+    def test_february_has_fewer_working_days(self) -> None:
+        # February 2026: 16 working days (Spring Festival 15-23 off, 14 and 28 worked):
+        # 2 × 16 = 32; 30 reported → 2 short × 0.1 = 0.2 → 9.8
+        sheet = self.RUBRIC.score({"events_reported": 30}, {"per_day": 2}, period="2026-02")
+        assert sheet.total == D("9.8")
+
+    def test_the_period_is_required(self) -> None:
+        with pytest.raises(gr.GridrulesError, match="score it with period="):
+            self.RUBRIC.score({"events_reported": 30}, {"per_day": 2})
+
+    def test_round_trip(self) -> None:
+        from gridrules.serialization import structure_rubric, unstructure_rubric
+
+        data = unstructure_rubric(self.RUBRIC)
+        rule = data["children"][0]["rules"][0]
+        assert rule["target"] == {"per_working_day": {"param": "per_day"}}
+        assert structure_rubric(data) == self.RUBRIC
+
+    def test_only_a_quota_target_may_use_it(self) -> None:
+        with pytest.raises(gr.RubricError, match="only a quota's target"):
+            one_item([gr.PerOccurrence("n", gr.PerWorkingDay(1))])

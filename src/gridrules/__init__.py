@@ -34,7 +34,7 @@ from ._rules import (
     ZeroIf,
 )
 from ._sheet import ItemLine, ParameterLine, Reason, ScoreSheet, SectionLine, VetoLine
-from ._values import FromField, Param
+from ._values import FromField, Param, PerWorkingDay
 from .errors import (
     BandError,
     DataFileError,
@@ -84,6 +84,7 @@ __all__ = [
     "ParameterLine",
     "Penalty",
     "PerOccurrence",
+    "PerWorkingDay",
     "PeriodCombination",
     "PeriodPart",
     "PluginError",

@@ -12,8 +12,8 @@ from ._outcome import Effect, Outcome
 from ._rubric import Item, Node, Parameter, Rubric, Section
 from ._rules import Context
 from ._sheet import ItemLine, ParameterLine, Reason, ScoreSheet, SectionLine, VetoLine
-from ._values import resolve
-from .errors import ParameterError, Problem
+from ._values import WORKING_DAYS, resolve
+from .errors import GridrulesError, ParameterError, Problem
 
 __all__ = ["Result", "Scorer", "bind_parameters"]
 
@@ -131,6 +131,7 @@ class Scorer:
         bonus_cap = rubric.bonus_cap
         self.bonus_cap = None if bonus_cap is None else resolve(bonus_cap, self.params, "bonus_cap")
         self.vetoes = [(v, v.when.compile(self.params)) for v in rubric.vetoes]
+        self.needs_working_days = rubric.needs_working_days
 
     # -- compilation -------------------------------------------------------------------------
 
@@ -233,8 +234,28 @@ class Scorer:
 
     # -- scoring -------------------------------------------------------------------------------
 
-    def _run(self, evidence: Mapping[str, object]) -> tuple[Any, ...]:
+    def _working_days(self, period: object, calendar: Any) -> tuple[Decimal, str] | None:
+        """The working days of ``period`` on ``calendar`` (China's by default), when needed."""
+        if not self.needs_working_days:
+            return None
+        from .calendars import get_calendar
+        from .periods import Period
+
+        if period is None:
+            raise GridrulesError(
+                f"rubric {self.rubric.name!r} sets quotas per working day (每天N条): score it "
+                "with period=... (e.g. '2026-10')"
+            )
+        span = period if isinstance(period, Period) else Period.parse(str(period))
+        calendar = calendar if calendar is not None else get_calendar()
+        return Decimal(calendar.working_days(span)), str(calendar.name)
+
+    def _run(
+        self, evidence: Mapping[str, object], days: tuple[Decimal, str] | None = None
+    ) -> tuple[Any, ...]:
         values, defaulted = self.validator.validate(evidence)
+        if days is not None:
+            values[WORKING_DAYS] = days[0]
         sink: list[Any] = []
         base = self._root(values, sink)
         penalty = bonus = ZERO
@@ -277,9 +298,17 @@ class Scorer:
             fired,
         )
 
-    def result(self, evidence: Mapping[str, object]) -> Result:
-        """Score one record without writing out explanations (the fast path for batches)."""
-        (_, _, sink, base, penalty, bonus, _, total, grade, stars, flags, _) = self._run(evidence)
+    def result(
+        self, evidence: Mapping[str, object], *, period: object = None, calendar: Any = None
+    ) -> Result:
+        """Score one record without writing out explanations (the fast path for batches).
+
+        ``period`` and ``calendar`` matter only to a rubric with quotas per working day.
+        """
+        days = self._working_days(period, calendar)
+        (_, _, sink, base, penalty, bonus, _, total, grade, stars, flags, _) = self._run(
+            evidence, days
+        )
         items = {entry[0].id: entry[1] for entry in sink if len(entry) == 5}
         return Result(total, base, bonus, penalty, grade, stars, flags, items)
 
@@ -288,9 +317,17 @@ class Scorer:
         evidence: Mapping[str, object],
         *,
         assessee: str | None = None,
-        period: str | None = None,
+        period: object = None,
+        calendar: Any = None,
     ) -> ScoreSheet:
-        """Score one record and explain every point on a :class:`~gridrules.ScoreSheet`."""
+        """Score one record and explain every point on a :class:`~gridrules.ScoreSheet`.
+
+        :param period: the period scored (``"2026-10"`` or a :class:`~gridrules.periods.Period`),
+            shown on the sheet; needed by quotas per working day.
+        :param calendar: the working-day calendar for those quotas (China's by default); its name
+            is shown on the sheet.
+        """
+        days = self._working_days(period, calendar)
         (
             values,
             defaulted,
@@ -304,7 +341,8 @@ class Scorer:
             stars,
             flags,
             fired,
-        ) = self._run(evidence)
+        ) = self._run(evidence, days)
+        values.pop(WORKING_DAYS, None)
         rubric = self.rubric
         lines: list[ItemLine] = []
         sections: list[SectionLine] = []
@@ -331,7 +369,7 @@ class Scorer:
             rubric_title=rubric.title,
             rubric_version=rubric.version,
             assessee=assessee,
-            period=period,
+            period=None if period is None else str(period),
             total=total,
             maximum=self.maximum,
             base=base,
@@ -347,6 +385,7 @@ class Scorer:
             assumptions=rubric.assumptions,
             parameters=self.parameter_lines,
             defaults=tuple(sorted(defaulted)),
+            calendar=None if days is None else f"{days[1]}：{fmt(days[0])}个工作日",
             evidence={k: _show(v) for k, v in sorted(values.items())},
         )
 

@@ -16,7 +16,7 @@ from ._grades import GradeBands, StarRating, Veto
 from ._numbers import ONE, ZERO, Rounding, as_tuple, fmt, to_decimal
 from ._outcome import Effect
 from ._rules import Rule
-from ._values import FromField, Number, Param, number, optional_number
+from ._values import FromField, Number, Param, PerWorkingDay, number, optional_number
 from .errors import RubricError
 
 if TYPE_CHECKING:
@@ -268,6 +268,10 @@ class Rubric:
             raise RubricError(f"parameter names repeat: {names}")
         declared = set(names)
         for where, ref in self._references():
+            if isinstance(ref, FromField | PerWorkingDay) and not where.endswith("Quota.target"):
+                raise RubricError(
+                    f"{where}: only a quota's target may come from the evidence or the calendar"
+                )
             if isinstance(ref, Param) and ref.param not in declared:
                 raise RubricError(
                     f"{where} uses parameter {ref.param!r}, which is not declared "
@@ -400,6 +404,15 @@ class Rubric:
         return None if ceiling is None else self.effective_maximum + ceiling
 
     @property
+    def needs_working_days(self) -> bool:
+        """Whether scoring needs the period's working days (a :class:`PerWorkingDay` target)."""
+        return any(
+            isinstance(getattr(rule, "target", None), PerWorkingDay)
+            for item in self.items()
+            for rule in item.rules
+        )
+
+    @property
     def fields(self) -> dict[str, Field]:
         """Every evidence field the rubric reads, by id."""
         declared: list[tuple[str, Field]] = []
@@ -450,10 +463,17 @@ class Rubric:
         params: Mapping[str, object] | None = None,
         *,
         assessee: str | None = None,
-        period: str | None = None,
+        period: object = None,
+        calendar: Any = None,
     ) -> ScoreSheet:
-        """Score one assessee's evidence for one period and explain every point."""
-        return self.prepare(params).score(evidence, assessee=assessee, period=period)
+        """Score one assessee's evidence for one period and explain every point.
+
+        ``period`` (``"2026-10"``) is shown on the sheet and gives quotas per working day their
+        target, counted on ``calendar`` (China's working days by default).
+        """
+        return self.prepare(params).score(
+            evidence, assessee=assessee, period=period, calendar=calendar
+        )
 
     def combine(self, combination: str, sheets: Mapping[str, ScoreSheet]) -> CombinedSheet:
         """Combine one assessee's sheets of shorter periods (半年/年终, 季度) into one result.

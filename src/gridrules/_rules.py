@@ -17,7 +17,15 @@ from ._evidence import Field, FieldKind
 from ._intervals import Interval, coverage_problems
 from ._numbers import HUNDRED, ZERO, as_tuple, fmt, to_decimal
 from ._outcome import Effect, Outcome
-from ._values import FromField, Number, number, optional_number, resolve
+from ._values import (
+    WORKING_DAYS,
+    FromField,
+    Number,
+    PerWorkingDay,
+    number,
+    optional_number,
+    resolve,
+)
 
 __all__ = [
     "AllOrNothing",
@@ -208,8 +216,9 @@ class PerOccurrence(Rule):
 class Quota(Rule):
     """少一件扣N分: a deduction per unit short of a target (每月不少于10件).
 
-    The ``target`` is a number, a :class:`Param`, or a :class:`FromField` (a target the platform
-    computes, such as a quota per working day times the working days of the period).
+    The ``target`` is a number, a :class:`Param`, a :class:`FromField` (a target the platform
+    computes), or a :class:`PerWorkingDay` (每天N条, 周末、节假日除外: the daily quota times the
+    working days of the period the record is scored for).
     """
 
     kind: ClassVar[str] = "Quota"
@@ -229,17 +238,34 @@ class Quota(Rule):
             yield Field(self.target.field, FieldKind.COUNT, f"{self.label}目标数")
 
     def numbers(self) -> Iterable[tuple[str, Number | None]]:
-        return (("target", self.target), ("points", self.points), ("cap", self.cap))
+        target = self.target
+        if isinstance(target, PerWorkingDay):
+            yield ("target.per_working_day", target.per_working_day)
+        else:
+            yield ("target", target)
+        yield ("points", self.points)
+        yield ("cap", self.cap)
 
     def compile(self, ctx: Context) -> Compiled:
         field, points = self.field, ctx.value(self.points, "points")
         cap = None if self.cap is None else ctx.value(self.cap, "cap")
-        target_field = self.target.field if isinstance(self.target, FromField) else None
-        fixed = None if target_field else ctx.value(self.target, "target")
+        target = self.target
+        target_field, per_day = None, None
+        if isinstance(target, FromField):
+            target_field = target.field
+        elif isinstance(target, PerWorkingDay):
+            target_field = WORKING_DAYS
+            per_day = ctx.value(target.per_working_day, "target per working day")
+        fixed = None if target_field else ctx.value(target, "target")
         rule, deduct = self, Effect.DEDUCT
 
         def run(values: Mapping[str, Any]) -> Outcome | None:
-            target = values[target_field] if target_field else fixed
+            if target_field is None:
+                target = fixed
+            elif per_day is None:
+                target = values[target_field]
+            else:
+                target = per_day * values[target_field]
             short = target - values[field]
             if short <= 0:
                 return None
@@ -288,7 +314,7 @@ class RateShortfall(Rule):
     def __attrs_post_init__(self) -> None:
         if isinstance(self.target, Decimal) and self.target > HUNDRED:
             raise ValueError(f"RateShortfall.target is a percentage, got {fmt(self.target)}")
-        if isinstance(self.target, FromField):
+        if isinstance(self.target, FromField | PerWorkingDay):
             raise ValueError("RateShortfall.target must be a number or a parameter")
 
     def fields(self) -> Iterable[Field]:
@@ -596,7 +622,7 @@ class When:
             raise ValueError(f"When({self.field!r}, {self.op!r}) takes no value")
         if not flag and self.value is None:
             raise ValueError(f"When({self.field!r}, {self.op!r}) needs a value to compare with")
-        if isinstance(self.value, FromField):
+        if isinstance(self.value, FromField | PerWorkingDay):
             raise ValueError("When.value must be a number or a parameter")
 
     def field_spec(self, description: str) -> Field:

@@ -10,7 +10,10 @@ import attrs
 
 from ._numbers import to_decimal
 
-__all__ = ["FromField", "Number", "Param", "number", "optional_number"]
+__all__ = ["FromField", "Number", "Param", "PerWorkingDay", "number", "optional_number"]
+
+WORKING_DAYS = "@working_days"
+"""The key under which the scorer hands rules the working days of the period being scored."""
 
 
 def _identifier(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
@@ -41,20 +44,46 @@ class FromField:
         return f"字段 {self.field}"
 
 
-Number: TypeAlias = Decimal | Param | FromField
-"""A rubric number: a literal Decimal, a :class:`Param`, or (where allowed) a :class:`FromField`."""
+def _daily(value: object) -> Decimal | Param:
+    return value if isinstance(value, Param) else to_decimal(value, "per_working_day")
+
+
+@attrs.frozen
+class PerWorkingDay:
+    """每天N条 (周末、节假日除外): a daily quota times the working days of the scored period.
+
+    The working days come from the calendar the record is scored with (China's by default), so a
+    record scored this way needs its period.
+    """
+
+    per_working_day: Decimal | Param = attrs.field(converter=_daily)
+
+    def __str__(self) -> str:
+        per_day = self.per_working_day
+        return f"每个工作日{per_day if isinstance(per_day, Param) else per_day}"
+
+
+Number: TypeAlias = Decimal | Param | FromField | PerWorkingDay
+"""A rubric number: a literal Decimal, a :class:`Param`, or (where allowed) a :class:`FromField`
+or :class:`PerWorkingDay`."""
 
 
 def number(value: object) -> Number:
     """attrs converter: literal numbers to Decimal, references kept, mappings read as references."""
-    if isinstance(value, Param | FromField):
+    if isinstance(value, Param | FromField | PerWorkingDay):
         return value
     if isinstance(value, Mapping):
         if set(value) == {"param"}:
             return Param(value["param"])
         if set(value) == {"field"}:
             return FromField(value["field"])
-        raise ValueError(f"expected a number, {{param = ...}} or {{field = ...}}, got {value!r}")
+        if set(value) == {"per_working_day"}:
+            inner = value["per_working_day"]
+            return PerWorkingDay(Param(inner["param"]) if isinstance(inner, Mapping) else inner)
+        raise ValueError(
+            "expected a number, {param = ...}, {field = ...} or {per_working_day = ...}, got "
+            f"{value!r}"
+        )
     return to_decimal(value, "rubric number")
 
 
@@ -68,4 +97,4 @@ def resolve(value: Number, params: Mapping[str, Decimal], where: str) -> Decimal
         return value
     if isinstance(value, Param):
         return params[value.param]
-    raise TypeError(f"{where}: a value from the evidence cannot be used here")
+    raise TypeError(f"{where}: a value from the evidence or the calendar cannot be used here")

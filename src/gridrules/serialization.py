@@ -32,7 +32,7 @@ from ._rubric import Item, Rubric, Section
 from ._kinds import RULE_TYPES
 from ._rules import Rule
 from ._sheet import ScoreSheet
-from ._values import FromField, Number, Param, number
+from ._values import FromField, Number, Param, PerWorkingDay, number
 from .errors import DataFileError, GridrulesError
 
 __all__ = [
@@ -61,6 +61,8 @@ def _unstructure_number(value: Number) -> object:
         return {"param": value.param}
     if isinstance(value, FromField):
         return {"field": value.field}
+    if isinstance(value, PerWorkingDay):
+        return {"per_working_day": _unstructure_number(value.per_working_day)}
     return str(value)
 
 
@@ -77,6 +79,7 @@ converter.register_structure_hook(Decimal, _structure_decimal)
 converter.register_unstructure_hook(Decimal, str)
 converter.register_unstructure_hook(Param, _unstructure_number)
 converter.register_unstructure_hook(FromField, _unstructure_number)
+converter.register_unstructure_hook(PerWorkingDay, _unstructure_number)
 converter.register_structure_hook(Number, _structure_number)
 converter.register_structure_hook(Number | None, _structure_optional_number)
 converter.register_unstructure_hook_func(
