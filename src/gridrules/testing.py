@@ -277,6 +277,8 @@ class Scenario:
     params: dict[str, Any] = attrs.field(factory=dict)
     rubric: str | None = None
     file: str = ""
+    period: str | None = None
+    params_file: str | None = None
 
 
 class ScenarioFailure(AssertionError):
@@ -309,6 +311,11 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
         raise DataFileError(f"{path}: cannot read the scenario file: {error}") from None
     rubric = data.get("rubric")
     shared = data.get("params", {})
+    params_file = data.get("params_file")
+    if params_file is not None:
+        from .serialization import load_params
+
+        shared = {**load_params(path.parent / params_file), **shared}
     scenarios = []
     for index, raw in enumerate(data.get("scenario", [])):
         where = f"{path}: scenario {index + 1}"
