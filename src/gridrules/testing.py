@@ -303,7 +303,16 @@ _EXPECT_KEYS = frozenset(
 
 
 def load_scenarios(path: str | Path) -> list[Scenario]:
-    """Read a scenario file: ``rubric = "slug"`` and one ``[[scenario]]`` table per example."""
+    """Read a scenario file: ``rubric = "slug"`` and one ``[[scenario]]`` table per example.
+
+    Top-level keys: ``rubric`` (an installed rubric's name, or a rubric file's path relative to
+    the scenario file), ``params`` (parameters shared by every scenario), ``params_file`` (a
+    parameters file, relative to the scenario file), ``period`` (the period scored, for quotas per
+    working day). Each ``[[scenario]]`` has a ``name``, ``evidence``, optional ``params`` and
+    ``period``, and ``expect``: any of ``total``, ``base``, ``bonus``, ``penalty``, ``maximum``,
+    ``grade``, ``stars``, ``flags``, ``items`` (item id to points), or ``error`` (the error's class
+    name) with an optional ``message`` it must contain.
+    """
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -332,6 +341,8 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
                 params={**shared, **raw.get("params", {})},
                 rubric=raw.get("rubric", rubric),
                 file=str(path),
+                period=raw.get("period", data.get("period")),
+                params_file=params_file,
             )
         )
     if not scenarios:
@@ -353,7 +364,7 @@ def run_scenario(rubric: Rubric, scenario: Scenario) -> None:
     """Score the scenario and compare every expected value; a failure names what differs."""
     expect = scenario.expect
     try:
-        sheet = rubric.score(scenario.evidence, scenario.params or None)
+        sheet = rubric.score(scenario.evidence, scenario.params or None, period=scenario.period)
     except GridrulesError as error:
         if "error" not in expect:
             raise ScenarioFailure(
