@@ -131,19 +131,13 @@ CAPS = [
     ("terminal", "missed_xun", 40, 15),
     ("terminal", "overdue_transfers", 2, 10),  # 2 × 5 = 共10分
     ("terminal", "overdue_transfers", 3, 10),  # 15 > 10
-    ("terminal", "cannot_log_in", 1, 5),
-    ("terminal", "cannot_log_in", 2, 5),  # once (A3-once)
-    ("terminal", "cannot_operate_app", 2, 20),
     ("field_check", "remaining_hazards", 3, 15),  # 3 × 5 = 共15分
     ("field_check", "remaining_hazards", 4, 15),  # 20 > 15
     ("field_check", "system_lapses", 5, 5),  # 5 × 1 = 共5分
     ("field_check", "system_lapses", 6, 5),  # 6 > 5
-    ("field_check", "unfamiliar_with_grid", 3, 5),
     ("field_check", "falsified_inspections", 1, 5),
     ("field_check", "falsified_inspections", 5, 25),  # no cap of its own
     ("field_check", "falsified_inspections", 7, 30),  # 35 > 30: the item stops at 0
-    ("grid_publicity", "no_training", 1, 10),
-    ("grid_publicity", "no_training", 2, 10),
 ]
 
 
@@ -153,6 +147,36 @@ def test_caps(rubric: gridrules.Rubric, item: str, field: str, count: int, deduc
     line = sheet.line(item)
     assert line.maximum - line.points == deducted
     assert sheet.total == 100 - deducted
+
+
+# (item, flag, deduction by hand: taken once when true, A3-once)
+ONCE = [
+    ("terminal", "cannot_log_in", 5),
+    ("terminal", "cannot_operate_app", 20),
+    ("field_check", "unfamiliar_with_grid", 5),
+    ("grid_publicity", "no_training", 10),
+]
+
+
+@pytest.mark.parametrize(("item", "field", "deducted"), ONCE)
+def test_one_time_deductions_are_flags(
+    rubric: gridrules.Rubric, item: str, field: str, deducted: int
+) -> None:
+    assert rubric.fields[field].kind is gridrules.FieldKind.FLAG
+    sheet = rubric.score({**PERFECT, field: True})
+    line = sheet.line(item)
+    assert line.maximum - line.points == deducted
+    assert sheet.total == 100 - deducted
+    (reason,) = line.reasons
+    assert reason.arithmetic == f"{field} 为是，扣{deducted}分"
+    assert rubric.score({**PERFECT, field: False}).total == 100
+
+
+@pytest.mark.parametrize("field", [field for _, field, _ in ONCE])
+def test_a_count_of_one_time_findings_is_rejected(rubric: gridrules.Rubric, field: str) -> None:
+    # 扣N分 with no 每次 is a yes/no finding: a count of 2 is not evidence for it
+    with pytest.raises(gridrules.EvidenceError, match=f"{field}: expected true or false"):
+        rubric.score({**PERFECT, field: 2})
 
 
 def test_a_capped_rule_says_so_on_the_sheet(rubric: gridrules.Rubric) -> None:
@@ -165,7 +189,7 @@ def test_rules_add_up_to_the_item_floor(rubric: gridrules.Rubric) -> None:
     # 不熟悉 5 + 隐患 15 (capped) + 系统问题 5 (capped) + 未到场 2 × 5 = 10 → 35 > 30 → 0
     evidence = {
         **PERFECT,
-        "unfamiliar_with_grid": 1,
+        "unfamiliar_with_grid": True,
         "remaining_hazards": 9,
         "system_lapses": 9,
         "falsified_inspections": 2,

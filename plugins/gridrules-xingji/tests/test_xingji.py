@@ -130,13 +130,28 @@ def test_85_points_is_five_stars_when_scored(rubric: gridrules.Rubric) -> None:
 
 
 def test_the_lowest_possible_score_is_3_and_one_star(rubric: gridrules.Rubric) -> None:
-    # Every count far past its item: each item at 0 except 实有房屋采集, whose only rule takes 2 of
-    # its 5 (A3: 扣2分 once) → total 3, 扣分 97 → 5 − ⌊97/20⌋ = 1 star.
-    worst = {field: 1000 for field, f in rubric.fields.items() if f.kind.value == "count"}
-    worst.update(cases_collected=0, population_entry_rate="0")
+    # Every count far past its item: each item at 0 except 实有房屋采集, whose only rule (a yes/no
+    # flag) takes 2 of its 5 (A3: 扣2分 once) → total 3, 扣分 97 → 5 − ⌊97/20⌋ = 1 star.
+    worst: dict[str, object] = {
+        field: 1000 for field, f in rubric.fields.items() if f.kind.value == "count"
+    }
+    worst.update(cases_collected=0, population_entry_rate="0", housing_not_grown=True)
     sheet = rubric.score(worst)
     assert sheet.points["housing"] == 3
     assert (sheet.total, sheet.stars) == (D(3), 1)
+
+
+def test_housing_not_grown_is_a_flag_deducted_once(rubric: gridrules.Rubric) -> None:
+    # 采集录入未有效增长或变化的扣2分 (A3): true → 5 − 2 = 3, total 98; false → nothing
+    assert rubric.fields["housing_not_grown"].kind is gridrules.FieldKind.FLAG
+    sheet = rubric.score({**ON_TARGET, "housing_not_grown": True})
+    (reason,) = sheet.line("housing").reasons
+    assert reason.amount == 2
+    assert reason.arithmetic == "housing_not_grown 为是，扣2分"
+    assert (sheet.points["housing"], sheet.total) == (D(3), D(98))
+    assert rubric.score({**ON_TARGET, "housing_not_grown": False}).total == 100
+    with pytest.raises(gridrules.EvidenceError, match="housing_not_grown: expected true or false"):
+        rubric.score({**ON_TARGET, "housing_not_grown": 2})
 
 
 def test_the_rate_counts_whole_points_only(rubric: gridrules.Rubric) -> None:
