@@ -115,3 +115,9 @@ class TestParameters:
     def test_unknown_parameter_on_bind(self) -> None:
         with pytest.raises(gr.ParameterError, match="unknown parameter"):
             self.RUBRIC.with_params({"x": 1})
+
+
+def test_public_api_is_sorted_and_importable() -> None:
+    assert gr.__all__ == sorted(gr.__all__)
+    for name in gr.__all__:
+        assert getattr(gr, name) is not None

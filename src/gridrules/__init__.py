@@ -45,7 +45,10 @@ from .errors import (
     Problem,
     RubricError,
 )
+from .calendars import CalendarError, WorkingCalendar, get_calendar
+from .periods import Period, PeriodError
 from .plugins import RubricInfo, available, load
+from .serialization import load_params
 
 try:
     __version__ = version("gridrules")
@@ -62,6 +65,7 @@ __all__ = [
     "Band",
     "BandError",
     "Bonus",
+    "CalendarError",
     "Checklist",
     "CombinedSheet",
     "Criterion",
@@ -85,7 +89,9 @@ __all__ = [
     "Penalty",
     "PerOccurrence",
     "PerWorkingDay",
+    "Period",
     "PeriodCombination",
+    "PeriodError",
     "PeriodPart",
     "PluginError",
     "Problem",
@@ -109,8 +115,11 @@ __all__ = [
     "VetoLine",
     "Weight",
     "When",
+    "WorkingCalendar",
     "ZeroIf",
     "__version__",
     "available",
+    "get_calendar",
     "load",
+    "load_params",
 ]
