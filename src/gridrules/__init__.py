@@ -35,6 +35,7 @@ from ._rules import (
 )
 from ._sheet import ItemLine, ParameterLine, Reason, ScoreSheet, SectionLine, VetoLine
 from ._values import FromField, Param, PerWorkingDay
+from .calendars import CalendarError, WorkingCalendar, get_calendar
 from .errors import (
     BandError,
     DataFileError,
@@ -45,7 +46,6 @@ from .errors import (
     Problem,
     RubricError,
 )
-from .calendars import CalendarError, WorkingCalendar, get_calendar
 from .periods import Period, PeriodError
 from .plugins import RubricInfo, available, load
 from .serialization import load_params
