@@ -161,7 +161,7 @@ class Section:
 
     @property
     def children_maximum(self) -> Decimal:
-        return sum((c.effective_maximum for c in self.children), ZERO)
+        return _sum_maxima(self.children)
 
     @property
     def effective_maximum(self) -> Decimal:
@@ -174,6 +174,10 @@ class Section:
 
 
 Node: TypeAlias = Item | Section
+
+
+def _sum_maxima(children: tuple[Node, ...]) -> Decimal:
+    return sum((c.effective_maximum for c in children), ZERO)
 
 
 def _check_children(where: str, children: tuple[Node, ...], weights: tuple[Weight, ...]) -> None:
@@ -371,7 +375,7 @@ class Rubric:
 
     @property
     def children_maximum(self) -> Decimal:
-        return sum((c.effective_maximum for c in self.children), ZERO)
+        return _sum_maxima(self.children)
 
     @property
     def effective_maximum(self) -> Decimal:

@@ -179,25 +179,33 @@ def structure_rubric(data: Mapping[str, Any], where: str = "rubric data") -> Rub
         ) from None
 
 
-def loads_rubric(text: str, fmt: str = "toml", where: str = "rubric text") -> Rubric:
-    """Parse a rubric from TOML or JSON text."""
+def _parse(text: str, fmt: str, where: str) -> Any:
     try:
-        data = tomllib.loads(text) if fmt == "toml" else json.loads(text)
+        return tomllib.loads(text) if fmt == "toml" else json.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
         raise DataFileError(f"{where}: not valid {fmt.upper()}: {error}") from None
-    return structure_rubric(data, where)
+
+
+def _read(path: Path, what: str) -> tuple[str, str]:
+    """The text of a TOML or JSON data file and its format; errors name the file."""
+    fmt = _format_of(path)
+    try:
+        return path.read_text(encoding="utf-8-sig"), fmt
+    except OSError as error:
+        raise DataFileError(f"{path}: cannot read the {what} file: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise DataFileError(f"{path}: not UTF-8 text ({error.reason})") from None
+
+
+def loads_rubric(text: str, fmt: str = "toml", where: str = "rubric text") -> Rubric:
+    """Parse a rubric from TOML or JSON text."""
+    return structure_rubric(_parse(text, fmt, where), where)
 
 
 def load_rubric(path: str | Path) -> Rubric:
     """Read a rubric file (``.toml`` or ``.json``)."""
     path = Path(path)
-    fmt = _format_of(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise DataFileError(f"{path}: cannot read the rubric file: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise DataFileError(f"{path}: not UTF-8 text ({error.reason})") from None
+    text, fmt = _read(path, "rubric")
     return loads_rubric(text, fmt, str(path))
 
 
@@ -211,17 +219,8 @@ def load_params(path: str | Path) -> dict[str, Any]:
     :raises DataFileError: the file cannot be read or parsed, or is not one flat table.
     """
     path = Path(path)
-    fmt = _format_of(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise DataFileError(f"{path}: cannot read the parameters file: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise DataFileError(f"{path}: not UTF-8 text ({error.reason})") from None
-    try:
-        data = tomllib.loads(text) if fmt == "toml" else json.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
-        raise DataFileError(f"{path}: not valid {fmt.upper()}: {error}") from None
+    text, fmt = _read(path, "parameters")
+    data = _parse(text, fmt, str(path))
     if not isinstance(data, dict):
         raise DataFileError(f"{path}: expected one table of parameter names to values")
     nested = [key for key, value in data.items() if isinstance(value, dict | list)]
