@@ -100,3 +100,26 @@ def test_ballots_round_trip() -> None:
 
     rubric = ballots()
     assert structure_rubric(unstructure_rubric(rubric)) == rubric
+
+
+def test_check_rubric_generates_ballots_and_weights_that_sum_to_one() -> None:
+    from hypothesis import given
+
+    from gridrules.testing import check_rubric, parameters, weight_groups
+
+    types = [gr.BallotType(t, f"{t}票", gr.Param(f"weight_{t}")) for t in "ABC"]
+    rubric = one_item(
+        [gr.Ballots("votes", types, CRITERIA)],
+        parameters=[
+            gr.Parameter(f"weight_{t}", f"{t}票权重", "考评成绩占每名网格长季度考核总成绩的xx%")
+            for t in "ABC"
+        ],
+    )
+    assert weight_groups(rubric) == [(("weight_A", "weight_B", "weight_C"), D(1))]
+
+    @given(parameters(rubric))
+    def shares_sum_to_one(values: dict[str, D]) -> None:
+        assert sum(values.values()) == 1
+
+    shares_sum_to_one()
+    check_rubric(rubric, max_examples=30)

@@ -24,6 +24,7 @@ from ._numbers import HUNDRED, ZERO, fmt, to_decimal
 from ._outcome import Effect
 from ._rubric import Item, Rubric
 from ._rules import Penalty, PerOccurrence, Quota, RateShortfall, Tiers, ZeroIf
+from ._values import Param
 from .errors import DataFileError, GridrulesError, ParameterError
 
 __all__ = [
@@ -77,6 +78,11 @@ def _field_strategy(field: Field, edges: set[Decimal]) -> st.SearchStrategy[Any]
         return st.booleans()
     if kind in (FieldKind.LEVEL, FieldKind.ELEMENTS):
         return st.lists(st.sampled_from(field.choices), unique=True).map(tuple)
+    if kind is FieldKind.BALLOTS:
+        ballot = st.tuples(
+            *(st.one_of(st.just(top), st.decimals(0, top, places=1)) for top in field.criteria)
+        ).map(list)
+        return st.fixed_dictionaries({kind: st.lists(ballot, max_size=4) for kind in field.choices})
     if kind is FieldKind.COUNT:
         whole = sorted(int(e) for e in edges if e >= 0 and e == e.to_integral_value())
         return st.one_of(st.sampled_from(whole or [0]), st.integers(0, 40), st.integers(0, _BIG))
@@ -109,11 +115,57 @@ def evidence(rubric: Rubric, *, include_defaults: bool = True) -> st.SearchStrat
     return st.fixed_dictionaries({**required, **optional})
 
 
+def weight_groups(rubric: Rubric) -> list[tuple[tuple[str, ...], Decimal]]:
+    """The parameters that are weights of one composite, with the share they must sum to.
+
+    A weighted section, the rubric's root, or a set of ballot types whose weights are
+    parameters must have those weights sum to 1 less its literal weights.
+    """
+    from ._ballots import Ballots
+
+    groups: list[list[Any]] = [[w.weight for w in rubric.weights]]
+    for node in rubric.nodes():
+        if isinstance(node, Item):
+            groups.extend([t.weight for t in r.types] for r in node.rules if isinstance(r, Ballots))
+        else:
+            groups.append([w.weight for w in node.weights])
+    found = []
+    for weights in groups:
+        names = tuple(w.param for w in weights if isinstance(w, Param))
+        if names:
+            literal = sum((w for w in weights if isinstance(w, Decimal)), ZERO)
+            found.append((names, 1 - literal))
+    return found
+
+
+def _partition(names: tuple[str, ...], total: Decimal) -> st.SearchStrategy[dict[str, Decimal]]:
+    """Shares of ``total`` for ``names``, in hundredths, summing to it exactly."""
+    cuts = st.lists(st.integers(0, 100), min_size=len(names) - 1, max_size=len(names) - 1)
+
+    def shares(points: list[int]) -> dict[str, Decimal]:
+        edges = [0, *sorted(points), 100]
+        return {
+            name: total * Decimal(high - low) / 100
+            for name, low, high in zip(names, edges, edges[1:], strict=False)
+        }
+
+    return cuts.map(shares)
+
+
 def parameters(rubric: Rubric) -> st.SearchStrategy[dict[str, Decimal]]:
-    """Values for the rubric's parameters that have no default and no bound value."""
+    """Values for the rubric's parameters that have no default and no bound value.
+
+    Parameters that are the weights of one composite are drawn together so that they sum to 1.
+    """
     strategies: dict[str, st.SearchStrategy[Decimal]] = {}
+    groups = [
+        (names, total)
+        for names, total in weight_groups(rubric)
+        if all(_unbound(rubric, name) for name in names)
+    ]
+    grouped = {name for names, _ in groups for name in names}
     for param in rubric.parameters:
-        if param.default is not None or param.value is not None:
+        if param.default is not None or param.value is not None or param.name in grouped:
             continue
         if param.kind is FieldKind.COUNT:
             strategies[param.name] = st.integers(0, 30).map(Decimal)
@@ -121,7 +173,16 @@ def parameters(rubric: Rubric) -> st.SearchStrategy[dict[str, Decimal]]:
             strategies[param.name] = st.decimals(0, 100, places=1)
         else:
             strategies[param.name] = st.decimals(0, 10, places=2)
-    return st.fixed_dictionaries(strategies)
+    plain = st.fixed_dictionaries(strategies)
+    if not groups:
+        return plain
+    parts = st.tuples(plain, *(_partition(names, total) for names, total in groups))
+    return parts.map(lambda drawn: {k: v for part in drawn for k, v in part.items()})
+
+
+def _unbound(rubric: Rubric, name: str) -> bool:
+    param = next(p for p in rubric.parameters if p.name == name)
+    return param.default is None and param.value is None
 
 
 # -- invariants -------------------------------------------------------------------------------
@@ -154,8 +215,10 @@ def _deduction_fields(rubric: Rubric) -> list[str]:
     return sorted(chosen)
 
 
-def _check_record(rubric: Rubric, scorer: Scorer, record: dict[str, Any]) -> None:
-    sheet = scorer.score(record)
+def _check_record(
+    rubric: Rubric, scorer: Scorer, record: dict[str, Any], period: object = None
+) -> None:
+    sheet = scorer.score(record, period=period)
     items = {item.id: item for item in rubric.items()}
     for line in sheet.lines:
         item: Item = items[line.item_id]
@@ -180,7 +243,7 @@ def _check_record(rubric: Rubric, scorer: Scorer, record: dict[str, Any]) -> Non
     for fid in _deduction_fields(rubric):
         more = dict(record)
         more[fid] = int(record.get(fid, 0) or 0) + 1
-        worse = scorer.score(more)
+        worse = scorer.score(more, period=period)
         assert worse.total <= sheet.total, (
             f"one more occurrence of {fid} raised the total from {fmt(sheet.total)} to "
             f"{fmt(worse.total)}"
@@ -195,8 +258,12 @@ def check_rubric(
     params: Mapping[str, object] | None = None,
     *,
     max_examples: int | None = None,
+    period: object = None,
 ) -> None:
     """Check every invariant of ``rubric`` on generated evidence (and parameters).
+
+    ``period`` is the period records are scored for; a rubric with quotas per working day needs
+    one, and is checked for ``"2026-10"`` when none is given.
 
     Every item within [floor, maximum] (or zeroed); the total within the maximum plus the bonus
     cap; one more occurrence of a deduction never raises the total; the grade matches its band (or
@@ -217,6 +284,8 @@ def check_rubric(
             cache[key] = Scorer(rubric, values)
         return cache[key]
 
+    if period is None and rubric.needs_working_days:
+        period = "2026-10"
     fixed = dict(params) if params is not None else None
     param_strategy = st.just(fixed) if fixed is not None else parameters(rubric)
 
@@ -234,7 +303,7 @@ def check_rubric(
             assume(False)
             raise  # pragma: no cover - assume() raises
         try:
-            _check_record(rubric, scorer, record)
+            _check_record(rubric, scorer, record, period)
         except (AssertionError, GridrulesError) as error:
             failures.append((record, values, error))
             raise
