@@ -19,7 +19,7 @@ import gridrules
 from gridrules.calendars import get_calendar
 from gridrules.periods import Period
 from gridrules.serialization import load_params, structure_rubric, unstructure_rubric
-from gridrules.testing import _check_record, check_citations
+from gridrules.testing import _check_record, check_citations, check_rubric
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "wanggezhang"
 PARAMS_FILE = EXAMPLES / "params.toml"
@@ -265,22 +265,6 @@ def test_example_evidence_files(
 # -- invariants on generated evidence, at a fixed period ------------------------------------
 
 
-class _AtPeriod:
-    """A scorer that scores every record for one period.
-
-    check_rubric() scores records without a period, which a quota per working day refuses; this
-    lends its record checks (gridrules.testing._check_record) a scorer that supplies one.
-    """
-
-    def __init__(self, scorer: gridrules.Scorer, period: str) -> None:
-        self.scorer = scorer
-        self.period = period
-        self.bonus_cap = scorer.bonus_cap
-
-    def score(self, record: dict[str, Any]) -> gridrules.ScoreSheet:
-        return self.scorer.score(record, period=self.period)
-
-
 _ballot = st.one_of(st.just(FULL), st.lists(st.integers(0, 25), min_size=4, max_size=4))
 _points = st.one_of(st.sampled_from([0, 100]), st.decimals(0, 100, places=2))
 _records = st.fixed_dictionaries(
@@ -305,7 +289,7 @@ _records = st.fixed_dictionaries(
 @pytest.mark.parametrize("role", ROLES)
 def test_invariants_on_generated_evidence(role: str, params: dict[str, Any]) -> None:
     rubric = rubric_of(role)
-    scorer = _AtPeriod(rubric.prepare(params), PERIOD)
+    prepared = rubric.prepare(params)
     weights = {w.child: Decimal(str(params[w.weight.param])) for w in rubric.weights}  # type: ignore[union-attr]
 
     @settings(
@@ -318,8 +302,8 @@ def test_invariants_on_generated_evidence(role: str, params: dict[str, Any]) -> 
     def check(record: dict[str, Any]) -> None:
         # the core's record invariants: items within [floor, maximum], total within the maximum,
         # the grade, the sheet's round trip
-        _check_record(rubric, scorer, record)  # type: ignore[arg-type]
-        sheet = scorer.score(record)
+        _check_record(rubric, prepared, record, PERIOD)
+        sheet = prepared.score(record, period=PERIOD)
         # the total is the weighted sum of the five parts, each out of 100
         assert sheet.total == sum(
             (weights[line.item_id] * line.points for line in sheet.lines), Decimal(0)
@@ -335,9 +319,18 @@ def test_invariants_on_generated_evidence(role: str, params: dict[str, Any]) -> 
         for kind in "ABC":
             ballots = {k: list(v) for k, v in record["ballots"].items()}
             ballots[kind] = [*ballots.get(kind, []), FULL]
-            assert scorer.score({**record, "ballots": ballots}).total == sheet.total
+            assert (
+                prepared.score({**record, "ballots": ballots}, period=PERIOD).total == sheet.total
+            )
         # one more event reported never lowers the total
         more = {**record, "events_reported": record["events_reported"] + 1}
-        assert scorer.score(more).total >= sheet.total
+        assert prepared.score(more, period=PERIOD).total >= sheet.total
 
     check()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_core_invariants_with_generated_parameters(role: str) -> None:
+    # check_rubric draws the weight parameters of each composite so that they sum to 1, and
+    # scores quotas per working day for a fixed period
+    check_rubric(rubric_of(role), max_examples=40, period=PERIOD)
