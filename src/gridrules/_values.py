@@ -59,8 +59,7 @@ class PerWorkingDay:
     per_working_day: Decimal | Param = attrs.field(converter=_daily)
 
     def __str__(self) -> str:
-        per_day = self.per_working_day
-        return f"每个工作日{per_day if isinstance(per_day, Param) else per_day}"
+        return f"每个工作日{self.per_working_day}"
 
 
 Number: TypeAlias = Decimal | Param | FromField | PerWorkingDay

@@ -27,9 +27,9 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn
 from cattrs.strategies import configure_tagged_union
 
+from ._kinds import RULE_TYPES
 from ._numbers import to_decimal
 from ._rubric import Item, Rubric, Section
-from ._kinds import RULE_TYPES
 from ._rules import Rule
 from ._sheet import ScoreSheet
 from ._values import FromField, Number, Param, PerWorkingDay, number
