@@ -55,5 +55,5 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Throughput and memory benchmarks (figures go to benchmarks/README.md by hand)."""
-    install(session, "testing,xlsx")
+    install(session, "testing,xlsx,bench")
     session.run("python", "benchmarks/run.py", *session.posargs)

@@ -11,7 +11,7 @@ import attrs
 from ._evidence import Field, FieldKind
 from ._numbers import ZERO, as_tuple, fmt, to_decimal
 from ._outcome import Effect, Outcome
-from ._rules import Compiled, Context, Rule, _field_id, _non_negative
+from ._rules import Amount, Compiled, Context, Rule, _field_id, _non_negative, amounts_of
 from ._values import Number, number
 
 __all__ = ["BallotType", "Ballots", "Criterion"]
@@ -136,6 +136,10 @@ class Ballots(Rule):
             return Outcome(rule, Effect.SET, points, _summary(tally), (tally, share))
 
         return run
+
+    def compile_amount(self, ctx: Context) -> Amount:
+        # a ballot item is rare and its tally is the work; the outcome's amount is all we need
+        return amounts_of(self.compile(ctx))
 
     def arithmetic(self, outcome: Outcome) -> str:
         tally, share = outcome.detail

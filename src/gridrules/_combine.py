@@ -79,6 +79,7 @@ class CombinedSheet:
     flags: frozenset[str] = attrs.field(converter=_frozen, factory=frozenset)
 
     def to_text(self) -> str:
+        """The combined result as plain text, in Chinese."""
         lines = [f"{self.label}：{fmt(self.total)}（{self.arithmetic}）"]
         if self.grade is not None:
             lines.append(f"考核等次：{self.grade}")

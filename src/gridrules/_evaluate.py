@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from ._evidence import Field, _Bad
-from ._numbers import ZERO, fmt
+from ._grades import Veto
+from ._numbers import ZERO, Rounding, fmt
 from ._outcome import Effect, Outcome
 from ._rubric import Item, Node, Parameter, Rubric, Section
 from ._rules import Context
@@ -132,6 +133,16 @@ class Scorer:
         self.bonus_cap = None if bonus_cap is None else resolve(bonus_cap, self.params, "bonus_cap")
         self.vetoes = [(v, v.when.compile(self.params)) for v in rubric.vetoes]
         self.needs_working_days = rubric.needs_working_days
+        self._fast_root = self._fast_children(rubric.children, rubric.weights, rubric.maximum)
+        self._grade_memo: dict[Decimal, str] = {}
+        self._stars_memo: dict[Decimal, int] = {}
+        self._stars_by_total = rubric.stars is not None and rubric.stars.basis == "points"
+        # what a score sheet repeats for every record, worked out once
+        self._parents = _parents(rubric)
+        self._sorted_fields = sorted(self.validator.fields)
+        self._primary_fields = {
+            id(rule): rule.primary_field for item in rubric.items() for rule in item.rules
+        }
 
     # -- compilation -------------------------------------------------------------------------
 
@@ -142,9 +153,23 @@ class Scorer:
         if not weights:
 
             def total(values: Mapping[str, Any], sink: list[Any]) -> Decimal:
-                return sum((part(values, sink) for part in parts), ZERO)
+                points = ZERO
+                for part in parts:
+                    points += part(values, sink)
+                return points
 
             return total
+        pairs = list(zip(parts, self._factors(children, weights, maximum), strict=True))
+
+        def weighted(values: Mapping[str, Any], sink: list[Any]) -> Decimal:
+            return sum((part(values, sink) * factor for part, factor in pairs), ZERO)
+
+        return weighted
+
+    def _factors(
+        self, children: tuple[Node, ...], weights: tuple[Any, ...], maximum: Decimal
+    ) -> list[Decimal]:
+        """What each child's points are multiplied by in a weighted composite (30% / 30% / 40%)."""
         by_child = {
             w.child: resolve(w.weight, self.params, f"weight of {w.child!r}") for w in weights
         }
@@ -159,13 +184,7 @@ class Scorer:
                     )
                 ],
             )
-        factors = [by_child[c.id] * maximum / c.effective_maximum for c in children]
-        pairs = list(zip(parts, factors, strict=True))
-
-        def weighted(values: Mapping[str, Any], sink: list[Any]) -> Decimal:
-            return sum((part(values, sink) * factor for part, factor in pairs), ZERO)
-
-        return weighted
+        return [by_child[c.id] * maximum / c.effective_maximum for c in children]
 
     def _compile(self, node: Node) -> Callable[[Mapping[str, Any], list[Any]], Decimal]:
         if isinstance(node, Section):
@@ -232,7 +251,117 @@ class Scorer:
 
         return score_item
 
+    # -- compilation for scores only ----------------------------------------------------------
+    #
+    # The same tree again, as functions that compute points and nothing else: no outcomes, no
+    # sink, each item's points written straight into the result's dict, and the penalty and
+    # bonus reported only by the items that can have them. Every sum is taken in the same order
+    # from the same ZERO as in the explained functions, so the Decimals come out identical, down
+    # to their exponents.
+
+    def _fast_children(
+        self, children: tuple[Node, ...], weights: tuple[Any, ...], maximum: Decimal
+    ) -> _FastPart:
+        parts = [self._fast(child) for child in children]
+        if not weights:
+
+            def total(values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
+                      ) -> Decimal:
+                points = ZERO
+                for part in parts:
+                    points += part(values, items, extras)
+                return points
+
+            return total
+        pairs = list(zip(parts, self._factors(children, weights, maximum), strict=True))
+
+        def weighted(values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
+                     ) -> Decimal:
+            points = ZERO
+            for part, factor in pairs:
+                points += part(values, items, extras) * factor
+            return points
+
+        return weighted
+
+    def _fast(self, node: Node) -> _FastPart:
+        if not isinstance(node, Section):
+            return self._fast_item(node)
+        inner = self._fast_children(node.children, node.weights, node.maximum)
+        rounding = node.rounding
+        if rounding is None:
+            return inner
+
+        def section(values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
+                    ) -> Decimal:
+            return rounding.apply(inner(values, items, extras))
+
+        return section
+
+    def _fast_item(self, item: Item) -> _FastPart:
+        ctx = Context(self.params, item.id, item.maximum)
+        steps: list[tuple[Effect | None, Callable[[Mapping[str, Any]], Any]]] = []
+        for rule in item.rules:
+            amount = rule.compile_amount(ctx)
+            # a rule without a points-only form is run in full; its outcome names its effect
+            steps.append((None, rule.compile(ctx)) if amount is None else (rule.effect, amount))
+        item_id, maximum, floor, rounding = item.id, item.maximum, item.floor, item.rounding
+        effects = {effect for effect, _ in steps}
+        if effects <= {Effect.DEDUCT, Effect.ZERO}:
+            units = [rule.per_unit(ctx) for rule in item.rules]
+            deducts = [
+                (None, None, run) if unit is None else (*unit, None)
+                for unit, (effect, run) in zip(units, steps, strict=True)
+                if effect is Effect.DEDUCT
+            ]
+            zeros = [run for effect, run in steps if effect is Effect.ZERO]
+            return _deductions_only(item_id, maximum, floor, rounding, deducts, zeros)
+        reports = bool(effects - {Effect.DEDUCT, Effect.ZERO, Effect.SET})
+        deduct, set_, zero, penalty_ = Effect.DEDUCT, Effect.SET, Effect.ZERO, Effect.PENALTY
+
+        def score_item(values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
+                       ) -> Decimal:
+            start = maximum
+            deducted = penalty = bonus = ZERO
+            zeroed = False
+            for effect, run in steps:
+                amount = run(values)
+                if amount is None:
+                    continue
+                if effect is None:
+                    effect, amount = amount.effect, amount.amount
+                if effect is deduct:
+                    deducted += amount
+                elif effect is set_:
+                    start = amount
+                elif effect is zero:
+                    zeroed = True
+                elif effect is penalty_:
+                    penalty += amount
+                else:
+                    bonus += amount
+            if zeroed:
+                points = ZERO
+            else:
+                points = start - deducted
+                if points < floor:
+                    points = floor
+                elif points > maximum:
+                    points = maximum
+                if rounding is not None:
+                    points = rounding.apply(points)
+            items[item_id] = points
+            if reports:
+                extras.append((penalty, bonus))
+            return points
+
+        return score_item
+
     # -- scoring -------------------------------------------------------------------------------
+
+    def _reason(self, item: Item, outcome: Outcome) -> Reason:
+        # a rule's primary field is found by building its Field objects: once per rubric
+        return _reason(item, outcome, self._primary_fields.get(id(outcome.rule)))
 
     def _working_days(self, period: object, calendar: Any) -> tuple[Decimal, str] | None:
         """The working days of ``period`` on ``calendar`` (China's by default), when needed."""
@@ -263,26 +392,8 @@ class Scorer:
             if len(entry) == 5:
                 penalty += entry[3]
                 bonus += entry[4]
-        rubric = self.rubric
         uncapped_bonus = bonus
-        if self.bonus_cap is not None and bonus > self.bonus_cap:
-            bonus = self.bonus_cap
-        total = base - penalty + bonus
-        if rubric.floor is not None and total < rubric.floor:
-            total = rubric.floor
-        if rubric.rounding is not None:
-            total = rubric.rounding.apply(total)
-        fired = [veto for veto, holds in self.vetoes if holds(values)]
-        grade = None
-        if rubric.grades is not None:
-            grade = rubric.grades.grade(total)
-            for veto in fired:
-                if veto.grade is not None:
-                    grade = veto.grade
-        stars = None
-        if rubric.stars is not None:
-            stars = rubric.stars.rate(total, self.maximum - base + penalty)
-        flags = frozenset(veto.flag for veto in fired if veto.flag is not None)
+        bonus, total, grade, stars, flags, fired = self._conclude(values, base, penalty, bonus)
         return (
             values,
             defaulted,
@@ -298,6 +409,48 @@ class Scorer:
             fired,
         )
 
+    def _conclude(
+        self, values: Mapping[str, Any], base: Decimal, penalty: Decimal, bonus: Decimal
+    ) -> tuple[Decimal, Decimal, str | None, int | None, frozenset[str], list[Veto]]:
+        """The capped bonus, total, grade, stars, flags and fired vetoes from the points."""
+        rubric = self.rubric
+        if self.bonus_cap is not None and bonus > self.bonus_cap:
+            bonus = self.bonus_cap
+        # when nothing was added to either, base - 0 + 0 is base itself, digit for digit: base
+        # is a sum begun at ZERO, so its exponent is at most 0
+        total = base if penalty is ZERO and bonus is ZERO else base - penalty + bonus
+        if rubric.floor is not None and total < rubric.floor:
+            total = rubric.floor
+        if rubric.rounding is not None:
+            total = rubric.rounding.apply(total)
+        fired = [veto for veto, holds in self.vetoes if holds(values)] if self.vetoes else []
+        # A grade depends on the total's value alone, and stars on the total's or the
+        # deductions' value alone; the same few values recur across a city's records, so each is
+        # worked out once (the memos are bounded, so memory stays flat).
+        grade = None
+        if rubric.grades is not None:
+            grade = self._grade_memo.get(total)
+            if grade is None:
+                grade = rubric.grades.grade(total)
+                if len(self._grade_memo) < _MEMO_LIMIT:
+                    self._grade_memo[total] = grade
+            for veto in fired:
+                if veto.grade is not None:
+                    grade = veto.grade
+        stars = None
+        if rubric.stars is not None:
+            deducted = self.maximum - base + penalty
+            key = total if self._stars_by_total else deducted
+            stars = self._stars_memo.get(key)
+            if stars is None:
+                stars = rubric.stars.rate(total, deducted)
+                if len(self._stars_memo) < _MEMO_LIMIT:
+                    self._stars_memo[key] = stars
+        flags = (
+            frozenset(veto.flag for veto in fired if veto.flag is not None) if fired else _NO_FLAGS
+        )
+        return bonus, total, grade, stars, flags, fired
+
     def result(
         self, evidence: Mapping[str, object], *, period: object = None, calendar: Any = None
     ) -> Result:
@@ -305,11 +458,19 @@ class Scorer:
 
         ``period`` and ``calendar`` matter only to a rubric with quotas per working day.
         """
-        days = self._working_days(period, calendar)
-        (_, _, sink, base, penalty, bonus, _, total, grade, stars, flags, _) = self._run(
-            evidence, days
-        )
-        items = {entry[0].id: entry[1] for entry in sink if len(entry) == 5}
+        values = self.validator.validate(evidence)[0]
+        if self.needs_working_days:
+            days = self._working_days(period, calendar)
+            assert days is not None
+            values[WORKING_DAYS] = days[0]
+        items: dict[str, Decimal] = {}
+        extras: _Extras = []
+        base = self._fast_root(values, items, extras)
+        penalty = bonus = ZERO
+        for item_penalty, item_bonus in extras:
+            penalty += item_penalty
+            bonus += item_bonus
+        bonus, total, grade, stars, flags, _ = self._conclude(values, base, penalty, bonus)
         return Result(total, base, bonus, penalty, grade, stars, flags, items)
 
     def score(
@@ -346,7 +507,7 @@ class Scorer:
         rubric = self.rubric
         lines: list[ItemLine] = []
         sections: list[SectionLine] = []
-        parents = _parents(rubric)
+        parents = self._parents
         for entry in sink:
             if len(entry) == 3:
                 node, points, _ = entry
@@ -360,7 +521,7 @@ class Scorer:
                     section=parents.get(item.id),
                     points=points,
                     maximum=item.maximum,
-                    reasons=tuple(_reason(item, o) for o in outcomes),
+                    reasons=tuple(self._reason(item, o) for o in outcomes),
                     clause=item.clause,
                 )
             )
@@ -386,8 +547,68 @@ class Scorer:
             parameters=self.parameter_lines,
             defaults=tuple(sorted(defaulted)),
             calendar=None if days is None else f"{days[1]}：{fmt(days[0])}个工作日",
-            evidence={k: _show(v) for k, v in sorted(values.items())},
+            # validation leaves every field of the rubric in values, and only those
+            evidence={k: _show(values[k]) for k in self._sorted_fields},
         )
+
+
+_FastPart = Callable[[Mapping[str, Any], dict[str, Decimal], "_Extras"], Decimal]
+"""A node compiled for scores only: it writes its items' points and returns its own."""
+_Extras = list[tuple[Decimal, Decimal]]
+"""The penalty and bonus of each item that can send them to the total."""
+_NO_FLAGS: frozenset[str] = frozenset()
+_MEMO_LIMIT = 10_000
+
+
+def _deductions_only(
+    item_id: str,
+    maximum: Decimal,
+    floor: Decimal,
+    rounding: Rounding | None,
+    deducts: Sequence[tuple[Any, Any, Callable[[Mapping[str, Any]], Any] | None]],
+    zeros: list[Callable[[Mapping[str, Any]], Any]],
+) -> _FastPart:
+    """The fast form of the commonest item: rules that only deduct, or zero the item.
+
+    ``deducts`` holds, in rule order, ``(field, points, None)`` for a rule deducting so many
+    points per unit of a count (see :meth:`Rule.per_unit`) and ``(None, None, run)`` for others.
+    """
+
+    def settle(deducted: Decimal) -> Decimal:
+        points = maximum - deducted
+        if points < floor:
+            points = floor
+        elif points > maximum:
+            points = maximum
+        if rounding is not None:
+            points = rounding.apply(points)
+        return points
+
+    # most items of most records lose nothing: their points are worked out once, here
+    untouched = settle(ZERO)
+
+    def score_item(values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
+                   ) -> Decimal:
+        deducted = ZERO
+        for field, per_unit, run in deducts:
+            if run is None:
+                count = values[field]
+                if count:
+                    deducted += count * per_unit
+            else:
+                amount = run(values)
+                if amount is not None:
+                    deducted += amount
+        for run in zeros:
+            if run(values) is not None:
+                items[item_id] = ZERO
+                return ZERO
+        # a sum always makes a new object, so `is ZERO` means nothing was deducted
+        points = untouched if deducted is ZERO else settle(deducted)
+        items[item_id] = points
+        return points
+
+    return score_item
 
 
 def _parents(rubric: Rubric) -> dict[str, str]:
@@ -405,9 +626,18 @@ def _parents(rubric: Rubric) -> dict[str, str]:
     return parents
 
 
+_SHOWN: dict[Decimal, str] = {}
+"""Decimals as the sheet shows them; fmt depends on the value alone, and few values recur."""
+
+
 def _show(value: Any) -> str:
     if isinstance(value, Decimal):
-        return fmt(value)
+        shown = _SHOWN.get(value)
+        if shown is None:
+            shown = fmt(value)
+            if len(_SHOWN) < _MEMO_LIMIT:
+                _SHOWN[value] = shown
+        return shown
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, frozenset | tuple):
@@ -415,13 +645,13 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _reason(item: Item, outcome: Outcome) -> Reason:
+def _reason(item: Item, outcome: Outcome, field: str | None = None) -> Reason:
     rule = outcome.rule
     return Reason(
         rule=rule.kind,
         label=rule.label,
         effect=outcome.effect.value,
-        field=rule.primary_field,
+        field=rule.primary_field if field is None else field,
         value=_show(outcome.value),
         amount=outcome.amount,
         arithmetic=outcome.arithmetic,

@@ -43,6 +43,14 @@ class _Bad(Exception):
     """Internal: a value failed its check; carries the message for a Problem."""
 
 
+_COUNT, _FLAG = FieldKind.COUNT, FieldKind.FLAG
+_SMALL_LIMIT = 1000
+# Decimals are immutable, so every record can share these instead of building its own; each is
+# exactly what the checker makes of the same int or text (Decimal(3) == Decimal("3"), same form).
+_SMALL_COUNTS = tuple(Decimal(n) for n in range(_SMALL_LIMIT))
+_COUNT_TEXT = {str(n): number for n, number in enumerate(_SMALL_COUNTS)}
+
+
 def _check_count(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | Decimal | str | float):
         raise _Bad(f"expected a whole number of occurrences (0 or more), got {value!r}")
@@ -81,6 +89,15 @@ def _check_percentage(value: object) -> Decimal:
     if not ZERO <= number <= HUNDRED:
         raise _Bad(f"a percentage must be from 0 to 100, got {value!r}")
     return number
+
+
+# the words as they usually come, each read exactly as _check_flag reads it
+_FLAG_TEXT = {
+    spelling: word in _TRUE_WORDS
+    for word in _TRUE_WORDS | _FALSE_WORDS
+    if word
+    for spelling in {word, word.upper(), word.capitalize()}
+}
 
 
 def _check_flag(value: object) -> bool:
@@ -300,12 +317,30 @@ class Validator:
     percentages over 100, points over the maximum, missing required fields.
     """
 
-    __slots__ = ("_checks", "_defaults", "_required", "fields", "rubric")
+    __slots__ = (
+        "_checks",
+        "_counts",
+        "_defaults",
+        "_flags",
+        "_kinds",
+        "_others",
+        "_required",
+        "fields",
+        "rubric",
+    )
 
     def __init__(self, rubric: str, fields: Mapping[str, Field]) -> None:
         self.rubric = rubric
         self.fields = dict(fields)
         self._checks = {fid: f.checker() for fid, f in self.fields.items()}
+        self._kinds = {fid: f.kind for fid, f in self.fields.items()}
+        self._counts = tuple(fid for fid, kind in self._kinds.items() if kind is _COUNT)
+        self._flags = tuple(fid for fid, kind in self._kinds.items() if kind is _FLAG)
+        self._others = tuple(
+            (fid, self._checks[fid])
+            for fid, kind in self._kinds.items()
+            if kind is not _COUNT and kind is not _FLAG
+        )
         self._defaults: dict[str, Any] = {}
         for fid, f in self.fields.items():
             if f.default is not None:
@@ -314,6 +349,102 @@ class Validator:
 
     def validate(self, record: Mapping[str, object]) -> tuple[dict[str, Any], tuple[str, ...]]:
         """Return the converted values and the ids of the fields that took their default."""
+        if type(record) is dict:
+            if len(record) == len(self._checks):
+                values = self._convert_complete(record)
+                if values is not None:
+                    return values, ()
+            values = self._convert(record)
+            if values is not None:
+                if len(values) == len(self._checks):
+                    return values, ()
+                if all(fid in values for fid in self._required):
+                    defaulted = tuple(fid for fid in self._defaults if fid not in values)
+                    for fid in defaulted:
+                        values[fid] = self._defaults[fid]
+                    return values, defaulted
+        return self._validate(record)
+
+    def _convert_complete(self, record: dict[Any, object]) -> dict[str, Any] | None:
+        """The values of a record that gives every field and is all good; else ``None``.
+
+        A record with as many keys as there are fields, each field's key among them, has no
+        unknown key; so the fields can be read kind by kind, with no look-up of what each key
+        is. Any doubt sends the record down the other paths.
+        """
+        small, limit = _SMALL_COUNTS, _SMALL_LIMIT
+        values: dict[str, Any] = {}
+        try:
+            for key in self._counts:
+                raw = record[key]
+                if type(raw) is int and 0 <= raw < limit:
+                    values[key] = small[raw]
+                elif type(raw) is str and raw in _COUNT_TEXT:
+                    values[key] = _COUNT_TEXT[raw]
+                else:
+                    values[key] = _check_count(raw)
+            for key in self._flags:
+                raw = record[key]
+                if type(raw) is bool:
+                    values[key] = raw
+                elif type(raw) is str and raw in _FLAG_TEXT:
+                    values[key] = _FLAG_TEXT[raw]
+                else:
+                    values[key] = _check_flag(raw)
+            for key, check in self._others:
+                raw = record[key]
+                if raw is None and key in self._defaults:
+                    return None
+                values[key] = check(raw)
+        except (KeyError, _Bad):
+            return None
+        return values
+
+    def _convert(self, record: dict[Any, object]) -> dict[str, Any] | None:
+        """The values of a record that is all good, in one pass; ``None`` at the first doubt.
+
+        This is the path nearly every record takes, so the usual raw values (a small count as an
+        int or as the text a spreadsheet holds, a flag as a bool or a common word) are converted
+        by table look-up, sharing Decimals instead of building one per value. Anything else goes
+        through the field's checker; a value that fails, an unknown key or a null sends the
+        record to :meth:`_validate`, which finds and reports every problem.
+        """
+        kinds, checks = self._kinds, self._checks
+        count, flag_kind, small, limit = _COUNT, _FLAG, _SMALL_COUNTS, _SMALL_LIMIT
+        values: dict[str, Any] = {}
+        for key, raw in record.items():
+            kind = kinds.get(key)
+            if kind is count:
+                if type(raw) is int:
+                    if 0 <= raw < limit:
+                        values[key] = small[raw]
+                        continue
+                elif type(raw) is str:
+                    number = _COUNT_TEXT.get(raw)
+                    if number is not None:
+                        values[key] = number
+                        continue
+            elif kind is flag_kind:
+                if type(raw) is bool:
+                    values[key] = raw
+                    continue
+                if type(raw) is str:
+                    flag = _FLAG_TEXT.get(raw)
+                    if flag is not None:
+                        values[key] = flag
+                        continue
+            elif kind is None:
+                return None
+            if raw is None and key in self._defaults:
+                continue  # not given: the field takes its default
+            try:
+                values[key] = checks[key](raw)
+            except _Bad:
+                return None
+        return values
+
+    def _validate(self, record: Mapping[str, object]) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """Validate any record the general way, collecting every problem."""
         if not isinstance(record, Mapping):
             raise EvidenceError(
                 f"rubric {self.rubric!r}",

@@ -59,27 +59,31 @@ class GradeBands:
             raise BandError(f"grade bands repeat a name: {names}")
 
     def problems(self, high: Decimal | None) -> list[str]:
-        """Every gap and overlap over [low, high]."""
+        """Every gap and overlap over [low, high] (``None``: unbounded), as readable messages."""
         return coverage_problems(
             [(b.name, b.interval) for b in self.bands], self.low, high, what="band"
         )
 
     def validate(self, high: Decimal | None, where: str) -> None:
+        """Raise :class:`~gridrules.BandError` naming every gap and overlap, if any."""
         problems = self.problems(high)
         if problems:
             raise BandError(f"{where}: grade bands " + "; ".join(problems))
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The grade names, in the order declared."""
         return tuple(band.name for band in self.bands)
 
     def grade(self, total: Decimal) -> str:
+        """The name of the band holding ``total``."""
         for band in self.bands:
             if band.interval.contains(total):
                 return band.name
         raise BandError(f"the total {fmt(total)} falls in no grade band")
 
     def band(self, name: str) -> Band:
+        """The band called ``name`` (:class:`KeyError` when there is none)."""
         for band in self.bands:
             if band.name == name:
                 return band
@@ -106,6 +110,7 @@ class StarRating:
             raise ValueError("StarRating needs at least one star and a positive step")
 
     def rate(self, total: Decimal, deducted: Decimal) -> int:
+        """The stars for a ``total`` from which ``deducted`` points were lost."""
         if self.basis == "points":
             earned = int((max(total, ZERO) / self.step).to_integral_value(rounding=ROUND_FLOOR))
             return min(self.stars, earned)
@@ -113,6 +118,7 @@ class StarRating:
         return max(0, self.stars - lost)
 
     def describe(self) -> str:
+        """The rating in a few Chinese words, for the rubric table."""
         if self.basis == "points":
             return f"{self.stars}星制，每{fmt(self.step)}分为一个星级"
         return f"{self.stars}星制，扣分每达{fmt(self.step)}分取消一个星级"
@@ -140,6 +146,7 @@ class Veto:
             raise ValueError(f"veto {self.id!r}: flag must be an ASCII id, got {self.flag!r}")
 
     def describe(self) -> str:
+        """The veto in a few Chinese words, for the rubric table."""
         effects = []
         if self.grade is not None:
             effects.append(f"列为{self.grade}")
@@ -148,4 +155,5 @@ class Veto:
         return f"{self.when}时" + "，".join(effects)
 
     def field_spec(self) -> Any:
+        """The evidence field the veto's condition reads."""
         return self.when.field_spec(self.label)

@@ -43,6 +43,7 @@ class Interval:
             raise ValueError(f"interval {self} is empty")
 
     def contains(self, value: Decimal) -> bool:
+        """Whether ``value`` lies in the interval, its bounds' inclusivity respected."""
         lower, upper = self.lower, self.upper
         if lower is not None and (value < lower or (value == lower and not self.lower_inclusive)):
             return False

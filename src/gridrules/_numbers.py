@@ -74,10 +74,13 @@ class Rounding:
 
     @property
     def quantum(self) -> Decimal:
+        """The smallest step kept: ``Decimal("1")`` for whole points, ``Decimal("0.1")``..."""
         return Decimal(1).scaleb(-self.places)
 
     def apply(self, value: Decimal) -> Decimal:
+        """``value`` rounded half up (四舍五入) to the declared places."""
         return value.quantize(self.quantum, rounding=ROUND_HALF_UP)
 
     def describe(self) -> str:
+        """The rounding in Chinese words (四舍五入取整)."""
         return "四舍五入取整" if self.places == 0 else f"四舍五入保留{self.places}位小数"

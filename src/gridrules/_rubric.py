@@ -80,6 +80,7 @@ class Parameter:
 
     @property
     def required(self) -> bool:
+        """Whether scoring fails without a value for it (it has no default)."""
         return self.default is None
 
 
@@ -130,9 +131,11 @@ class Item:
 
     @property
     def effective_maximum(self) -> Decimal:
+        """The points the item can reach: its maximum."""
         return self.maximum
 
     def walk(self) -> Iterator[Item | Section]:
+        """This node and, for a section, every node below it, depth first."""
         yield self
 
 
@@ -161,13 +164,16 @@ class Section:
 
     @property
     def children_maximum(self) -> Decimal:
+        """The sum of the children's maxima: what the parts as written allow."""
         return _sum_maxima(self.children)
 
     @property
     def effective_maximum(self) -> Decimal:
+        """The points the section can reach: its stated maximum when weighted, else its parts'."""
         return self.maximum if self.weights else self.children_maximum
 
     def walk(self) -> Iterator[Item | Section]:
+        """This section and every node below it, depth first."""
         yield self
         for child in self.children:
             yield from child.walk()
@@ -368,6 +374,7 @@ class Rubric:
                 yield node
 
     def node(self, node_id: str) -> Node:
+        """The section or item with id ``node_id`` (:class:`KeyError` when there is none)."""
         for node in self.nodes():
             if node.id == node_id:
                 return node
@@ -375,6 +382,7 @@ class Rubric:
 
     @property
     def children_maximum(self) -> Decimal:
+        """The sum of the top-level parts' maxima."""
         return _sum_maxima(self.children)
 
     @property
@@ -404,6 +412,7 @@ class Rubric:
 
     @property
     def grade_ceiling(self) -> Decimal | None:
+        """The highest total a record can reach (``None`` when a bonus is uncapped)."""
         ceiling = self.bonus_ceiling
         return None if ceiling is None else self.effective_maximum + ceiling
 
@@ -433,6 +442,7 @@ class Rubric:
         return evidence_schema(self.name, self.title, self.fields)
 
     def validator(self) -> Validator:
+        """A validator for this rubric's evidence records."""
         return Validator(self.name, self.fields)
 
     # -- parameters and scoring ------------------------------------------------------------

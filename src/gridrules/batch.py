@@ -69,7 +69,9 @@ __all__ = [
 ASSESSEE_COLUMNS = ("assessee", "id", "被考核人员", "姓名")
 """Column names taken, in this order, as the assessee's id unless another is named."""
 ASSESSOR_COLUMNS = ("assessor", "考核人")
+"""Column names taken, in this order, as the assessor (考核人) unless another is named."""
 PERIOD_COLUMNS = ("period", "考核时间")
+"""Column names taken, in this order, as the period assessed unless another is named."""
 
 FIXED_COLUMNS = ("row", "assessee", "assessor", "period")
 RESULT_COLUMNS = ("total", "base", "bonus", "penalty", "grade", "stars", "flags")
@@ -139,6 +141,7 @@ class Row:
         self.problems = tuple(problems)
 
     def where(self) -> str:
+        """The row's place for messages: its number and, when known, the assessee."""
         return f"row {self.number}" + (f" ({self.assessee})" if self.assessee else "")
 
     def __repr__(self) -> str:
@@ -465,6 +468,7 @@ class Summary:
 
     @property
     def ok(self) -> bool:
+        """Whether every row read was scored (no row rejected)."""
         return self.rejected == 0
 
     def text(self) -> str:

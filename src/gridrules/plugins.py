@@ -77,6 +77,7 @@ class RubricInfo:
 
     @property
     def ok(self) -> bool:
+        """Whether the rubric loaded (its plugin is not broken)."""
         return self.status == "ok"
 
 
@@ -218,6 +219,7 @@ class Registry:
         return [entry.info for _, entry in sorted(self._discover().items())]
 
     def names(self) -> list[str]:
+        """The names of every rubric and broken plugin, sorted."""
         return sorted(self._discover())
 
     def get(self, name: str) -> Rubric:
