@@ -123,3 +123,23 @@ def test_check_rubric_generates_ballots_and_weights_that_sum_to_one() -> None:
 
     shares_sum_to_one()
     check_rubric(rubric, max_examples=30)
+
+
+def test_weights_that_do_not_sum_to_one_are_reported_with_the_other_problems() -> None:
+    types = [gr.BallotType(t, f"{t}票", gr.Param(f"weight_{t}")) for t in "AB"]
+    rubric = one_item(
+        [gr.Ballots("votes", types, CRITERIA), gr.PerOccurrence("n", gr.Param("per"))],
+        parameters=[
+            gr.Parameter("weight_A", "A票权重", "A票考评成绩占xx%"),
+            gr.Parameter("weight_B", "B票权重", "B票考评成绩占xx%"),
+            gr.Parameter("per", "每次扣分", "缺一次扣分"),
+        ],
+    )
+    with pytest.raises(gr.ParameterError) as caught:
+        rubric.score({"votes": {}}, {"weight_A": "0.2", "weight_B": "0.1"})
+    messages = {p.field: p.message for p in caught.value.problems}
+    assert set(messages) == {"per", "weight_A + weight_B"}
+    assert messages["weight_A + weight_B"] == (
+        "these weights of one composite must sum to 1, got weight_A 0.2 + weight_B 0.1 = 0.3 "
+        "(「A票考评成绩占xx%」)"
+    )

@@ -59,12 +59,23 @@ def bind_parameters(
                 problems.append(
                     Problem(
                         name,
-                        f"missing required parameter: {param.description}; the source leaves "
-                        f"it blank: 「{param.clause}」",
+                        f"missing required parameter: {param.description} (「{param.clause}」)",
                     )
                 )
             else:
                 values[name] = fallback
+        for names, share in rubric.weight_groups():
+            if all(name in values for name in names):
+                total = sum((values[name] for name in names), ZERO)
+                if total != share:
+                    shown = " + ".join(f"{name} {fmt(values[name])}" for name in names)
+                    problems.append(
+                        Problem(
+                            " + ".join(names),
+                            f"these weights of one composite must sum to {fmt(share)}, got "
+                            f"{shown} = {fmt(total)} (「{declared[names[0]].clause}」)",
+                        )
+                    )
     if problems:
         raise ParameterError(f"rubric {rubric.name!r}", problems)
     return values
@@ -265,8 +276,9 @@ class Scorer:
         parts = [self._fast(child) for child in children]
         if not weights:
 
-            def total(values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
-                      ) -> Decimal:
+            def total(
+                values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
+            ) -> Decimal:
                 points = ZERO
                 for part in parts:
                     points += part(values, items, extras)
@@ -275,8 +287,9 @@ class Scorer:
             return total
         pairs = list(zip(parts, self._factors(children, weights, maximum), strict=True))
 
-        def weighted(values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
-                     ) -> Decimal:
+        def weighted(
+            values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
+        ) -> Decimal:
             points = ZERO
             for part, factor in pairs:
                 points += part(values, items, extras) * factor
@@ -292,8 +305,9 @@ class Scorer:
         if rounding is None:
             return inner
 
-        def section(values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
-                    ) -> Decimal:
+        def section(
+            values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
+        ) -> Decimal:
             return rounding.apply(inner(values, items, extras))
 
         return section
@@ -319,8 +333,9 @@ class Scorer:
         reports = bool(effects - {Effect.DEDUCT, Effect.ZERO, Effect.SET})
         deduct, set_, zero, penalty_ = Effect.DEDUCT, Effect.SET, Effect.ZERO, Effect.PENALTY
 
-        def score_item(values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
-                       ) -> Decimal:
+        def score_item(
+            values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
+        ) -> Decimal:
             start = maximum
             deducted = penalty = bonus = ZERO
             zeroed = False
@@ -587,8 +602,9 @@ def _deductions_only(
     # most items of most records lose nothing: their points are worked out once, here
     untouched = settle(ZERO)
 
-    def score_item(values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
-                   ) -> Decimal:
+    def score_item(
+        values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
+    ) -> Decimal:
         deducted = ZERO
         for field, per_unit, run in deducts:
             if run is None:

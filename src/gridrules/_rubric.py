@@ -416,6 +416,32 @@ class Rubric:
         ceiling = self.bonus_ceiling
         return None if ceiling is None else self.effective_maximum + ceiling
 
+    def weight_groups(self) -> list[tuple[tuple[str, ...], Decimal]]:
+        """The parameters that are the weights of one composite, and the share they must fill.
+
+        A weighted section, the rubric's root, or a set of ballot types whose weights are
+        parameters must have those weights sum to 1 less its literal weights.
+        """
+        from ._ballots import Ballots
+
+        groups: list[list[Number]] = [[w.weight for w in self.weights]]
+        for node in self.nodes():
+            if isinstance(node, Item):
+                groups.extend(
+                    [t.weight for t in rule.types]
+                    for rule in node.rules
+                    if isinstance(rule, Ballots)
+                )
+            else:
+                groups.append([w.weight for w in node.weights])
+        found = []
+        for weights in groups:
+            names = tuple(w.param for w in weights if isinstance(w, Param))
+            if names:
+                literal = sum((w for w in weights if isinstance(w, Decimal)), ZERO)
+                found.append((names, ONE - literal))
+        return found
+
     @property
     def needs_working_days(self) -> bool:
         """Whether scoring needs the period's working days (a :class:`PerWorkingDay` target)."""

@@ -24,7 +24,6 @@ from ._numbers import HUNDRED, ZERO, fmt, to_decimal
 from ._outcome import Effect
 from ._rubric import Item, Rubric
 from ._rules import Penalty, PerOccurrence, Quota, RateShortfall, Tiers, ZeroIf
-from ._values import Param
 from .errors import DataFileError, GridrulesError, ParameterError
 
 __all__ = [
@@ -116,26 +115,8 @@ def evidence(rubric: Rubric, *, include_defaults: bool = True) -> st.SearchStrat
 
 
 def weight_groups(rubric: Rubric) -> list[tuple[tuple[str, ...], Decimal]]:
-    """The parameters that are weights of one composite, with the share they must sum to.
-
-    A weighted section, the rubric's root, or a set of ballot types whose weights are
-    parameters must have those weights sum to 1 less its literal weights.
-    """
-    from ._ballots import Ballots
-
-    groups: list[list[Any]] = [[w.weight for w in rubric.weights]]
-    for node in rubric.nodes():
-        if isinstance(node, Item):
-            groups.extend([t.weight for t in r.types] for r in node.rules if isinstance(r, Ballots))
-        else:
-            groups.append([w.weight for w in node.weights])
-    found = []
-    for weights in groups:
-        names = tuple(w.param for w in weights if isinstance(w, Param))
-        if names:
-            literal = sum((w for w in weights if isinstance(w, Decimal)), ZERO)
-            found.append((names, 1 - literal))
-    return found
+    """The parameters that are weights of one composite, with the share they must sum to."""
+    return rubric.weight_groups()
 
 
 def _partition(names: tuple[str, ...], total: Decimal) -> st.SearchStrategy[dict[str, Decimal]]:
