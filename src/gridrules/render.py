@@ -113,7 +113,10 @@ def rubric_text(rubric: Rubric) -> str:
     out = [f"{rubric.title}（{rubric.name} {rubric.version}）"]
     out.extend(f"{label}：{value}" for label, value in _metadata(rubric))
     out.append("")
+    weights = {w.child: w.weight for w in rubric.weights}
     for child in rubric.children:
+        if child.id in weights:
+            out.append(f"权重 {weights[child.id]}")
         out.extend(_node_lines(child, 0))
     grading = _grading(rubric)
     if grading:
