@@ -14,6 +14,7 @@ import pytest
 
 import gridrules as gr
 from gridrules import batch
+from gridrules._numbers import fmt
 from gridrules._tabular import detect_encoding, open_reader
 from gridrules.batch import Layout, Rejected, Row, Scored, run_batch, score_rows
 from gridrules.errors import DataFileError, ParameterError
@@ -25,43 +26,96 @@ EXAMPLES = ROOT / "examples"
 def full_rubric() -> gr.Rubric:
     """Sections, a quota, tiers, a bonus with a cap, a penalty, grades, stars and two vetoes."""
     return gr.Rubric(
-        name="full", title="社区网格员考核细则（测试）", maximum=40,
+        name="full",
+        title="社区网格员考核细则（测试）",
+        maximum=40,
         children=[
-            gr.Section("basic", "基础工作", 30, children=[
-                gr.Item("attendance", "考勤情况", 10, clause="缺一次扣0.5分",
-                        rules=[gr.PerOccurrence("missed_signins", "0.5")]),
-                gr.Item("cases", "办件收集", 10, clause="每月不少于10件少一件分别扣1分",
-                        rules=[gr.Quota("cases_collected", target=10, points=1)]),
-                gr.Item("rectification", "隐患整改", 10,
+            gr.Section(
+                "basic",
+                "基础工作",
+                30,
+                children=[
+                    gr.Item(
+                        "attendance",
+                        "考勤情况",
+                        10,
+                        clause="缺一次扣0.5分",
+                        rules=[gr.PerOccurrence("missed_signins", "0.5")],
+                    ),
+                    gr.Item(
+                        "cases",
+                        "办件收集",
+                        10,
+                        clause="每月不少于10件少一件分别扣1分",
+                        rules=[gr.Quota("cases_collected", target=10, points=1)],
+                    ),
+                    gr.Item(
+                        "rectification",
+                        "隐患整改",
+                        10,
                         clause="整改率未达到60%,扣10分;未达到90%的,扣1分",
-                        rules=[gr.Tiers("rectification_rate", [
-                            gr.Tier.below(60, 10), gr.Tier.below(90, 1),
-                            gr.Tier(0, gr.Interval(90, 100, True, True)),
-                        ])]),
-            ]),
-            gr.Item("meetings", "会议情况", 10, clause="每缺席一次,扣2分,直至扣完本项分",
-                    rules=[gr.PerOccurrence("missed_meetings", 2),
-                           gr.Penalty("fake_records", 5, label="弄虚作假", clause="倒扣5分"),
-                           gr.Bonus("mediated", 3, 6, label="调解纠纷",
-                                    clause="每一例加3分")]),
+                        rules=[
+                            gr.Tiers(
+                                "rectification_rate",
+                                [
+                                    gr.Tier.below(60, 10),
+                                    gr.Tier.below(90, 1),
+                                    gr.Tier(0, gr.Interval(90, 100, True, True)),
+                                ],
+                            )
+                        ],
+                    ),
+                ],
+            ),
+            gr.Item(
+                "meetings",
+                "会议情况",
+                10,
+                clause="每缺席一次,扣2分,直至扣完本项分",
+                rules=[
+                    gr.PerOccurrence("missed_meetings", 2),
+                    gr.Penalty("fake_records", 5, label="弄虚作假", clause="倒扣5分"),
+                    gr.Bonus("mediated", 3, 6, label="调解纠纷", clause="每一例加3分"),
+                ],
+            ),
         ],
-        grades=gr.GradeBands([
-            gr.Band.between("优秀", 36, None),
-            gr.Band.between("合格", 24, 36, upper_inclusive=False),
-            gr.Band.between("不合格", None, 24, upper_inclusive=False),
-        ]),
+        grades=gr.GradeBands(
+            [
+                gr.Band.between("优秀", 36, None),
+                gr.Band.between("合格", 24, 36, upper_inclusive=False),
+                gr.Band.between("不合格", None, 24, upper_inclusive=False),
+            ]
+        ),
         stars=gr.StarRating(5, 8),
         vetoes=[
-            gr.Veto("accident", gr.When("major_accident"), grade="不合格", label="重大事故",
-                    clause="发生重大事故的，列为不合格档次"),
-            gr.Veto("complaint", gr.When("complaints", ">=", 2, default=0), flag="no_award",
-                    label="有效投诉", clause="取消评选树优资格"),
+            gr.Veto(
+                "accident",
+                gr.When("major_accident"),
+                grade="不合格",
+                label="重大事故",
+                clause="发生重大事故的，列为不合格档次",
+            ),
+            gr.Veto(
+                "complaint",
+                gr.When("complaints", ">=", 2, default=0),
+                flag="no_award",
+                label="有效投诉",
+                clause="取消评选树优资格",
+            ),
         ],
     )
 
 
-FIELDS = ("missed_signins", "cases_collected", "rectification_rate", "missed_meetings",
-          "fake_records", "mediated", "major_accident", "complaints")
+FIELDS = (
+    "missed_signins",
+    "cases_collected",
+    "rectification_rate",
+    "missed_meetings",
+    "fake_records",
+    "mediated",
+    "major_accident",
+    "complaints",
+)
 
 
 def random_cells(rng: random.Random) -> dict[str, str]:
@@ -89,8 +143,18 @@ def random_rows(count: int, seed: int = 7) -> list[Row]:
 def _summary(outcome: Scored | Rejected) -> tuple[Any, ...]:
     if isinstance(outcome, Scored):
         r = outcome.result
-        return (outcome.row.number, "scored", r.total, r.base, r.bonus, r.penalty, r.grade,
-                r.stars, tuple(sorted(r.flags)), tuple(r.items.items()))
+        return (
+            outcome.row.number,
+            "scored",
+            r.total,
+            r.base,
+            r.bonus,
+            r.penalty,
+            r.grade,
+            r.stars,
+            tuple(sorted(r.flags)),
+            tuple(r.items.items()),
+        )
     return (outcome.row.number, "rejected", tuple((p.field, p.message) for p in outcome.problems))
 
 
@@ -112,7 +176,11 @@ def test_score_rows_agrees_with_the_explained_sheet() -> None:
         sheet = scorer.score(outcome.row.evidence)
         result = outcome.result
         assert (result.total, result.grade, result.stars, result.flags) == (
-            sheet.total, sheet.grade, sheet.stars, sheet.flags)
+            sheet.total,
+            sheet.grade,
+            sheet.stars,
+            sheet.flags,
+        )
         assert result.items == sheet.points
 
 
@@ -138,21 +206,38 @@ def test_a_hand_worked_row() -> None:
     # 会议 1 × 2 → 8; 倒扣 5; 加分 3 × 3 = 9 capped at 6
     # total 25.5 + 8 − 5 + 6 = 34.5 → 合格 (24 ≤ 34.5 < 36); stars ⌊34.5 ÷ 8⌋ = 4
     # 2 complaints → flag no_award
-    row = Row(2, {"missed_signins": "3", "cases_collected": " 8 ", "rectification_rate": "88%",
-                  "missed_meetings": "1", "fake_records": "1", "mediated": "3",
-                  "major_accident": "否", "complaints": "2"})
+    row = Row(
+        2,
+        {
+            "missed_signins": "3",
+            "cases_collected": " 8 ",
+            "rectification_rate": "88%",
+            "missed_meetings": "1",
+            "fake_records": "1",
+            "mediated": "3",
+            "major_accident": "否",
+            "complaints": "2",
+        },
+    )
     (outcome,) = score_rows(full_rubric(), [row])
     assert isinstance(outcome, Scored)
     r = outcome.result
     assert (r.total, r.base, r.bonus, r.penalty) == (Decimal("34.5"), Decimal("33.5"), 6, 5)
     assert (r.grade, r.stars, r.flags) == ("合格", 4, frozenset({"no_award"}))
-    assert r.items == {"attendance": Decimal("8.5"), "cases": 8, "rectification": 9,
-                       "meetings": 8}
+    assert r.items == {"attendance": Decimal("8.5"), "cases": 8, "rectification": 9, "meetings": 8}
 
 
 def test_empty_cells_are_not_given_so_defaults_apply() -> None:
-    row = Row(2, {"missed_signins": "", "cases_collected": "10", "rectification_rate": "90",
-                  "missed_meetings": None, "major_accident": "  "})
+    row = Row(
+        2,
+        {
+            "missed_signins": "",
+            "cases_collected": "10",
+            "rectification_rate": "90",
+            "missed_meetings": None,
+            "major_accident": "  ",
+        },
+    )
     assert row.evidence == {"cases_collected": "10", "rectification_rate": "90"}
     (outcome,) = score_rows(full_rubric(), [row])
     assert isinstance(outcome, Scored)
@@ -160,20 +245,27 @@ def test_empty_cells_are_not_given_so_defaults_apply() -> None:
 
 
 def test_rejected_row_names_every_problem() -> None:
-    row = Row(9, {"cases_collected": "十", "rectification_rate": "120", "unknown": "1"},
-              assessee="王芳")
+    row = Row(
+        9, {"cases_collected": "十", "rectification_rate": "120", "unknown": "1"}, assessee="王芳"
+    )
     (outcome,) = score_rows(full_rubric(), [row])
     assert isinstance(outcome, Rejected)
     assert sorted(p.field for p in outcome.problems) == [
-        "cases_collected", "rectification_rate", "unknown"]
+        "cases_collected",
+        "rectification_rate",
+        "unknown",
+    ]
     assert str(outcome).startswith("row 9 (王芳): rejected: ")
 
 
 def test_plain_mappings_are_numbered_from_one() -> None:
-    outcomes = list(score_rows(full_rubric(), [{"cases_collected": 10, "rectification_rate": 100},
-                                              {"cases_collected": -1}]))
-    assert [(o.row.number, type(o).__name__) for o in outcomes] == [(1, "Scored"),
-                                                                    (2, "Rejected")]
+    outcomes = list(
+        score_rows(
+            full_rubric(),
+            [{"cases_collected": 10, "rectification_rate": 100}, {"cases_collected": -1}],
+        )
+    )
+    assert [(o.row.number, type(o).__name__) for o in outcomes] == [(1, "Scored"), (2, "Rejected")]
 
 
 def test_score_rows_streams() -> None:
@@ -230,7 +322,9 @@ def test_csv_encodings_are_detected(tmp_path: Path, encoding: str) -> None:
     assert (summary.read, summary.scored, summary.rejected) == (2, 2, 0)
     rows = read_csv(tmp_path / "out.csv")
     assert [(r["assessee"], r["total"], r["grade"], r["stars"], r["flags"]) for r in rows] == [
-        ("王芳", "34.5", "合格", "4", "no_award"), ("李强", "40", "优秀", "5", "")]
+        ("王芳", "34.5", "合格", "4", "no_award"),
+        ("李强", "40", "优秀", "5", ""),
+    ]
     assert rows[0]["attendance"] == "8.5"
     assert rows[0]["assessor"] == "李主任"
     assert encoding.upper() in summary.input
@@ -244,9 +338,16 @@ def test_a_wrong_encoding_flag_names_the_line(tmp_path: Path) -> None:
 
 
 def test_bad_rows_go_to_the_errors_file_and_the_run_goes_on(tmp_path: Path) -> None:
-    source = write_csv(tmp_path / "in.csv", [GOOD, BAD, ["", "", "", "", "", "", "", "", "", ""],
-                                             CLEAN, ["赵六", "", "1", "10", "100", "", "", "", "",
-                                                     "", "surplus"]])
+    source = write_csv(
+        tmp_path / "in.csv",
+        [
+            GOOD,
+            BAD,
+            ["", "", "", "", "", "", "", "", "", ""],
+            CLEAN,
+            ["赵六", "", "1", "10", "100", "", "", "", "", "", "surplus"],
+        ],
+    )
     summary = run_batch(full_rubric(), source, tmp_path / "out.csv")
     assert (summary.read, summary.scored, summary.rejected, summary.blank) == (4, 2, 2, 1)
     assert summary.read == summary.scored + summary.rejected
@@ -266,8 +367,16 @@ def test_bad_rows_go_to_the_errors_file_and_the_run_goes_on(tmp_path: Path) -> N
 def test_jsonl_in_and_out(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     lines = [
-        json.dumps({"id": "a1", "period": "2026-10", "cases_collected": 8,
-                    "rectification_rate": 88.5, "mediated": None}, ensure_ascii=False),
+        json.dumps(
+            {
+                "id": "a1",
+                "period": "2026-10",
+                "cases_collected": 8,
+                "rectification_rate": 88.5,
+                "mediated": None,
+            },
+            ensure_ascii=False,
+        ),
         "",
         "{not json",
         json.dumps([1, 2]),
@@ -279,9 +388,12 @@ def test_jsonl_in_and_out(tmp_path: Path) -> None:
     out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
     # 办件 8 → 8; 整改率 88.5 < 90 → 9; 40 − 2 − 1 = 37
     assert [(o["row"], o["assessee"], o["period"], o["total"], o["flags"]) for o in out] == [
-        (1, "a1", "2026-10", "37", []), (5, "a4", None, "40", [])]
-    errors = [json.loads(line) for line in
-              (tmp_path / "out.errors.jsonl").read_text("utf-8").splitlines()]
+        (1, "a1", "2026-10", "37", []),
+        (5, "a4", None, "40", []),
+    ]
+    errors = [
+        json.loads(line) for line in (tmp_path / "out.errors.jsonl").read_text("utf-8").splitlines()
+    ]
     assert [(e["row"], e["field"]) for e in errors] == [(3, "<line>"), (4, "<line>")]
     assert errors[0]["reason"].startswith("not valid JSON")
 
@@ -291,16 +403,21 @@ def test_xlsx_in_and_out(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "十月"
-    sheet.append(["被考核人员", "考核人", "cases_collected", "rectification_rate",
-                  "major_accident", "社区"])
+    sheet.append(
+        ["被考核人员", "考核人", "cases_collected", "rectification_rate", "major_accident", "社区"]
+    )
     sheet.append(["王芳", "李主任", 8, 88.5, False, "东门"])
     sheet.append([None, None, None, None, None, None])
     sheet.append(["李强", None, 10, "100", True, "西关"])
     sheet.append(["张伟", None, "x", 100, None, "西关"])
     source = tmp_path / "in.xlsx"
     book.save(source)
-    summary = run_batch(full_rubric(), source, tmp_path / "out.xlsx",
-                        layout=Layout(keep=["社区"], default_period="2026-10"))
+    summary = run_batch(
+        full_rubric(),
+        source,
+        tmp_path / "out.xlsx",
+        layout=Layout(keep=["社区"], default_period="2026-10"),
+    )
     assert (summary.read, summary.scored, summary.rejected, summary.blank) == (3, 2, 1, 1)
     result = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
     try:
@@ -308,12 +425,24 @@ def test_xlsx_in_and_out(tmp_path: Path) -> None:
     finally:
         result.close()
     header = values[0]
-    assert header[:12] == ("row", "assessee", "assessor", "period", "社区", "total", "base",
-                           "bonus", "penalty", "grade", "stars", "flags")
+    assert header[:12] == (
+        "row",
+        "assessee",
+        "assessor",
+        "period",
+        "社区",
+        "total",
+        "base",
+        "bonus",
+        "penalty",
+        "grade",
+        "stars",
+        "flags",
+    )
     rows = [dict(zip(header, v, strict=True)) for v in values[1:]]
-    assert [(r["row"], r["assessee"], r["社区"], r["period"], r["total"], r["grade"])
-            for r in rows] == [(2, "王芳", "东门", "2026-10", 37, "优秀"),
-                               (4, "李强", "西关", "2026-10", 40, "不合格")]
+    assert [
+        (r["row"], r["assessee"], r["社区"], r["period"], r["total"], r["grade"]) for r in rows
+    ] == [(2, "王芳", "东门", "2026-10", 37, "优秀"), (4, "李强", "西关", "2026-10", 40, "不合格")]
     assert rows[0]["assessor"] == "李主任"
     assert rows[1]["assessor"] is None
 
@@ -345,10 +474,13 @@ def test_malformed_input_fails_as_a_whole(tmp_path: Path) -> None:
     assert not (tmp_path / "out.csv").exists()
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("in.txt", "cannot tell the table format"),
-    ("missing.csv", "no such input file"),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("in.txt", "cannot tell the table format"),
+        ("missing.csv", "no such input file"),
+    ],
+)
 def test_unreadable_inputs(tmp_path: Path, name: str, message: str) -> None:
     (tmp_path / "in.txt").write_text("x", encoding="utf-8")
     with pytest.raises(DataFileError, match=message):
@@ -374,10 +506,15 @@ def test_gbk_output(tmp_path: Path) -> None:
 
 
 def test_item_ids_colliding_with_result_columns_are_prefixed() -> None:
-    rubric = gr.Rubric(name="c", title="t", maximum=2, children=[
-        gr.Item("total", "合计", 1, clause="c", rules=[gr.PerOccurrence("a", 1)]),
-        gr.Item("x", "x", 1, clause="c", rules=[gr.PerOccurrence("b", 1)]),
-    ])
+    rubric = gr.Rubric(
+        name="c",
+        title="t",
+        maximum=2,
+        children=[
+            gr.Item("total", "合计", 1, clause="c", rules=[gr.PerOccurrence("a", 1)]),
+            gr.Item("x", "x", 1, clause="c", rules=[gr.PerOccurrence("b", 1)]),
+        ],
+    )
     assert batch.output_columns(rubric)[-2:] == ("item.total", "x")
 
 
@@ -391,13 +528,207 @@ def test_reader_numbers_rows_as_a_spreadsheet_does(tmp_path: Path) -> None:
 
 def test_example_batch_files_score_without_rejections(tmp_path: Path) -> None:
     params = {"monthly_visit_deduction": 1, "quarterly_visit_deduction": 2}
-    cases = [("jiangcheng", "street-office-2026-10.csv", params, 6),
-             ("liujiaoting", "half-year-2026.csv", None, 5),
-             ("xiaofang", "q3-2026.csv", None, 4),
-             ("xingji", "november-2026.jsonl", None, 4)]
+    cases = [
+        ("jiangcheng", "street-office-2026-10.csv", params, 6),
+        ("liujiaoting", "half-year-2026.csv", None, 5),
+        ("xiaofang", "q3-2026.csv", None, 4),
+        ("xingji", "november-2026.jsonl", None, 4),
+    ]
     for name, file, given, count in cases:
         source = EXAMPLES / name / file
         out = tmp_path / f"{name}{source.suffix}"
-        summary = run_batch(gr.load(name), source, out, params=given,
-                            layout=Layout(keep=["社区"] if name == "jiangcheng" else ()))
+        summary = run_batch(
+            gr.load(name),
+            source,
+            out,
+            params=given,
+            layout=Layout(keep=["社区"] if name == "jiangcheng" else ()),
+        )
         assert (summary.read, summary.scored, summary.rejected) == (count, count, 0), name
+
+
+# -- the CSV fast path ------------------------------------------------------------------------
+
+
+def messy_csv(path: Path, count: int, seed: int = 5) -> Path:
+    """An export as people make them: padded cells, blank and whitespace rows, a quoted name over
+    two lines, short rows, surplus cells (empty or not), an unnamed column, wrong values."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["assessee", "assessor", "", *FIELDS, "社区"])
+        for n in range(count):
+            cells = list(random_cells(rng).values())
+            if n % 7 == 1:
+                cells = [f" {c}\u3000" if c else "  " for c in cells]
+            row = [
+                f"网格员{n}" if n % 11 else f"王\n芳{n}",
+                "" if n % 3 else " 刘敏 ",
+                "",
+                *cells,
+                rng.choice(["东门", "", " 西关 "]),
+            ]
+            kind = n % 29
+            if kind == 3:
+                row = ["", "  ", "", *([""] * len(FIELDS)), "\t"]  # blank
+            elif kind == 5:
+                row = row[:4]  # short: the rest not given
+            elif kind == 7:
+                row = [*row, "", ""]  # surplus empty cells: fine
+            elif kind == 9:
+                row = [*row, "surplus"]
+            elif kind == 11:
+                row[2] = "unnamed"
+            writer.writerow(row)
+        stream.write("\n")  # a blank line at the end
+    return path
+
+
+def test_csv_fast_path_agrees_with_reading_rows(tmp_path: Path) -> None:
+    # run_batch splits CSV rows itself; read_rows + score_rows is the general way: same answers
+    source = messy_csv(tmp_path / "in.csv", 400)
+    rubric = full_rubric()
+    layout = Layout(keep=["社区"], default_period="2026-10")
+    with batch.open_table(source) as table:
+        expected = list(score_rows(rubric, batch.read_rows(table, layout)))
+    items = [item.id for item in rubric.items()]
+    scored = [
+        (
+            str(o.row.number),
+            o.row.assessee or "",
+            o.row.assessor or "",
+            o.row.period or "",
+            o.row.extra[0] or "",
+            fmt(o.result.total),
+            o.result.grade or "",
+            str(o.result.stars),
+            ";".join(sorted(o.result.flags)),
+            *[fmt(o.result.items[i]) for i in items],
+        )
+        for o in expected
+        if isinstance(o, Scored)
+    ]
+    problems = [
+        (
+            str(o.row.number),
+            o.row.assessee or "",
+            p.field,
+            "" if p.value is None else str(p.value),
+            p.message,
+        )
+        for o in expected
+        if isinstance(o, Rejected)
+        for p in o.problems
+    ]
+    assert 200 < len(scored) < 400
+    assert len(problems) > 20
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}.csv"
+        summary = run_batch(rubric, source, out, layout=layout, workers=workers, chunk_size=23)
+        assert (summary.read, summary.scored, summary.blank) == (len(expected), len(scored), 15)
+        got = [
+            (
+                r["row"],
+                r["assessee"],
+                r["assessor"],
+                r["period"],
+                r["社区"],
+                r["total"],
+                r["grade"],
+                r["stars"],
+                r["flags"],
+                *[r[i] for i in items],
+            )
+            for r in read_csv(out)
+        ]
+        assert got == scored
+        errors = [
+            (e["row"], e["assessee"], e["field"], e["value"], e["reason"])
+            for e in read_csv(tmp_path / f"out{workers}.errors.csv")
+        ]
+        assert errors == problems
+    assert (tmp_path / "out1.csv").read_bytes() == (tmp_path / "out2.csv").read_bytes()
+
+
+def test_the_period_reaches_quotas_per_working_day(tmp_path: Path) -> None:
+    rubric = gr.Rubric(
+        name="daily",
+        title="每日上报",
+        maximum=10,
+        children=[
+            gr.Item(
+                "item",
+                "上报",
+                10,
+                clause="每天2条",
+                rules=[gr.Quota("events_reported", target=gr.PerWorkingDay(2), points="0.1")],
+            )
+        ],
+    )
+    source = tmp_path / "in.csv"
+    # October 2026: 18 working days, 36 expected; 30 reported → 6 × 0.1 → 9.4
+    source.write_text("id,period,events_reported\na,2026-10,30\nb,,30\n", encoding="utf-8")
+    for workers in (1, 2):
+        summary = run_batch(rubric, source, tmp_path / "out.csv", workers=workers)
+        assert (summary.scored, summary.rejected) == (1, 1)
+        assert [r["total"] for r in read_csv(tmp_path / "out.csv")] == ["9.4"]
+        (error,) = read_csv(tmp_path / "out.errors.csv")
+        assert (error["row"], error["field"]) == ("3", "<row>")
+        assert "period=" in error["reason"]
+
+
+def test_sheets_are_written_for_scored_rows_with_workers_too(tmp_path: Path) -> None:
+    source = messy_csv(tmp_path / "in.csv", 120)
+    seen: dict[int, list[tuple[Any, ...]]] = {}
+    for workers in (1, 2):
+        rows = seen[workers] = []
+        summary = run_batch(
+            full_rubric(),
+            source,
+            tmp_path / "out.csv",
+            workers=workers,
+            chunk_size=17,
+            layout=Layout(keep=["社区"]),
+            on_scored=lambda scorer, row, rows=rows: rows.append(
+                (row.number, row.assessee, row.evidence, scorer.score(row.evidence).total)
+            ),
+        )
+        assert summary.sheets == summary.scored == len(rows)
+    assert seen[1] == seen[2]
+    assert [n for n, *_ in seen[1]] == [int(r["row"]) for r in read_csv(tmp_path / "out.csv")]
+
+
+def test_workers_are_spawned_while_another_thread_runs(tmp_path: Path) -> None:
+    # forking a process with threads can copy a held lock: then the workers are spawned, and
+    # get the batch's plan pickled
+    import threading
+
+    source = messy_csv(tmp_path / "in.csv", 60)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert batch._context().get_start_method() == "spawn"
+        run_batch(
+            full_rubric(),
+            source,
+            tmp_path / "spawned.csv",
+            workers=2,
+            chunk_size=9,
+            layout=Layout(keep=["社区"]),
+        )
+    finally:
+        stop.set()
+        thread.join()
+    run_batch(full_rubric(), source, tmp_path / "one.csv", layout=Layout(keep=["社区"]))
+    assert (tmp_path / "spawned.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+
+
+def test_decimal_text_remembers_values_but_not_the_sign_of_zero() -> None:
+    from gridrules._tabular import DecimalText
+
+    text = DecimalText()
+    values = ["19.0", "19", "0", "-0", "0.00", "-0.0", "8.50", "-2.5", "1E+1"]
+    for _ in range(2):  # the second time from memory
+        assert [text(Decimal(v)) for v in values] == [fmt(Decimal(v)) for v in values]
+    assert text(Decimal("-0")) == "-0"

@@ -418,17 +418,18 @@ def test_batch_interrupted_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Mo
     out = tmp_path / "scores.csv"
     out.write_text("yesterday's scores\n", encoding="utf-8")
     written = []
-    original = _tabular.TableWriter.write
+    original = _tabular.TableWriter.write_rendered
 
-    def write(self: _tabular.TableWriter, values: object) -> None:
-        if len(written) == 3:
+    # the scores are written a chunk at a time: Ctrl-C after two chunks of two rows each
+    def write(self: _tabular.TableWriter, rendered: object, rows: int) -> None:
+        if len(written) == 2:
             raise KeyboardInterrupt
-        written.append(values)
-        original(self, values)  # type: ignore[arg-type]
+        written.append(rendered)
+        original(self, rendered, rows)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(_tabular.TableWriter, "write", write)
+    monkeypatch.setattr(_tabular.TableWriter, "write_rendered", write)
     result = run("batch", "jiangcheng", EXAMPLES / "jiangcheng" / "street-office-2026-10.csv",
-                 "-o", out, "--params", PARAMS, "--keep", "社区")
+                 "-o", out, "--params", PARAMS, "--keep", "社区", "--chunk-size", "2")
     assert result.exit_code == 130
     assert "interrupted; no output was written" in result.stderr
     assert out.read_text(encoding="utf-8") == "yesterday's scores\n"

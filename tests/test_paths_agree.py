@@ -63,8 +63,9 @@ def from_result(result: gr.Result) -> dict[str, Any]:
 
 
 @given(st.data(), rubrics())
-def test_score_and_result_agree_on_generated_rubrics(data: st.DataObject, rubric: gr.Rubric
-                                                     ) -> None:
+def test_score_and_result_agree_on_generated_rubrics(
+    data: st.DataObject, rubric: gr.Rubric
+) -> None:
     scorer = rubric.prepare()
     for _ in range(3):
         record = data.draw(evidence(rubric))
@@ -79,17 +80,26 @@ def jiangcheng_records(n: int, seed: int = 8) -> list[dict[str, Any]]:
         counts = {
             field: rng.choice([0, 0, 0, 1, 2, 3, 7, 25])
             for field in (
-                "missed_signins", "inaccurate_records", "missed_weekly_reports",
-                "missed_monthly_visits", "missed_quarterly_visits", "missed_meetings",
-                "violations", "late_reports", "late_report_accidents", "late_arrivals",
+                "missed_signins",
+                "inaccurate_records",
+                "missed_weekly_reports",
+                "missed_monthly_visits",
+                "missed_quarterly_visits",
+                "missed_meetings",
+                "violations",
+                "late_reports",
+                "late_report_accidents",
+                "late_arrivals",
                 "ignored_disputes",
             )
         }
         flags = {"no_patrol_records": rng.random() < 0.1, "work_not_done": rng.random() < 0.1}
         record: dict[str, Any] = {**counts, **flags}
         if number % 3 == 1:
-            record = {k: ("是" if v else "否") if isinstance(v, bool) else str(v)
-                      for k, v in record.items()}
+            record = {
+                k: ("是" if v else "否") if isinstance(v, bool) else str(v)
+                for k, v in record.items()
+            }
         elif number % 3 == 2:
             record.pop("violations")  # takes its default
             record["late_arrivals"] = None  # not given: takes its default too
@@ -107,9 +117,13 @@ def test_score_and_result_agree_on_jiangcheng() -> None:
 def test_bad_records_fail_the_same_way_on_both_paths() -> None:
     scorer = gr.Scorer(gr.load("jiangcheng"), PARAMS)
     good = jiangcheng_records(1)[0]
-    for bad in ({**good, "missed_signins": -1}, {**good, "missed_meetings": True},
-                {**good, "no_patrol_records": "maybe"}, {**good, "unknown": 1},
-                {**good, "late_arrivals": 2.5, "violations": "x"}):
+    for bad in (
+        {**good, "missed_signins": -1},
+        {**good, "missed_meetings": True},
+        {**good, "no_patrol_records": "maybe"},
+        {**good, "unknown": 1},
+        {**good, "late_arrivals": 2.5, "violations": "x"},
+    ):
         problems = []
         for path in (scorer.result, scorer.score):
             try:
@@ -122,8 +136,9 @@ def test_bad_records_fail_the_same_way_on_both_paths() -> None:
 
 def outcomes(scorer: gr.Scorer, rows: list[dict[str, Any]], workers: int) -> list[Any]:
     answer = []
-    for outcome in score_rows(scorer, [Row(n, r) for n, r in enumerate(rows, 2)],
-                              workers=workers, chunk_size=37):
+    for outcome in score_rows(
+        scorer, [Row(n, r) for n, r in enumerate(rows, 2)], workers=workers, chunk_size=37
+    ):
         if isinstance(outcome, Scored):
             answer.append(from_result(outcome.result))
         else:
@@ -156,20 +171,35 @@ def test_batch_file_holds_what_one_record_scoring_gives(tmp_path: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(["assessee", *fields])
         for n, row in enumerate(rows):
-            writer.writerow([f"W{n}", *(
-                ("是" if row[f] else "否") if isinstance(row.get(f), bool) else row.get(f, "")
-                for f in fields
-            )])
+            writer.writerow(
+                [
+                    f"W{n}",
+                    *(
+                        ("是" if row[f] else "否")
+                        if isinstance(row.get(f), bool)
+                        else row.get(f, "")
+                        for f in fields
+                    ),
+                ]
+            )
     items = [i.id for i in rubric.items()]
     for workers in (1, 2):
         output = tmp_path / f"out{workers}.csv"
-        summary = run_batch(rubric, source, output, params=PARAMS, workers=workers,
-                            chunk_size=25)
+        summary = run_batch(rubric, source, output, params=PARAMS, workers=workers, chunk_size=25)
         assert summary.scored == len(rows)
         with output.open(encoding="utf-8-sig") as handle:
             written = list(csv.DictReader(handle))
         for row, line in zip(rows, written, strict=True):
             sheet = scorer.score(row)
-            assert line["total"] == fmt(sheet.total)
-            assert line["grade"] == (sheet.grade or "")
+            assert [line[c] for c in ("total", "base", "bonus", "penalty")] == [
+                fmt(sheet.total),
+                fmt(sheet.base),
+                fmt(sheet.bonus),
+                fmt(sheet.penalty),
+            ]
+            assert (line["grade"], line["stars"], line["flags"]) == (
+                sheet.grade or "",
+                "" if sheet.stars is None else str(sheet.stars),
+                ";".join(sorted(sheet.flags)),
+            )
             assert [line[i] for i in items] == [fmt(sheet.points[i]) for i in items]

@@ -13,6 +13,7 @@ import contextlib
 import csv
 import importlib
 import io
+import itertools
 import json
 import os
 import tempfile
@@ -28,6 +29,7 @@ from .errors import DataFileError
 __all__ = [
     "ENCODINGS",
     "FORMATS",
+    "DecimalText",
     "Record",
     "TableReader",
     "TableWriter",
@@ -35,6 +37,7 @@ __all__ = [
     "format_of",
     "open_reader",
     "open_writer",
+    "render_rows",
 ]
 
 FORMATS = ("csv", "jsonl", "xlsx")
@@ -56,8 +59,9 @@ def format_of(path: Path, given: str | None = None) -> str:
     """The table format of ``path``: ``given`` if set, else from its suffix."""
     if given is not None:
         if given not in FORMATS:
-            raise DataFileError(f"{path}: unknown table format {given!r}; expected one of "
-                                f"{', '.join(FORMATS)}")
+            raise DataFileError(
+                f"{path}: unknown table format {given!r}; expected one of {', '.join(FORMATS)}"
+            )
         return given
     found = _SUFFIXES.get(path.suffix.lower())
     if found is None:
@@ -197,11 +201,8 @@ def _header(path: Path, cells: Sequence[Any], where: str) -> tuple[str, ...]:
 
 
 def _cells(columns: tuple[str, ...], values: Sequence[Any]) -> tuple[dict[str, Any], str | None]:
-    if len(values) > len(columns) and any(
-        v not in (None, "") for v in values[len(columns):]
-    ):
-        return {}, (f"the row has {len(values)} cells but the header names {len(columns)} "
-                    "columns")
+    if len(values) > len(columns) and any(v not in (None, "") for v in values[len(columns) :]):
+        return {}, (f"the row has {len(values)} cells but the header names {len(columns)} columns")
     cells: dict[str, Any] = {}
     for index, (name, value) in enumerate(zip(columns, values, strict=False), 1):
         if not name:
@@ -225,8 +226,9 @@ class CsvReader(TableReader):
     def __init__(self, path: Path, encoding: str = "auto") -> None:
         super().__init__(path)
         if encoding not in ENCODINGS:
-            raise DataFileError(f"{path}: unknown encoding {encoding!r}; expected one of "
-                                f"{', '.join(ENCODINGS)}")
+            raise DataFileError(
+                f"{path}: unknown encoding {encoding!r}; expected one of {', '.join(ENCODINGS)}"
+            )
         self.encoding = detect_encoding(path) if encoding == "auto" else encoding
         if encoding != "auto":
             check_encoding(path, self.encoding)
@@ -243,8 +245,9 @@ class CsvReader(TableReader):
             except csv.Error as error:
                 raise DataFileError(f"{path}, line 1: not valid CSV: {error}") from None
             if header is None:
-                raise DataFileError(f"{path}: the file is empty; expected a header row naming "
-                                    "the columns")
+                raise DataFileError(
+                    f"{path}: the file is empty; expected a header row naming the columns"
+                )
             self.columns = _header(path, header, "row 1")
         except BaseException:
             self.close()
@@ -273,6 +276,29 @@ class CsvReader(TableReader):
                 continue
             cells, problem = _cells(self.columns, values)
             yield Record(number, cells, problem)
+
+    def raw_chunks(self, size: int) -> Iterator[tuple[int, list[list[str]]]]:
+        """The rows after the header ``size`` at a time, as the csv module splits them, each chunk
+        with the number of its first row.
+
+        The fast path for a batch: the rows are plain lists of text (cheap to send to another
+        process) and every row is there, blank ones too, so that the numbers run on; whoever
+        reads them skips and counts the blank rows and checks each row against the header.
+        """
+        reader = self._reader
+        number = 2  # the header is row 1
+        while True:
+            try:
+                # islice in C: no Python code runs per row here
+                rows = list(itertools.islice(reader, size))
+            except csv.Error as error:
+                raise DataFileError(
+                    f"{self.path}, line {reader.line_num}: not valid CSV: {error}"
+                ) from None
+            if not rows:
+                return
+            yield number, rows
+            number += len(rows)
 
     def close(self) -> None:
         self._text.close()
@@ -310,8 +336,11 @@ class JsonLinesReader(TableReader):
                 yield Record(number, {}, f"not valid JSON: {error.msg} (column {error.colno})")
                 continue
             if not isinstance(value, dict):
-                yield Record(number, {}, f"expected a JSON object of column names to values, "
-                                         f"got {type(value).__name__}")
+                yield Record(
+                    number,
+                    {},
+                    f"expected a JSON object of column names to values, got {type(value).__name__}",
+                )
                 continue
             for key in value:
                 columns.setdefault(key, None)
@@ -359,12 +388,15 @@ class XlsxReader(TableReader):
             for values in self._rows:
                 self._row += 1
                 if not _blank(values):
-                    self.columns = _header(path, values, f"sheet {self._sheet.title!r}, row "
-                                                         f"{self._row}")
+                    self.columns = _header(
+                        path, values, f"sheet {self._sheet.title!r}, row {self._row}"
+                    )
                     break
             else:
-                raise DataFileError(f"{path}: the sheet {self._sheet.title!r} is empty; expected "
-                                    "a header row naming the columns")
+                raise DataFileError(
+                    f"{path}: the sheet {self._sheet.title!r} is empty; expected "
+                    "a header row naming the columns"
+                )
         except BaseException:
             self.close()
             raise
@@ -402,28 +434,39 @@ def open_reader(
 # -- writing ----------------------------------------------------------------------------------
 
 
-class _Decimals:
+class DecimalText:
     """``fmt`` with a memory: a batch writes the same few point values over and over.
 
     ``fmt`` depends only on a number's value, and equal Decimals hash alike, so one entry serves
-    ``19`` and ``19.0``. The memory is cleared when it grows, to keep a long run's memory flat.
+    ``19`` and ``19.0``; but ``-0`` equals ``0`` and prints otherwise, so zeros are never
+    remembered (and take a short way of their own). The memory is cleared when it grows, to keep
+    a long run's memory flat. Call it as ``known.get(value) or text(value)``, the lookup inline
+    in the hot loop; :meth:`__call__` does both.
     """
 
-    __slots__ = ("_known",)
+    __slots__ = ("known",)
+
+    LIMIT = 4096
 
     def __init__(self) -> None:
-        self._known: dict[Decimal, str] = {}
+        self.known: dict[Decimal, str] = {}
 
-    def __call__(self, value: Decimal) -> str:
-        text = self._known.get(value)
-        if text is None:
-            if len(self._known) > 4096:
-                self._known.clear()
-            text = self._known[value] = fmt(value)
+    def text(self, value: Decimal) -> str:
+        """The text of ``value`` (``fmt``), remembered for next time."""
+        if not value:
+            return "-0" if value.is_signed() else "0"
+        text = fmt(value)
+        known = self.known
+        if len(known) >= self.LIMIT:
+            known.clear()
+        known[value] = text
         return text
 
+    def __call__(self, value: Decimal) -> str:
+        return self.known.get(value) or self.text(value)
 
-def _text_cell(value: Any, decimals: _Decimals, joiner: str = ";") -> str:
+
+def _text_cell(value: Any, decimals: DecimalText, joiner: str = ";") -> str:
     kind = type(value)  # exact types first: this runs for every cell of every row
     if kind is str:
         return value  # type: ignore[no-any-return]
@@ -436,7 +479,7 @@ def _text_cell(value: Any, decimals: _Decimals, joiner: str = ";") -> str:
     return str(value)
 
 
-def _json_cell(value: Any, decimals: _Decimals) -> Any:
+def _json_cell(value: Any, decimals: DecimalText) -> Any:
     if isinstance(value, Decimal):
         return decimals(value)
     if isinstance(value, frozenset | set | tuple):
@@ -464,18 +507,19 @@ class TableWriter:
         self.format = fmt
         self.columns = tuple(columns)
         self.rows = 0
-        self._decimals = _Decimals()
+        self._decimals = DecimalText()
         directory = path.parent if str(path.parent) else Path(".")
         if not directory.is_dir():
             raise DataFileError(f"{path}: the directory {directory} does not exist")
         codec = _CODECS.get(encoding) if fmt == "csv" else "utf-8"
         if codec is None:
-            raise DataFileError(f"{path}: unknown encoding {encoding!r}; expected one of "
-                                f"{', '.join(e for e in ENCODINGS if e != 'auto')}")
+            raise DataFileError(
+                f"{path}: unknown encoding {encoding!r}; expected one of "
+                f"{', '.join(e for e in ENCODINGS if e != 'auto')}"
+            )
         openpyxl = _openpyxl() if fmt == "xlsx" else None
         try:
-            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                            dir=directory)
+            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
         except OSError as error:
             raise DataFileError(f"{path}: cannot write here: {error.strerror}") from None
         os.close(handle)
@@ -504,18 +548,35 @@ class TableWriter:
                 self._csv.writerow([_text_cell(v, decimals) for v in values])
             except UnicodeEncodeError as error:
                 raise DataFileError(
-                    f"{self.path}, row {self.rows + 2}: {error.object[error.start:error.end]!r} "
+                    f"{self.path}, row {self.rows + 2}: {error.object[error.start : error.end]!r} "
                     "cannot be written in this encoding; write UTF-8 instead"
                 ) from None
         elif self.format == "jsonl":
             assert self._stream is not None
             decimals = self._decimals
-            record = {k: _json_cell(v, decimals)
-                      for k, v in zip(self.columns, values, strict=True)}
+            record = {k: _json_cell(v, decimals) for k, v in zip(self.columns, values, strict=True)}
             self._stream.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
             self._sheet.append([_xlsx_cell(v) for v in values])
         self.rows += 1
+
+    def write_rendered(self, rendered: str | list[list[Any]], rows: int) -> None:
+        """Write ``rows`` rows made by :func:`render_rows` for this writer's format and columns."""
+        if isinstance(rendered, list):
+            for values in rendered:
+                self._sheet.append(values)
+        else:
+            assert self._stream is not None
+            try:
+                self._stream.write(rendered)
+            except UnicodeEncodeError as error:
+                # the whole block failed to encode: name the row (the header is row 1)
+                row = self.rows + 2 + rendered.count("\n", 0, error.start)
+                raise DataFileError(
+                    f"{self.path}, row {row}: {error.object[error.start : error.end]!r} "
+                    "cannot be written in this encoding; write UTF-8 instead"
+                ) from None
+        self.rows += rows
 
     def commit(self) -> None:
         """Finish the file and move it to its place in one step."""
@@ -554,6 +615,30 @@ class TableWriter:
     ) -> None:
         if self._temp.exists():  # not committed
             self.abort()
+
+
+def render_rows(fmt: str, columns: Sequence[str], rows: list[list[Any]]) -> str | list[list[Any]]:
+    """Rows as :meth:`TableWriter.write_rendered` takes them: text for CSV and JSON lines, values
+    for a worksheet.
+
+    Made in one go for many rows, and where the rows are scored (a worker process), so that the
+    process writing the file only writes. The values must be ready for the format: numbers as
+    text (``fmt``) for CSV and JSON lines, Decimals for a worksheet; ``None`` for no value;
+    lists joined (``;``) except for JSON lines.
+    """
+    if fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+        return buffer.getvalue()
+    if fmt == "jsonl":
+        dumps = json.dumps
+        return "".join(
+            [
+                dumps(dict(zip(columns, values, strict=True)), ensure_ascii=False) + "\n"
+                for values in rows
+            ]
+        )
+    return rows
 
 
 def open_writer(

@@ -72,8 +72,9 @@ def read_mapping(path: Path, what: str) -> dict[str, Any]:
         return _parse_mapping(sys.stdin.read(), "json", "<stdin>", what)
     kind = path.suffix.lower()[1:]
     if kind not in ("toml", "json"):
-        _fail(f"{path}: unknown {what} file type {path.suffix or '(none)'!r}; expected .toml or "
-              ".json")
+        _fail(
+            f"{path}: unknown {what} file type {path.suffix or '(none)'!r}; expected .toml or .json"
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
@@ -122,8 +123,11 @@ class _Group(click.Group):
             ctx.exit(EXIT_BAD_INPUT)
         except Exception:
             click.echo(traceback.format_exc(), err=True, nl=False)
-            click.echo("gridrules: internal error (a bug in gridrules or a plugin); please report "
-                       "it with the traceback above", err=True)
+            click.echo(
+                "gridrules: internal error (a bug in gridrules or a plugin); please report "
+                "it with the traceback above",
+                err=True,
+            )
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -141,20 +145,36 @@ def main() -> None:
 
 
 @main.command(name="list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def list_rubrics(fmt: str) -> None:
     """List installed rubrics (name, title, region, version, status) and broken plugins."""
     infos = plugins.available()
     if fmt == "json":
-        click.echo(json.dumps(
-            [{"name": i.name, "title": i.title, "region": i.region, "version": i.version,
-              "distribution": i.distribution, "status": i.status, "error": i.error}
-             for i in infos], ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "name": i.name,
+                        "title": i.title,
+                        "region": i.region,
+                        "version": i.version,
+                        "distribution": i.distribution,
+                        "status": i.status,
+                        "error": i.error,
+                    }
+                    for i in infos
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     if not infos:
-        click.echo("no rubrics installed; install a plugin (pip install gridrules-<slug>)",
-                   err=True)
+        click.echo(
+            "no rubrics installed; install a plugin (pip install gridrules-<slug>)", err=True
+        )
         return
     from rich import box
     from rich.console import Console
@@ -177,12 +197,26 @@ SHOW_FORMATS = ("text", "md", "html", "json", "toml")
 
 @main.command()
 @click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(SHOW_FORMATS), default="text",
-              show_default=True, help="text, Markdown, a standalone HTML page, JSON or TOML data")
-@click.option("--params", "params_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="TOML or JSON file filling the rubric's parameters (shown as set)")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="write to this file instead of stdout")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(SHOW_FORMATS),
+    default="text",
+    show_default=True,
+    help="text, Markdown, a standalone HTML page, JSON or TOML data",
+)
+@click.option(
+    "--params",
+    "params_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML or JSON file filling the rubric's parameters (shown as set)",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="write to this file instead of stdout",
+)
 def show(name: str, fmt: str, params_file: Path | None, output: Path | None) -> None:
     """Show rubric NAME as the 考核细则 table: items, maxima, rules, clauses, assumptions.
 
@@ -236,16 +270,29 @@ def _render_sheet(sheet: Any, fmt: str, assessor: str | None) -> str:
 @main.command()
 @click.argument("name")
 @click.argument("evidence", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
-@click.option("--params", "params_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="TOML or JSON file filling the rubric's parameters")
-@click.option("--format", "fmt", type=click.Choice(SHEET_FORMATS), default="text",
-              show_default=True,
-              help="text; json (the serialised sheet); md; html (one printable A4 page)")
+@click.option(
+    "--params",
+    "params_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML or JSON file filling the rubric's parameters",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(SHEET_FORMATS),
+    default="text",
+    show_default=True,
+    help="text; json (the serialised sheet); md; html (one printable A4 page)",
+)
 @click.option("--assessee", help="被考核人员 (default: _meta.assessee of the evidence)")
 @click.option("--period", help="考核时间 (default: _meta.period of the evidence)")
 @click.option("--assessor", help="考核人, shown on the sheet (default: _meta.assessor)")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="write the sheet to this file instead of stdout")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="write the sheet to this file instead of stdout",
+)
 def score(
     name: str,
     evidence: Path,
@@ -308,7 +355,11 @@ def _sheet_writer(directory: Path, fmt: str) -> Callable[[Any, Any], None]:
 
 
 class _ProgressBar:
-    """A rich progress bar on stderr, driven by :func:`gridrules.batch.run_batch`'s callback."""
+    """A rich progress bar on stderr, driven by :func:`gridrules.batch.run_batch`'s callback.
+
+    It starts drawing (and its refresh thread) at the first report, not on entering: by then the
+    batch has started its worker processes, and it can fork them only while no other thread runs.
+    """
 
     def __init__(self) -> None:
         from rich.console import Console
@@ -322,64 +373,130 @@ class _ProgressBar:
         )
 
         self.progress = Progress(
-            TextColumn("scoring"), BarColumn(), TaskProgressColumn(),
-            TextColumn("{task.fields[rows]} rows"), TimeElapsedColumn(), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=True,
+            TextColumn("scoring"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[rows]} rows"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
         )
         self.task = self.progress.add_task("scoring", total=None, rows=0)
+        self.started = False
 
     def __call__(self, rows: int, done: int, total: int | None) -> None:
+        if not self.started:
+            self.progress.start()
+            self.started = True
         self.progress.update(self.task, completed=done, total=total, rows=rows)
 
     def __enter__(self) -> _ProgressBar:
-        self.progress.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
+        if self.started:
+            self.progress.stop()
 
 
 @main.command()
 @click.argument("name")
-@click.argument("input_path", metavar="INPUT",
-                type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="scores file: .csv, .jsonl or .xlsx")
-@click.option("--errors", type=click.Path(path_type=Path, dir_okay=False),
-              help="rejected rows, one line per problem [default: OUTPUT with .errors before "
-                   "the suffix]")
-@click.option("--params", "params_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="TOML or JSON file filling the rubric's parameters")
-@click.option("--from", "input_format", type=click.Choice(["csv", "jsonl", "xlsx"]),
-              help="input format [default: from the suffix]")
-@click.option("--to", "output_format", type=click.Choice(["csv", "jsonl", "xlsx"]),
-              help="output format [default: from the suffix]")
-@click.option("--encoding", type=click.Choice(["auto", "utf-8", "utf-8-sig", "gbk"]),
-              default="auto", show_default=True,
-              help="CSV input encoding; auto tells UTF-8 (with or without BOM) from GBK")
-@click.option("--output-encoding", type=click.Choice(["utf-8-sig", "utf-8", "gbk"]),
-              default="utf-8-sig", show_default=True,
-              help="CSV output encoding (utf-8-sig opens in Chinese Excel as it is)")
-@click.option("--sheet", "sheet_name", help="the worksheet to read from an .xlsx input "
-                                             "[default: the first]")
-@click.option("--id-column", help="the assessee id column [default: the first of assessee, id, "
-                                  "被考核人员, 姓名]")
+@click.argument(
+    "input_path", metavar="INPUT", type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="scores file: .csv, .jsonl or .xlsx",
+)
+@click.option(
+    "--errors",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="rejected rows, one line per problem [default: OUTPUT with .errors before the suffix]",
+)
+@click.option(
+    "--params",
+    "params_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML or JSON file filling the rubric's parameters",
+)
+@click.option(
+    "--from",
+    "input_format",
+    type=click.Choice(["csv", "jsonl", "xlsx"]),
+    help="input format [default: from the suffix]",
+)
+@click.option(
+    "--to",
+    "output_format",
+    type=click.Choice(["csv", "jsonl", "xlsx"]),
+    help="output format [default: from the suffix]",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(["auto", "utf-8", "utf-8-sig", "gbk"]),
+    default="auto",
+    show_default=True,
+    help="CSV input encoding; auto tells UTF-8 (with or without BOM) from GBK",
+)
+@click.option(
+    "--output-encoding",
+    type=click.Choice(["utf-8-sig", "utf-8", "gbk"]),
+    default="utf-8-sig",
+    show_default=True,
+    help="CSV output encoding (utf-8-sig opens in Chinese Excel as it is)",
+)
+@click.option(
+    "--sheet", "sheet_name", help="the worksheet to read from an .xlsx input [default: the first]"
+)
+@click.option(
+    "--id-column",
+    help="the assessee id column [default: the first of assessee, id, 被考核人员, 姓名]",
+)
 @click.option("--assessor-column", help="the 考核人 column [default: assessor or 考核人]")
 @click.option("--period-column", help="the 考核时间 column [default: period or 考核时间]")
-@click.option("--keep", multiple=True, metavar="COLUMN",
-              help="a column copied to the output, not evidence (repeatable)")
+@click.option(
+    "--keep",
+    multiple=True,
+    metavar="COLUMN",
+    help="a column copied to the output, not evidence (repeatable)",
+)
 @click.option("--assessor", help="考核人 for rows without an assessor cell")
 @click.option("--period", help="考核时间 for rows without a period cell")
-@click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True,
-              help="processes scoring in parallel; 0 = one per CPU")
-@click.option("--chunk-size", type=click.IntRange(min=1), default=2000, show_default=True,
-              help="rows per chunk handed to a worker process")
-@click.option("--sheets", "sheets_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="also write each scored assessee's sheet into this directory")
-@click.option("--sheets-format", type=click.Choice(SHEET_FORMATS), default="html",
-              show_default=True, help="format of the sheets written with --sheets")
-@click.option("--progress/--no-progress", default=None,
-              help="show a progress bar on stderr [default: when stderr is a terminal]")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="processes scoring in parallel; 0 = one per CPU",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="rows per chunk handed to a worker process",
+)
+@click.option(
+    "--sheets",
+    "sheets_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="also write each scored assessee's sheet into this directory",
+)
+@click.option(
+    "--sheets-format",
+    type=click.Choice(SHEET_FORMATS),
+    default="html",
+    show_default=True,
+    help="format of the sheets written with --sheets",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="show a progress bar on stderr [default: when stderr is a terminal]",
+)
 def batch(
     name: str,
     input_path: Path,
@@ -416,8 +533,14 @@ def batch(
 
     params = read_mapping(params_file, "parameters") if params_file else None
     rubric = _load(name)
-    layout = Layout(assessee=id_column, assessor=assessor_column, period=period_column,
-                    keep=keep, default_assessor=assessor, default_period=period)
+    layout = Layout(
+        assessee=id_column,
+        assessor=assessor_column,
+        period=period_column,
+        keep=keep,
+        default_assessor=assessor,
+        default_period=period,
+    )
     on_scored = None
     if sheets_dir is not None:
         try:
@@ -431,10 +554,21 @@ def batch(
     try:
         with bar if bar is not None else _nothing():
             summary = run_batch(
-                rubric, input_path, output, params=params, errors=errors,
-                input_format=input_format, output_format=output_format, encoding=encoding,
-                output_encoding=output_encoding, sheet=sheet_name, layout=layout,
-                workers=workers, chunk_size=chunk_size, progress=bar, on_scored=on_scored,
+                rubric,
+                input_path,
+                output,
+                params=params,
+                errors=errors,
+                input_format=input_format,
+                output_format=output_format,
+                encoding=encoding,
+                output_encoding=output_encoding,
+                sheet=sheet_name,
+                layout=layout,
+                workers=workers,
+                chunk_size=chunk_size,
+                progress=bar,
+                on_scored=on_scored,
             )
     except GridrulesError as error:
         from .errors import ParameterError
@@ -510,10 +644,18 @@ def _check_one(name: str, source: Path | None, examples: int) -> Iterator[str]:
 
 @main.command()
 @click.argument("name", required=False)
-@click.option("--examples", type=click.IntRange(min=1), default=30, show_default=True,
-              help="generated evidence records per rubric for the property run")
-@click.option("--source", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="the source text whose clauses NAME quotes [default: the plugin's SOURCE]")
+@click.option(
+    "--examples",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="generated evidence records per rubric for the property run",
+)
+@click.option(
+    "--source",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="the source text whose clauses NAME quotes [default: the plugin's SOURCE]",
+)
 def check(name: str | None, examples: int, source: Path | None) -> None:
     """Validate installed rubrics, or rubric NAME: structure, citations, invariants.
 
@@ -537,8 +679,9 @@ def check(name: str | None, examples: int, source: Path | None) -> None:
         problems = list(_check_one(rubric_name, source, examples))
         if problems:
             failed += 1
-            click.echo(f"{rubric_name}: {len(problems)} "
-                       f"{'problem' if len(problems) == 1 else 'problems'}")
+            click.echo(
+                f"{rubric_name}: {len(problems)} {'problem' if len(problems) == 1 else 'problems'}"
+            )
             for problem in problems:
                 click.echo(f"  - {problem}")
         else:
