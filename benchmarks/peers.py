@@ -44,16 +44,24 @@ def zen_decision(monthly: str, quarterly: str) -> dict[str, Any]:
     """A JDM decision: input → one expression node (items, total, grade, stars) → output."""
     items = _items(monthly, quarterly)
     total = " + ".join(f"$.{k}" for k in items)
-    expressions = [*items.items(), ("total", total),
-                   ("grade", GRADE.format(t="$.total")),
-                   ("stars", "min([5, floor($.total / 20)])")]
+    expressions = [
+        *items.items(),
+        ("total", total),
+        ("grade", GRADE.format(t="$.total")),
+        ("stars", "min([5, floor($.total / 20)])"),
+    ]
     return {
         "nodes": [
             {"id": "in", "type": "inputNode", "name": "request", "position": {"x": 0, "y": 0}},
-            {"id": "score", "type": "expressionNode", "name": "score",
-             "position": {"x": 200, "y": 0},
-             "content": {"expressions": [{"id": k, "key": k, "value": v}
-                                         for k, v in expressions]}},
+            {
+                "id": "score",
+                "type": "expressionNode",
+                "name": "score",
+                "position": {"x": 200, "y": 0},
+                "content": {
+                    "expressions": [{"id": k, "key": k, "value": v} for k, v in expressions]
+                },
+            },
             {"id": "out", "type": "outputNode", "name": "response", "position": {"x": 400, "y": 0}},
         ],
         "edges": [

@@ -12,8 +12,10 @@ Run by ``nox -s bench`` (or ``python benchmarks/run.py``); figures go into bench
 - Peak memory of each gridrules path: tracemalloc's peak while scoring the records one at a
   time, results dropped.
 - Batch: N rows (1,000,000 by default) from a CSV file to a CSV file through
-  ``gridrules.batch.run_batch`` and the ``gridrules batch`` command, on every core; wall time
-  and peak resident memory of the parent and of the largest worker.
+  ``gridrules.batch.run_batch`` and the ``gridrules batch`` command, in one process and on every
+  core; wall time (process start to exit), peak resident memory of the parent and of the largest
+  worker, each run measured from a small wrapper process so that no other peak is counted; the
+  outputs of one and of several workers compared byte for byte.
 
 Options: ``--records N`` per-record sample (20,000), ``--repeat R`` (7), ``--rows N`` batch
 rows, ``--no-batch``, ``--no-peers``.
@@ -66,8 +68,9 @@ def machine() -> str:
     )
 
 
-def per_record(paths: dict[str, tuple[Callable[[Any], Any], list[Any], bool]], repeat: int
-               ) -> dict[str, list[float]]:
+def per_record(
+    paths: dict[str, tuple[Callable[[Any], Any], list[Any], bool]], repeat: int
+) -> dict[str, list[float]]:
     """Seconds per record of each path, one sample per repetition, paths taken in turn.
 
     A path marked as a batch is called once with the whole list.
@@ -110,10 +113,15 @@ def write_csv(path: Path, rows: int) -> None:
         writer = csv.writer(handle)
         writer.writerow(["assessee", *fields])
         for number, record in enumerate(records.iter_jiangcheng(rows), 1):
-            writer.writerow([f"W{number:07d}", *(
-                ("是" if value else "否") if isinstance(value, bool) else value
-                for value in record.values()
-            )])
+            writer.writerow(
+                [
+                    f"W{number:07d}",
+                    *(
+                        ("是" if value else "否") if isinstance(value, bool) else value
+                        for value in record.values()
+                    ),
+                ]
+            )
 
 
 BATCH_API = """
@@ -122,14 +130,42 @@ sys.path.insert(0, {here!r})
 import rubrics
 from gridrules.batch import run_batch
 from pathlib import Path
-started = time.perf_counter()
-summary = run_batch(rubrics.jiangcheng(), Path({input!r}), Path({output!r}),
-                    params=rubrics.JIANGCHENG_PARAMS, workers={workers})
-seconds = time.perf_counter() - started
-print(json.dumps({{"seconds": seconds, "scored": summary.scored, "rejected": summary.rejected,
-    "parent_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-    "worker_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}}))
+if __name__ == "__main__":
+    started = time.perf_counter()
+    summary = run_batch(rubrics.jiangcheng(), Path({input!r}), Path({output!r}),
+                        params=rubrics.JIANGCHENG_PARAMS, workers={workers})
+    seconds = time.perf_counter() - started
+    # VmHWM: this process's own peak; ru_maxrss of RUSAGE_SELF would carry the peak of whatever
+    # process started this one (Linux keeps it across exec)
+    status = Path("/proc/self/status")
+    hwm = [int(line.split()[1]) for line in status.read_text().splitlines()
+           if line.startswith("VmHWM:")] if status.exists() else []
+    print(json.dumps({{"seconds": seconds, "scored": summary.scored,
+        "rejected": summary.rejected,
+        "parent_kb": hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "worker_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}}))
 """
+
+# Each run goes through this small wrapper, so that the peaks measured are the run's own: a child
+# of this benchmark (a large process by then) would report the benchmark's peak as its own, since
+# Linux carries ru_maxrss across exec; the wrapper's children inherit only the wrapper's few MB.
+# RUSAGE_CHILDREN is the largest of the processes it waited for (the run, or one of its workers).
+WRAPPER = (
+    "import resource, subprocess, sys, time; s = time.perf_counter(); "
+    "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+    "print(time.perf_counter() - s, r.returncode, "
+    "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); print(r.stdout, end='')"
+)
+
+
+def wrapped(command: list[str]) -> tuple[float, int, int, str]:
+    """Wall seconds, exit code, peak RSS (kB) of the largest process, and the run's stdout."""
+    done = subprocess.run(
+        [sys.executable, "-c", WRAPPER, *command], capture_output=True, text=True, check=True
+    )
+    first, _, rest = done.stdout.partition("\n")
+    seconds, code, peak = first.split()
+    return float(seconds), int(code), int(peak), rest
 
 
 def batch(rows: int, workers: int) -> dict[str, Any]:
@@ -141,38 +177,58 @@ def batch(rows: int, workers: int) -> dict[str, Any]:
         write_csv(source, rows)
         out["write_input_s"] = time.perf_counter() - started
         out["input_mb"] = source.stat().st_size / 1e6
+        outputs = []
         for one in (1, workers) if workers > 1 else (1,):
-            code = BATCH_API.format(here=str(HERE), input=str(source),
-                                    output=str(folder / f"api{one}.csv"), workers=one)
-            answer = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                    check=True)
-            out[f"api_{one}"] = json.loads(answer.stdout.strip().splitlines()[-1])
+            output = folder / f"api{one}.csv"
+            code = BATCH_API.format(
+                here=str(HERE), input=str(source), output=str(output), workers=one
+            )
+            seconds, _, peak, text = wrapped([sys.executable, "-c", code])
+            out[f"api_{one}"] = {
+                **json.loads(text.strip().splitlines()[-1]),
+                "wall_s": seconds,
+                "peak_kb_any": peak,
+            }
+            outputs.append(output)
         params = folder / "params.json"
         params.write_text(json.dumps(rubrics.JIANGCHENG_PARAMS))
-        command = [sys.executable, "-c", "from gridrules.cli import main; main()", "batch",
-                   "jiangcheng", str(source), "-o", str(folder / "cli.csv"), "--params",
-                   str(params), "--workers", str(workers)]
-        # a wrapper process, so that the peak is the command's own and its workers', not that
-        # of the earlier runs (RUSAGE_CHILDREN keeps the largest child ever waited for)
-        wrapper = ("import resource, subprocess, sys, time; s = time.perf_counter(); "
-                   "r = subprocess.run(sys.argv[1:], capture_output=True).returncode; "
-                   "print(time.perf_counter() - s, r, "
-                   "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-        done = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True,
-                              text=True, check=True)
-        seconds, code, peak = done.stdout.split()
-        out["cli"] = {"seconds": float(seconds), "exit": int(code),
-                      "peak_kb_any_child": int(peak)}
-        # the batch writes what one-record scoring gives, row for row (first 1,000 rows)
+        for one in (1, workers) if workers > 1 else (1,):
+            output = folder / f"cli{one}.csv"
+            command = [
+                sys.executable,
+                "-c",
+                "from gridrules.cli import main; main()",
+                "batch",
+                "jiangcheng",
+                str(source),
+                "-o",
+                str(output),
+                "--params",
+                str(params),
+                "--workers",
+                str(one),
+            ]
+            seconds, code, peak, _ = wrapped(command)
+            out[f"cli_{one}"] = {"seconds": seconds, "exit": code, "peak_kb_any": peak}
+        # every batch path writes the same bytes (the CLI without the benchmark's grades)...
+        first = outputs[0].read_bytes()
+        out["api_outputs_identical"] = all(o.read_bytes() == first for o in outputs[1:])
+        cli = [
+            (folder / f"cli{one}.csv").read_bytes()
+            for one in ((1, workers) if workers > 1 else (1,))
+        ]
+        out["cli_outputs_identical"] = all(c == cli[0] for c in cli[1:])
+        # ...and what one-record scoring gives, row for row (first 1,000 rows)
         scorer = gr.Scorer(rubrics.jiangcheng(), rubrics.JIANGCHENG_PARAMS)
         items = [i.id for i in scorer.rubric.items()]
-        with (folder / f"api{workers}.csv").open(encoding="utf-8-sig") as handle:
+        with outputs[-1].open(encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             mismatches = 0
             for row, record in zip(reader, records.iter_jiangcheng(AGREE_ON), strict=False):
                 result = scorer.result(record)
                 expect = [fmt(result.total), result.grade or "", str(result.stars)] + [
-                    fmt(result.items[i]) for i in items]
+                    fmt(result.items[i]) for i in items
+                ]
                 got = [row["total"], row["grade"], row["stars"]] + [row[i] for i in items]
                 mismatches += expect != got
             out["mismatches_first_1000"] = mismatches
@@ -202,7 +258,10 @@ def main() -> None:
         "gridrules result (jiangcheng)": (jiangcheng.result, data, False),
         "gridrules score (jiangcheng)": (jiangcheng.score, data, False),
         "gridrules score + to_text (jiangcheng)": (
-            lambda r: jiangcheng.score(r).to_text(), data, False),
+            lambda r: jiangcheng.score(r).to_text(),
+            data,
+            False,
+        ),
         "gridrules result (30 items)": (bench30.result, data30, False),
         "gridrules score (30 items)": (bench30.score, data30, False),
     }
@@ -219,15 +278,27 @@ def main() -> None:
         import peers
 
         few = data[: max(AGREE_ON, args.records // 10)]
-        paths["zen-engine ZenEngine.evaluate"] = (peers.zen_evaluate(monthly, quarterly), data,
-                                                  False)
+        paths["zen-engine ZenEngine.evaluate"] = (
+            peers.zen_evaluate(monthly, quarterly),
+            data,
+            False,
+        )
         paths["zen-engine evaluate_batch (all cores)"] = (
-            peers.zen_batch(monthly, quarterly), data, True)
-        paths["zen-engine compile_expression"] = (peers.zen_expressions(monthly, quarterly),
-                                                  data, False)
+            peers.zen_batch(monthly, quarterly),
+            data,
+            True,
+        )
+        paths["zen-engine compile_expression"] = (
+            peers.zen_expressions(monthly, quarterly),
+            data,
+            False,
+        )
         paths["rule-engine"] = (peers.rule_engine_rules(monthly, quarterly), few, False)
-        for name in ("zen-engine ZenEngine.evaluate", "zen-engine compile_expression",
-                     "rule-engine"):
+        for name in (
+            "zen-engine ZenEngine.evaluate",
+            "zen-engine compile_expression",
+            "rule-engine",
+        ):
             function = paths[name][0]
             for record in data[:AGREE_ON]:
                 if not peers.agree(hand(record), function(record)):
@@ -242,10 +313,13 @@ def main() -> None:
     print(f"machine: {machine()}")
     print(f"command: python benchmarks/run.py {' '.join(sys.argv[1:])}".rstrip())
     few = len(paths["rule-engine"][1]) if "rule-engine" in paths else 0
-    print(f"records: {args.records} per path (rule-engine: {few}), {args.repeat} repetitions, "
-          "medians")
-    print(f"agreement on the first {AGREE_ON} records: "
-          + ("all agree" if not problems else f"{len(problems)} DISAGREE: {problems[:3]}"))
+    print(
+        f"records: {args.records} per path (rule-engine: {few}), {args.repeat} repetitions, medians"
+    )
+    print(
+        f"agreement on the first {AGREE_ON} records: "
+        + ("all agree" if not problems else f"{len(problems)} DISAGREE: {problems[:3]}")
+    )
     print()
     print("| path | µs / record | × hand-written | records / s | peak memory |")
     print("| --- | ---: | ---: | ---: | ---: |")
@@ -253,31 +327,54 @@ def main() -> None:
         seconds = statistics.median(samples[name])
         ours = name.startswith(("gridrules", "hand-written"))
         memory = f"{peak_memory(function, sample[:5000]) / 1024:.0f} KiB" if ours else ""
-        print(f"| {name} | {seconds * 1e6:.2f} | {seconds / floor:.2f} | {1 / seconds:,.0f} |"
-              f" {memory} |")
+        print(
+            f"| {name} | {seconds * 1e6:.2f} | {seconds / floor:.2f} | {1 / seconds:,.0f} |"
+            f" {memory} |"
+        )
     result_time = statistics.median(samples["gridrules result (jiangcheng)"])
     score_time = statistics.median(samples["gridrules score (jiangcheng)"])
     print()
     score30 = statistics.median(samples["gridrules score (30 items)"])
     result30 = statistics.median(samples["gridrules result (30 items)"])
-    print(f"explained / scores only (jiangcheng): {score_time / result_time:.2f}×;"
-          f" (30 items): {score30 / result30:.2f}×")
+    print(
+        f"explained / scores only (jiangcheng): {score_time / result_time:.2f}×;"
+        f" (30 items): {score30 / result30:.2f}×"
+    )
     if not args.no_batch:
         figures = batch(args.rows, args.workers)
         print()
         print(f"batch, {figures['rows']:,} CSV rows ({figures['input_mb']:.0f} MB) → CSV:")
-        for key in sorted(k for k in figures if k.startswith("api_")):
+        for key in sorted(k for k in figures if k.startswith("api_") and k[4:].isdigit()):
             api = figures[key]
-            print(f"  run_batch workers={key[4:]}: {api['seconds']:.1f} s "
-                  f"({figures['rows'] / api['seconds']:,.0f} rows/s), {api['scored']:,} scored, "
-                  f"{api['rejected']} rejected, peak RSS parent {api['parent_kb'] / 1024:.0f} MB, "
-                  f"largest worker {api['worker_kb'] / 1024:.0f} MB")
-        cli = figures["cli"]
-        peak = cli["peak_kb_any_child"] / 1024
-        print(f"  gridrules batch --workers {args.workers}: {cli['seconds']:.1f} s, exit "
-              f"{cli['exit']}, peak RSS of the largest process {peak:.0f} MB")
-        print(f"  output rows differing from one-record scoring (first {AGREE_ON}): "
-              f"{figures['mismatches_first_1000']}")
+            print(
+                f"  run_batch workers={key[4:]}: {api['wall_s']:.1f} s wall "
+                f"({figures['rows'] / api['wall_s']:,.0f} rows/s; run_batch itself "
+                f"{api['seconds']:.1f} s), {api['scored']:,} scored, {api['rejected']} "
+                f"rejected, peak RSS parent {api['parent_kb'] / 1024:.0f} MB"
+                + (f", largest worker {api['worker_kb'] / 1024:.0f} MB" if key != "api_1" else "")
+            )
+        for key in sorted(k for k in figures if k.startswith("cli_") and k[4:].isdigit()):
+            cli = figures[key]
+            print(
+                f"  gridrules batch --workers {key[4:]}: {cli['seconds']:.1f} s wall "
+                f"({figures['rows'] / cli['seconds']:,.0f} rows/s), exit {cli['exit']}, peak "
+                f"RSS of the largest process {cli['peak_kb_any'] / 1024:.0f} MB"
+            )
+        print(
+            f"  outputs identical across workers: run_batch "
+            f"{figures['api_outputs_identical']}, gridrules batch "
+            f"{figures['cli_outputs_identical']}"
+        )
+        print(
+            f"  output rows differing from one-record scoring (first {AGREE_ON}): "
+            f"{figures['mismatches_first_1000']}"
+        )
+        if not (
+            figures["api_outputs_identical"]
+            and figures["cli_outputs_identical"]
+            and figures["mismatches_first_1000"] == 0
+        ):
+            problems.append(("batch", figures))
     if problems:
         sys.exit(1)
 

@@ -72,9 +72,23 @@ def _good_plugin() -> types.ModuleType:
 
     @hookimpl
     def gridrules_rubrics() -> list[gr.Rubric]:
-        return [gr.Rubric(name="good", title="好的细则", maximum=10, region="测试区", children=[
-            gr.Item("meetings", "会议情况", 10, clause="缺勤一次扣1分",
-                    rules=[gr.PerOccurrence("missed_meetings", 1)])])]
+        return [
+            gr.Rubric(
+                name="good",
+                title="好的细则",
+                maximum=10,
+                region="测试区",
+                children=[
+                    gr.Item(
+                        "meetings",
+                        "会议情况",
+                        10,
+                        clause="缺勤一次扣1分",
+                        rules=[gr.PerOccurrence("missed_meetings", 1)],
+                    )
+                ],
+            )
+        ]
 
     module.gridrules_rubrics = gridrules_rubrics  # type: ignore[attr-defined]
     return module
@@ -83,10 +97,12 @@ def _good_plugin() -> types.ModuleType:
 @pytest.fixture
 def fake_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
     """Two plugins, one that cannot be imported: the registry built from fake distributions."""
-    registry = plugins.Registry([
-        FakeDistribution("gridrules-good", FakeEntryPoint("good", _good_plugin())),
-        FakeDistribution("gridrules-bad", FakeEntryPoint("bad", ImportError("no module yaml"))),
-    ])
+    registry = plugins.Registry(
+        [
+            FakeDistribution("gridrules-good", FakeEntryPoint("good", _good_plugin())),
+            FakeDistribution("gridrules-bad", FakeEntryPoint("bad", ImportError("no module yaml"))),
+        ]
+    )
     monkeypatch.setattr(plugins, "_REGISTRY", registry)
 
 
@@ -97,8 +113,10 @@ def test_list_shows_a_broken_plugin_with_its_error() -> None:
     rows = [line.split() for line in result.stdout.splitlines()[2:] if line.strip()]
     assert ["bad", "0.3", "broken"] in rows
     assert ["good", "好的细则", "测试区", "1.0", "ok"] in rows  # the rubric's version
-    assert ("bad (gridrules-bad) is broken: plugin 'bad' (gridrules-bad) failed to import "
-            "'gridrules_bad': ImportError: no module yaml") in result.stdout
+    assert (
+        "bad (gridrules-bad) is broken: plugin 'bad' (gridrules-bad) failed to import "
+        "'gridrules_bad': ImportError: no module yaml"
+    ) in result.stdout
 
 
 @pytest.mark.usefixtures("fake_plugins")
@@ -124,11 +142,14 @@ def test_show_with_parameters_set() -> None:
     assert "monthly_visit_deduction（设定为 1）" in result.stdout
 
 
-@pytest.mark.parametrize(("fmt", "expected"), [
-    ("md", "| 考勤情况 `attendance` | 10 | 每次扣0.5分 ← `missed_signins` |"),
-    ("html", "<th>考核项目</th><th>分值</th><th>考核细则</th><th>原文</th>"),
-    ("json", '"name": "jiangcheng"'),
-])
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("md", "| 考勤情况 `attendance` | 10 | 每次扣0.5分 ← `missed_signins` |"),
+        ("html", "<th>考核项目</th><th>分值</th><th>考核细则</th><th>原文</th>"),
+        ("json", '"name": "jiangcheng"'),
+    ],
+)
 def test_show_formats(fmt: str, expected: str) -> None:
     result = run("show", "jiangcheng", "--format", fmt)
     assert result.exit_code == 0
@@ -161,8 +182,9 @@ def test_unknown_rubric_is_a_usage_error() -> None:
 
 
 def test_the_readme_command() -> None:
-    result = run("score", "jiangcheng", EXAMPLES / "jiangcheng" / "wang-fang.toml",
-                 "--params", PARAMS)
+    result = run(
+        "score", "jiangcheng", EXAMPLES / "jiangcheng" / "wang-fang.toml", "--params", PARAMS
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[1:3] == ["被考核人员：王芳（第3网格）", "考核时间：2026-10"]
@@ -172,8 +194,17 @@ def test_the_readme_command() -> None:
 
 
 def test_score_json_is_the_serialised_sheet() -> None:
-    result = run("score", "jiangcheng", EXAMPLES / "jiangcheng" / "wang-fang.toml",
-                 "--params", PARAMS, "--format", "json", "--period", "2026年10月")
+    result = run(
+        "score",
+        "jiangcheng",
+        EXAMPLES / "jiangcheng" / "wang-fang.toml",
+        "--params",
+        PARAMS,
+        "--format",
+        "json",
+        "--period",
+        "2026年10月",
+    )
     data = json.loads(result.stdout)
     assert Decimal(data["total"]) == 92
     assert Decimal(data["maximum"]) == 100
@@ -188,28 +219,41 @@ def test_score_json_is_the_serialised_sheet() -> None:
 def test_score_html_and_markdown_carry_the_assessor(tmp_path: Path) -> None:
     evidence = EXAMPLES / "jiangcheng" / "li-qiang.toml"
     page = tmp_path / "sheet.html"
-    result = run("score", "jiangcheng", evidence, "--params", PARAMS, "--format", "html",
-                 "-o", page)
+    result = run(
+        "score", "jiangcheng", evidence, "--params", PARAMS, "--format", "html", "-o", page
+    )
     assert result.exit_code == 0
     assert result.stdout == ""
     text = page.read_text(encoding="utf-8")
     assert "<th>考核人</th><td>街道网格办 刘敏</td>" in text  # from the evidence's _meta
     assert '<p class="total">考核得分：98（满分100）</p>' in text
-    md = run("score", "jiangcheng", evidence, "--params", PARAMS, "--format", "md",
-             "--assessor", "王主任").stdout
+    md = run(
+        "score",
+        "jiangcheng",
+        evidence,
+        "--params",
+        PARAMS,
+        "--format",
+        "md",
+        "--assessor",
+        "王主任",
+    ).stdout
     assert "- 考核人：王主任" in md
 
 
-@pytest.mark.parametrize(("rubric", "evidence", "total", "grade", "stars"), [
-    ("jiangcheng", "wang-fang.toml", "92", None, None),
-    ("jiangcheng", "li-qiang.toml", "98", None, None),
-    ("jiangcheng", "zhao-min.json", "71", None, None),
-    ("liujiaoting", "chen-jing.toml", "94", "合格", None),
-    ("liujiaoting", "huang-lei.toml", "99", "优秀", None),
-    ("xiaofang", "he-xiuying.toml", "82", None, None),
-    ("xiaofang", "liang-wei.toml", "70", None, None),
-    ("xingji", "sun-li.toml", "90", None, 5),
-])
+@pytest.mark.parametrize(
+    ("rubric", "evidence", "total", "grade", "stars"),
+    [
+        ("jiangcheng", "wang-fang.toml", "92", None, None),
+        ("jiangcheng", "li-qiang.toml", "98", None, None),
+        ("jiangcheng", "zhao-min.json", "71", None, None),
+        ("liujiaoting", "chen-jing.toml", "94", "合格", None),
+        ("liujiaoting", "huang-lei.toml", "99", "优秀", None),
+        ("xiaofang", "he-xiuying.toml", "82", None, None),
+        ("xiaofang", "liang-wei.toml", "70", None, None),
+        ("xingji", "sun-li.toml", "90", None, 5),
+    ],
+)
 def test_every_example_scores_as_worked_out_by_hand(
     rubric: str, evidence: str, total: str, grade: str | None, stars: int | None
 ) -> None:
@@ -218,8 +262,7 @@ def test_every_example_scores_as_worked_out_by_hand(
     result = run("score", rubric, folder / evidence, *params, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert (Decimal(data["total"]), data["grade"], data["stars"]) == (Decimal(total), grade,
-                                                                      stars)
+    assert (Decimal(data["total"]), data["grade"], data["stars"]) == (Decimal(total), grade, stars)
 
 
 def rubric_of(evidence: Path) -> str:
@@ -232,16 +275,19 @@ def rubric_of(evidence: Path) -> str:
     return variant if variant in installed else evidence.parent.name
 
 
-EXAMPLE_EVIDENCE = sorted(p for p in EXAMPLES.glob("*/*")
-                          if p.suffix in (".toml", ".json") and p.name != "params.toml")
+EXAMPLE_EVIDENCE = sorted(
+    p for p in EXAMPLES.glob("*/*") if p.suffix in (".toml", ".json") and p.name != "params.toml"
+)
 
 
-@pytest.mark.parametrize("evidence", EXAMPLE_EVIDENCE,
-                         ids=[p.relative_to(EXAMPLES).as_posix() for p in EXAMPLE_EVIDENCE])
+@pytest.mark.parametrize(
+    "evidence", EXAMPLE_EVIDENCE, ids=[p.relative_to(EXAMPLES).as_posix() for p in EXAMPLE_EVIDENCE]
+)
 def test_every_example_scores(evidence: Path) -> None:
     params = evidence.parent / "params.toml"
-    result = run("score", rubric_of(evidence), evidence,
-                 *(["--params", params] if params.exists() else []))
+    result = run(
+        "score", rubric_of(evidence), evidence, *(["--params", params] if params.exists() else [])
+    )
     assert result.exit_code == 0, result.output
     assert "考核得分：" in result.stdout
 
@@ -249,8 +295,9 @@ def test_every_example_scores(evidence: Path) -> None:
 def test_every_installed_rubric_has_examples() -> None:
     covered = {rubric_of(p) for p in EXAMPLE_EVIDENCE}
     assert {info.name for info in gr.available() if info.ok} <= covered
-    batch_files = {p.parent.name for p in EXAMPLES.glob("*/*")
-                   if p.suffix in (".csv", ".jsonl", ".xlsx")}
+    batch_files = {
+        p.parent.name for p in EXAMPLES.glob("*/*") if p.suffix in (".csv", ".jsonl", ".xlsx")
+    }
     assert batch_files >= {"jiangcheng", "liujiaoting", "xiaofang", "xingji"}
 
 
@@ -263,14 +310,16 @@ def test_score_reads_json_from_stdin() -> None:
 
 def test_bad_evidence_names_the_file_and_every_field(tmp_path: Path) -> None:
     evidence = tmp_path / "bad.toml"
-    evidence.write_text('missed_signins = -1\nmised_meetings = 2\nno_patrol_records = "maybe"\n',
-                        encoding="utf-8")
+    evidence.write_text(
+        'missed_signins = -1\nmised_meetings = 2\nno_patrol_records = "maybe"\n', encoding="utf-8"
+    )
     result = run("score", "jiangcheng", evidence, "--params", PARAMS)
     assert result.exit_code == 2
     assert result.stdout == ""
     message = result.stderr
-    assert message.startswith(f"gridrules: error: {evidence}: rubric 'jiangcheng': 3 problems "
-                              "in the evidence:")
+    assert message.startswith(
+        f"gridrules: error: {evidence}: rubric 'jiangcheng': 3 problems in the evidence:"
+    )
     assert "missed_signins: a count cannot be negative, got -1" in message
     assert "mised_meetings: unknown field" in message
     assert "did you mean 'missed_meetings'" in message
@@ -284,11 +333,14 @@ def test_missing_parameters_quote_the_clause() -> None:
     assert "缺一次扣分" in result.stderr
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("e.toml", "missed_signins = ", "e.toml: the evidence is not valid TOML"),
-    ("e.json", "[1, 2]", "e.json: the evidence file must hold one table"),
-    ("e.yaml", "a: 1", "unknown evidence file type '.yaml'"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("e.toml", "missed_signins = ", "e.toml: the evidence is not valid TOML"),
+        ("e.json", "[1, 2]", "e.json: the evidence file must hold one table"),
+        ("e.yaml", "a: 1", "unknown evidence file type '.yaml'"),
+    ],
+)
 def test_unreadable_evidence(tmp_path: Path, name: str, content: str, message: str) -> None:
     (tmp_path / name).write_text(content, encoding="utf-8")
     result = run("score", "jiangcheng", tmp_path / name, "--params", PARAMS)
@@ -312,17 +364,29 @@ def read_csv(path: Path, encoding: str = "utf-8-sig") -> list[dict[str, str]]:
 
 def test_batch_an_example_export(tmp_path: Path) -> None:
     out = tmp_path / "scores.csv"
-    result = run("batch", "jiangcheng", EXAMPLES / "jiangcheng" / "street-office-2026-10.csv",
-                 "-o", out, "--params", PARAMS, "--keep", "社区")
+    result = run(
+        "batch",
+        "jiangcheng",
+        EXAMPLES / "jiangcheng" / "street-office-2026-10.csv",
+        "-o",
+        out,
+        "--params",
+        PARAMS,
+        "--keep",
+        "社区",
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert "6 rows read = 6 scored + 0 rejected" in result.stderr
     assert "(CSV, UTF-8-SIG)" in result.stderr
     rows = read_csv(out)
     assert [(r["assessee"], r["社区"], r["total"]) for r in rows] == [
-        ("王芳（第3网格）", "东门社区", "92"), ("李强（第7网格）", "东门社区", "98"),
-        ("赵敏（第12网格）", "西关社区", "71"), ("陈晓东（第15网格）", "西关社区", "99.5"),
-        ("周婷（第18网格）", "南湖社区", "94"), ("吴刚（第21网格）", "南湖社区", "79"),
+        ("王芳（第3网格）", "东门社区", "92"),
+        ("李强（第7网格）", "东门社区", "98"),
+        ("赵敏（第12网格）", "西关社区", "71"),
+        ("陈晓东（第15网格）", "西关社区", "99.5"),
+        ("周婷（第18网格）", "南湖社区", "94"),
+        ("吴刚（第21网格）", "南湖社区", "79"),
     ]
     # 吴刚: 没有巡查记录 → 巡查情况 0; 2 missed sign-ins → 考勤 9
     assert (rows[5]["patrol"], rows[5]["attendance"]) == ("0", "9")
@@ -331,16 +395,26 @@ def test_batch_an_example_export(tmp_path: Path) -> None:
 
 def test_batch_with_mistakes_in_a_gbk_export(tmp_path: Path) -> None:
     out = tmp_path / "scores.csv"
-    result = run("batch", "jiangcheng", EXAMPLES / "jiangcheng" / "export-gbk-with-mistakes.csv",
-                 "-o", out, "--params", PARAMS)
+    result = run(
+        "batch",
+        "jiangcheng",
+        EXAMPLES / "jiangcheng" / "export-gbk-with-mistakes.csv",
+        "-o",
+        out,
+        "--params",
+        PARAMS,
+    )
     assert result.exit_code == 1
     assert "(CSV, GBK)" in result.stderr
     assert "5 rows read = 3 scored + 2 rejected" in result.stderr
     assert "1 blank row skipped" in result.stderr
-    assert [(r["row"], r["assessee"], r["assessor"], r["period"], r["total"])
-            for r in read_csv(out)] == [("2", "王芳", "刘敏", "2026年10月", "92"),
-                                        ("3", "李强", "刘敏", "2026年10月", "98"),
-                                        ("7", "周婷", "刘敏", "2026年10月", "94")]
+    assert [
+        (r["row"], r["assessee"], r["assessor"], r["period"], r["total"]) for r in read_csv(out)
+    ] == [
+        ("2", "王芳", "刘敏", "2026年10月", "92"),
+        ("3", "李强", "刘敏", "2026年10月", "98"),
+        ("7", "周婷", "刘敏", "2026年10月", "94"),
+    ]
     errors = read_csv(tmp_path / "scores.errors.csv")
     assert [(e["row"], e["assessee"], e["field"], e["value"]) for e in errors] == [
         ("4", "孙悦", "missed_signins", "-2"),
@@ -350,8 +424,17 @@ def test_batch_with_mistakes_in_a_gbk_export(tmp_path: Path) -> None:
 
 
 def test_batch_with_the_wrong_encoding_is_bad_input(tmp_path: Path) -> None:
-    result = run("batch", "jiangcheng", EXAMPLES / "jiangcheng" / "export-gbk-with-mistakes.csv",
-                 "-o", tmp_path / "out.csv", "--params", PARAMS, "--encoding", "utf-8")
+    result = run(
+        "batch",
+        "jiangcheng",
+        EXAMPLES / "jiangcheng" / "export-gbk-with-mistakes.csv",
+        "-o",
+        tmp_path / "out.csv",
+        "--params",
+        PARAMS,
+        "--encoding",
+        "utf-8",
+    )
     assert result.exit_code == 2
     assert "export-gbk-with-mistakes.csv, line 1: not valid UTF-8 text" in result.stderr
     assert list(tmp_path.iterdir()) == []
@@ -361,17 +444,38 @@ def test_batch_parallel_output_is_byte_for_byte_the_same(tmp_path: Path) -> None
     source = tmp_path / "many.csv"
     with source.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow(["id", "missed_signins", "inaccurate_records", "late_arrivals",
-                         "ignored_disputes", "no_patrol_records"])
+        writer.writerow(
+            [
+                "id",
+                "missed_signins",
+                "inaccurate_records",
+                "late_arrivals",
+                "ignored_disputes",
+                "no_patrol_records",
+            ]
+        )
         for n in range(450):
-            writer.writerow([f"G{n:04d}", n % 23, n % 7, n % 5, int(n % 97 == 0),
-                             "是" if n % 41 == 0 else ""] if n % 50 else
-                            [f"G{n:04d}", "-1", "", "", "", ""])
+            writer.writerow(
+                [f"G{n:04d}", n % 23, n % 7, n % 5, int(n % 97 == 0), "是" if n % 41 == 0 else ""]
+                if n % 50
+                else [f"G{n:04d}", "-1", "", "", "", ""]
+            )
     outputs = []
     for workers in ("1", "2"):
         out = tmp_path / f"out-{workers}.csv"
-        result = run("batch", "jiangcheng", source, "-o", out, "--params", PARAMS,
-                     "--workers", workers, "--chunk-size", "40")
+        result = run(
+            "batch",
+            "jiangcheng",
+            source,
+            "-o",
+            out,
+            "--params",
+            PARAMS,
+            "--workers",
+            workers,
+            "--chunk-size",
+            "40",
+        )
         assert result.exit_code == 1
         assert "450 rows read = 441 scored + 9 rejected" in result.stderr
         outputs.append((out.read_bytes(), (tmp_path / f"out-{workers}.errors.csv").read_bytes()))
@@ -382,8 +486,15 @@ def test_batch_to_excel_with_a_sheet_per_assessee(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     out = tmp_path / "scores.xlsx"
     sheets = tmp_path / "sheets"
-    result = run("batch", "liujiaoting", EXAMPLES / "liujiaoting" / "half-year-2026.csv",
-                 "-o", out, "--sheets", sheets)
+    result = run(
+        "batch",
+        "liujiaoting",
+        EXAMPLES / "liujiaoting" / "half-year-2026.csv",
+        "-o",
+        out,
+        "--sheets",
+        sheets,
+    )
     assert result.exit_code == 0, result.output
     assert "grades: 优秀 1, 合格 2, 基本合格 1, 不合格 1" in result.stderr
     book = openpyxl.load_workbook(out, read_only=True)
@@ -394,7 +505,11 @@ def test_batch_to_excel_with_a_sheet_per_assessee(tmp_path: Path) -> None:
     rows = [dict(zip(values[0], v, strict=True)) for v in values[1:]]
     # 田野: 40 + 18 + 7 = 65; 特色亮点 2 + 市级以上表彰 2 = 4; 69 → 不合格
     assert (rows[4]["total"], rows[4]["base"], rows[4]["bonus"], rows[4]["grade"]) == (
-        69, 65, 4, "不合格")
+        69,
+        65,
+        4,
+        "不合格",
+    )
     names = sorted(p.name for p in sheets.iterdir())
     assert names[0] == "000002-陈静（龙井社区第2网格）.html"
     assert len(names) == 5
@@ -409,7 +524,11 @@ def test_batch_jsonl(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(r["assessee"][:2], r["total"], r["stars"]) for r in rows] == [
-        ("孙丽", "90", 5), ("钱进", "100", 5), ("冯雪", "80", 4), ("蒋涛", "97", 5)]
+        ("孙丽", "90", 5),
+        ("钱进", "100", 5),
+        ("冯雪", "80", 4),
+        ("蒋涛", "97", 5),
+    ]
 
 
 def test_batch_interrupted_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -428,8 +547,19 @@ def test_batch_interrupted_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Mo
         original(self, rendered, rows)  # type: ignore[arg-type]
 
     monkeypatch.setattr(_tabular.TableWriter, "write_rendered", write)
-    result = run("batch", "jiangcheng", EXAMPLES / "jiangcheng" / "street-office-2026-10.csv",
-                 "-o", out, "--params", PARAMS, "--keep", "社区", "--chunk-size", "2")
+    result = run(
+        "batch",
+        "jiangcheng",
+        EXAMPLES / "jiangcheng" / "street-office-2026-10.csv",
+        "-o",
+        out,
+        "--params",
+        PARAMS,
+        "--keep",
+        "社区",
+        "--chunk-size",
+        "2",
+    )
     assert result.exit_code == 130
     assert "interrupted; no output was written" in result.stderr
     assert out.read_text(encoding="utf-8") == "yesterday's scores\n"
@@ -467,9 +597,20 @@ def test_check_an_installed_rubric() -> None:
 def test_check_finds_a_clause_missing_from_the_source(tmp_path: Path) -> None:
     from gridrules.serialization import dump_rubric
 
-    rubric = gr.Rubric(name="demo", title="示例", maximum=10, children=[
-        gr.Item("meetings", "会议情况", 10, clause="缺勤一次扣1分",
-                rules=[gr.PerOccurrence("missed_meetings", 1)])])
+    rubric = gr.Rubric(
+        name="demo",
+        title="示例",
+        maximum=10,
+        children=[
+            gr.Item(
+                "meetings",
+                "会议情况",
+                10,
+                clause="缺勤一次扣1分",
+                rules=[gr.PerOccurrence("missed_meetings", 1)],
+            )
+        ],
+    )
     path = tmp_path / "demo.json"
     path.write_text(dump_rubric(rubric, "json"), encoding="utf-8")
     source = tmp_path / "source.txt"
@@ -506,7 +647,12 @@ def test_every_command_and_exit_code_is_documented() -> None:
             for opt in param.opts:
                 if opt.startswith("-"):
                     assert f"`{opt}" in page, f"{command} {opt}"
-    for code in (cli.EXIT_OK, cli.EXIT_PROBLEMS, cli.EXIT_BAD_INPUT, cli.EXIT_INTERNAL,
-                 cli.EXIT_INTERRUPTED):
+    for code in (
+        cli.EXIT_OK,
+        cli.EXIT_PROBLEMS,
+        cli.EXIT_BAD_INPUT,
+        cli.EXIT_INTERNAL,
+        cli.EXIT_INTERRUPTED,
+    ):
         assert re.search(rf"^\| {code} \|", page, re.M), code
         assert f"- {code}:" in (cli.__doc__ or ""), code

@@ -50,28 +50,59 @@ def dense_rubric(items: int = 24) -> gr.Rubric:
     per = items // 4
     for s in range(4):
         children = [
-            gr.Item(f"i{s}_{k}", f"第{s + 1}部分工作事项{k + 1}", 5, clause=clause,
-                    rules=[gr.PerOccurrence(f"f{s}_{k}", 1, label="未按规定开展")])
+            gr.Item(
+                f"i{s}_{k}",
+                f"第{s + 1}部分工作事项{k + 1}",
+                5,
+                clause=clause,
+                rules=[gr.PerOccurrence(f"f{s}_{k}", 1, label="未按规定开展")],
+            )
             for k in range(per)
         ]
         sections.append(gr.Section(f"s{s}", f"第{s + 1}部分", 5 * per, children=children))
-    sections.append(gr.Section("extra", "加分项目", 0, children=[
-        gr.Item("bonus", "调解纠纷", 0, clause="每一例加3分,加分幅度不封顶",
-                rules=[gr.Bonus("mediated", 3, None)])]))
+    sections.append(
+        gr.Section(
+            "extra",
+            "加分项目",
+            0,
+            children=[
+                gr.Item(
+                    "bonus",
+                    "调解纠纷",
+                    0,
+                    clause="每一例加3分,加分幅度不封顶",
+                    rules=[gr.Bonus("mediated", 3, None)],
+                )
+            ],
+        )
+    )
     total = 5 * per * 4
     return gr.Rubric(
-        name="dense", title="社区网格员年度绩效考核细则（测试用长表）", maximum=total,
+        name="dense",
+        title="社区网格员年度绩效考核细则（测试用长表）",
+        maximum=total,
         children=sections,
-        grades=gr.GradeBands([
-            gr.Band.between("优秀", 100, None),
-            gr.Band.between("合格", 60, 100, upper_inclusive=False),
-            gr.Band.between("不合格", None, 60, upper_inclusive=False),
-        ]),
+        grades=gr.GradeBands(
+            [
+                gr.Band.between("优秀", 100, None),
+                gr.Band.between("合格", 60, 100, upper_inclusive=False),
+                gr.Band.between("不合格", None, 60, upper_inclusive=False),
+            ]
+        ),
         stars=gr.StarRating(5, 24),
-        vetoes=[gr.Veto("accident", gr.When("major_accident"), grade="不合格", label="重大事故",
-                        clause="发生重大安全事故的，列为不合格档次")],
-        assumptions=[gr.Assumption(f"A{n}", "原文" * 12, "按字面执行，由考评组认定。" * 4)
-                     for n in range(1, 4)],
+        vetoes=[
+            gr.Veto(
+                "accident",
+                gr.When("major_accident"),
+                grade="不合格",
+                label="重大事故",
+                clause="发生重大安全事故的，列为不合格档次",
+            )
+        ],
+        assumptions=[
+            gr.Assumption(f"A{n}", "原文" * 12, "按字面执行，由考评组认定。" * 4)
+            for n in range(1, 4)
+        ],
     )
 
 
@@ -88,9 +119,22 @@ def dense_sheet() -> gr.ScoreSheet:
 
 def test_html_sheet_holds_the_paper_form(wang_fang: gr.ScoreSheet) -> None:
     page = sheet_html(wang_fang, assessor="李主任")
-    for text in ("被考核人员", "王芳（第3网格）", "考核时间", "2026-10", "考核人", "李主任",
-                 "考核内容", "分值", "扣分", "得分", "依据", "考核得分", "依据的假设",
-                 "@page { size: A4"):
+    for text in (
+        "被考核人员",
+        "王芳（第3网格）",
+        "考核时间",
+        "2026-10",
+        "考核人",
+        "李主任",
+        "考核内容",
+        "分值",
+        "扣分",
+        "得分",
+        "依据",
+        "考核得分",
+        "依据的假设",
+        "@page { size: A4",
+    ):
         assert text in page, text
     # 考勤情况: 10 − 3 × 0.5 = 8.5, with its working and clause in the 依据 column
     row = re.search(r"<tr><td>考勤情况</td>(.*?)</tr>", page, re.S)
@@ -99,12 +143,14 @@ def test_html_sheet_holds_the_paper_form(wang_fang: gr.ScoreSheet) -> None:
     assert cells == ["10", "1.5", "8.5"]
     assert "3 × 0.5 = 1.5，扣1.5分" in row.group(1)
     assert "「上午、下午必须到社区签到登记,缺一次扣0.5分」" in row.group(1)
-    assert "<p class=\"total\">考核得分：92（满分100）</p>" in page
+    assert '<p class="total">考核得分：92（满分100）</p>' in page
 
 
 def test_html_sheet_escapes_text(wang_fang: gr.ScoreSheet) -> None:
     sheet = gr.Rubric(
-        name="esc", title="A<B>&\"", maximum=1,
+        name="esc",
+        title='A<B>&"',
+        maximum=1,
         children=[gr.Item("x", "<script>", 1, clause="c", rules=[gr.PerOccurrence("n", 1)])],
     ).score({"n": 0}, assessee="<b>王</b>")
     page = sheet_html(sheet, assessor="&me")
@@ -128,8 +174,10 @@ def _zeros(rubric: gr.Rubric) -> dict[str, object]:
 def test_markdown_sheet(wang_fang: gr.ScoreSheet) -> None:
     text = sheet_markdown(wang_fang, assessor="李主任")
     assert "- 考核人：李主任" in text
-    assert ("| 考勤情况 | 10 | 1.5 | 8.5 | 缺签到：3 × 0.5 = 1.5，扣1.5分"
-            "「上午、下午必须到社区签到登记,缺一次扣0.5分」 |") in text
+    assert (
+        "| 考勤情况 | 10 | 1.5 | 8.5 | 缺签到：3 × 0.5 = 1.5，扣1.5分"
+        "「上午、下午必须到社区签到登记,缺一次扣0.5分」 |"
+    ) in text
     assert "| 守法情况 | 10 | 0 | 10 | 无扣分 |" in text
     assert "- **考核得分：92（满分100）**" in text
 
@@ -163,8 +211,7 @@ def test_rubric_renderings() -> None:
     page = rubric_html(rubric)
     assert "<th>考核项目</th>" in page
     assert "A1-signin" in page
-    assert gr.serialization.structure_rubric(json.loads(rubric_json(rubric))) \
-        == rubric
+    assert gr.serialization.structure_rubric(json.loads(rubric_json(rubric))) == rubric
 
 
 def test_dense_sheet_is_set_smaller_than_a_short_one(
@@ -207,20 +254,25 @@ def chromium() -> str:
     if missing:
         apt = shutil.which("apt-get")
         if apt is None or os.geteuid() != 0:
-            pytest.skip(f"needs {', '.join(missing)} and cannot install them (apt-get missing or "
-                        "not root)")
+            pytest.skip(
+                f"needs {', '.join(missing)} and cannot install them (apt-get missing or not root)"
+            )
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for command in ([apt, "update"],
-                        [apt, "install", "-y", "--no-install-recommends", *missing]):
+        for command in (
+            [apt, "update"],
+            [apt, "install", "-y", "--no-install-recommends", *missing],
+        ):
             try:
-                done = subprocess.run(command, capture_output=True, text=True, env=env,
-                                      timeout=600, check=False)
+                done = subprocess.run(
+                    command, capture_output=True, text=True, env=env, timeout=600, check=False
+                )
             except subprocess.TimeoutExpired:
                 pytest.skip(f"{' '.join(command)} timed out (no network to Debian's mirrors?)")
             if done.returncode != 0:
                 tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-                pytest.skip(f"{' '.join(command)} failed with exit {done.returncode}: "
-                            + " / ".join(tail))
+                pytest.skip(
+                    f"{' '.join(command)} failed with exit {done.returncode}: " + " / ".join(tail)
+                )
     assert Path("/usr/bin/chromium").exists(), "apt-get installed chromium but it is not there"
     return "/usr/bin/chromium"
 
@@ -231,11 +283,25 @@ def _print_pdf(chromium: str, page: str, tmp_path: Path) -> tuple[dict[str, str]
     pdf = tmp_path / "sheet.pdf"
     profile = tmp_path / "profile"
     done = subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
-         "--no-pdf-header-footer", source.as_uri()],
-        capture_output=True, text=True, timeout=60, check=False,
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={pdf}",
+            "--no-pdf-header-footer",
+            source.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert pdf.exists(), f"chromium wrote no PDF (exit {done.returncode}): {done.stderr[-2000:]}"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
@@ -243,8 +309,9 @@ def _print_pdf(chromium: str, page: str, tmp_path: Path) -> tuple[dict[str, str]
         key.strip(): value.strip()
         for key, _, value in (line.partition(":") for line in info.stdout.splitlines())
     }
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return fields, "".join(text.split())
 
 
@@ -260,10 +327,26 @@ def test_sheet_prints_on_one_a4_page(
 ) -> None:
     fields, text = _print_pdf(chromium, sheet_html(wang_fang, assessor="李主任"), tmp_path)
     _one_a4_page(fields)
-    for expected in ("网格员考核奖惩制度", "被考核人员", "王芳（第3网格）", "考核时间", "2026-10",
-                     "考核人", "李主任", "考核内容", "分值", "扣分", "得分", "依据", "考勤情况",
-                     "纠纷处置情况", "考核得分：92（满分100）", "依据的假设", "A4-third-copy",
-                     "被考核人员（签字）"):
+    for expected in (
+        "网格员考核奖惩制度",
+        "被考核人员",
+        "王芳（第3网格）",
+        "考核时间",
+        "2026-10",
+        "考核人",
+        "李主任",
+        "考核内容",
+        "分值",
+        "扣分",
+        "得分",
+        "依据",
+        "考勤情况",
+        "纠纷处置情况",
+        "考核得分：92（满分100）",
+        "依据的假设",
+        "A4-third-copy",
+        "被考核人员（签字）",
+    ):
         assert expected in text, expected
 
 
@@ -272,8 +355,13 @@ def test_long_sheet_still_prints_on_one_a4_page(
 ) -> None:
     fields, text = _print_pdf(chromium, sheet_html(dense_sheet, assessor="考评组"), tmp_path)
     _one_a4_page(fields)
-    for expected in ("欧阳建国（第12网格）", "第4部分工作事项6", "考核得分：90（满分120）",
-                     "考核等次：合格", "考评组"):
+    for expected in (
+        "欧阳建国（第12网格）",
+        "第4部分工作事项6",
+        "考核得分：90（满分120）",
+        "考核等次：合格",
+        "考评组",
+    ):
         assert expected in text, expected
 
 
@@ -294,10 +382,12 @@ def test_every_example_sheet_prints_on_one_a4_page(chromium: str, tmp_path: Path
             record = tomllib.loads(evidence.read_text(encoding="utf-8"))
         meta = record.pop("_meta")
         params_file = evidence.parent / "params.toml"
-        params = (tomllib.loads(params_file.read_text(encoding="utf-8"))
-                  if params_file.exists() else None)
-        sheet = gr.load(rubric_name, params).score(record, assessee=meta["assessee"],
-                                                   period=meta["period"])
+        params = (
+            tomllib.loads(params_file.read_text(encoding="utf-8")) if params_file.exists() else None
+        )
+        sheet = gr.load(rubric_name, params).score(
+            record, assessee=meta["assessee"], period=meta["period"]
+        )
         folder = tmp_path / evidence.stem
         folder.mkdir()
         assessor = meta.get("assessor", "考核组")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
@@ -11,7 +11,7 @@ import attrs
 from ._evidence import Field, FieldKind
 from ._numbers import ZERO, as_tuple, fmt, to_decimal
 from ._outcome import Effect, Outcome
-from ._rules import Amount, Compiled, Context, Rule, _field_id, _non_negative, amounts_of
+from ._rules import Amount, Compiled, Context, Rule, _field_id, _non_negative
 from ._values import Number, number
 
 __all__ = ["BallotType", "Ballots", "Criterion"]
@@ -99,7 +99,15 @@ class Ballots(Rule):
     def numbers(self) -> Iterable[tuple[str, Number | None]]:
         return ((f"types[{t.id}].weight", t.weight) for t in self.types)
 
-    def compile(self, ctx: Context) -> Compiled:
+    def _counting(
+        self, ctx: Context
+    ) -> tuple[Callable[[Any], list[Any]], Callable[[list[Any]], tuple[Decimal, Decimal]]]:
+        """The two steps of scoring ballots, shared by both paths so they agree to the digit.
+
+        ``tally`` reads the ballots of each type: ``(type, weight, cast, void, mean)``, mean
+        ``None`` when none is valid; ``points`` turns a tally into the item's points and the
+        share of the weights counted.
+        """
         weights = {t.id: ctx.value(t.weight, f"weight of ballot {t.id}") for t in self.types}
         if sum(weights.values(), ZERO) != 1:
             from .errors import ParameterError, Problem
@@ -115,31 +123,48 @@ class Ballots(Rule):
                 ],
             )
         maxima = tuple(c.maximum for c in self.criteria)
-        full, item_max, field, rule = self.full_marks, ctx.item_maximum, self.field, self
+        full, item_max = self.full_marks, ctx.item_maximum
         void_rule, reweight = self.void_if_all_full, self.empty == "reweight"
 
-        def run(values: Mapping[str, Any]) -> Outcome | None:
-            cast = values[field]
-            tally = []
+        def tally(cast: Any) -> list[Any]:
+            counts = []
             for kind, weight in weights.items():
                 ballots = cast[kind]
                 valid = [b for b in ballots if not (void_rule and b == maxima)]
                 mean = sum((sum(b, ZERO) for b in valid), ZERO) / len(valid) if valid else None
-                tally.append((kind, weight, len(ballots), len(ballots) - len(valid), mean))
-            counted = [t for t in tally if t[4] is not None or not reweight]
+                counts.append((kind, weight, len(ballots), len(ballots) - len(valid), mean))
+            return counts
+
+        def points(counts: list[Any]) -> tuple[Decimal, Decimal]:
+            counted = [t for t in counts if t[4] is not None or not reweight]
             share = sum((t[1] for t in counted), ZERO)
             if not share:
-                return Outcome(rule, Effect.SET, ZERO, _summary(tally), (tally, ZERO))
+                return ZERO, ZERO
             # one division at the end keeps the result exact wherever it can be
             weighted = sum((t[1] * (t[4] or ZERO) for t in counted), ZERO)
-            points = weighted * item_max / (share * full)
-            return Outcome(rule, Effect.SET, points, _summary(tally), (tally, share))
+            return weighted * item_max / (share * full), share
+
+        return tally, points
+
+    def compile(self, ctx: Context) -> Compiled:
+        tally, points_of = self._counting(ctx)
+        field, rule = self.field, self
+
+        def run(values: Mapping[str, Any]) -> Outcome | None:
+            counts = tally(values[field])
+            points, share = points_of(counts)
+            return Outcome(rule, Effect.SET, points, _summary(counts), (counts, share))
 
         return run
 
     def compile_amount(self, ctx: Context) -> Amount:
-        # a ballot item is rare and its tally is the work; the outcome's amount is all we need
-        return amounts_of(self.compile(ctx))
+        tally, points_of = self._counting(ctx)
+        field = self.field
+
+        def amount(values: Mapping[str, Any]) -> Decimal | None:
+            return points_of(tally(values[field]))[0]
+
+        return amount
 
     def arithmetic(self, outcome: Outcome) -> str:
         tally, share = outcome.detail

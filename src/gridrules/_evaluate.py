@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from ._evidence import Field, _Bad
@@ -11,8 +12,8 @@ from ._grades import Veto
 from ._numbers import ZERO, Rounding, fmt
 from ._outcome import Effect, Outcome
 from ._rubric import Item, Node, Parameter, Rubric, Section
-from ._rules import Context
-from ._sheet import ItemLine, ParameterLine, Reason, ScoreSheet, SectionLine, VetoLine
+from ._rules import Context, ZeroTest
+from ._sheet import ParameterLine, ScoreSheet, VetoLine, _Lines, _Shown
 from ._values import WORKING_DAYS, resolve
 from .errors import GridrulesError, ParameterError, Problem
 
@@ -273,29 +274,17 @@ class Scorer:
     def _fast_children(
         self, children: tuple[Node, ...], weights: tuple[Any, ...], maximum: Decimal
     ) -> _FastPart:
-        parts = [self._fast(child) for child in children]
-        if not weights:
-
-            def total(
-                values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
-            ) -> Decimal:
-                points = ZERO
-                for part in parts:
-                    points += part(values, items, extras)
-                return points
-
-            return total
-        pairs = list(zip(parts, self._factors(children, weights, maximum), strict=True))
-
-        def weighted(
-            values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
-        ) -> Decimal:
-            points = ZERO
-            for part, factor in pairs:
-                points += part(values, items, extras) * factor
-            return points
-
-        return weighted
+        factors: list[Decimal | None] = (
+            list(self._factors(children, weights, maximum)) if weights else [None] * len(children)
+        )
+        entries = []
+        for child, factor in zip(children, factors, strict=True):
+            flat = self._flat_item(child) if isinstance(child, Item) else None
+            if flat is None:
+                entries.append((None, (), (), ZERO, None, self._fast(child), factor))
+            else:
+                entries.append((*flat, None, factor))
+        return _composite(tuple(entries))
 
     def _fast(self, node: Node) -> _FastPart:
         if not isinstance(node, Section):
@@ -312,6 +301,40 @@ class Scorer:
 
         return section
 
+    def _flat_item(self, item: Item) -> tuple[Any, ...] | None:
+        """The commonest item, whose rules only deduct or zero it, as data for :func:`_composite`.
+
+        ``(item id, zero tests, deductions, untouched points, settle)``, ``settle`` taking the
+        points deducted to the item's points. The deductions hold, in rule order,
+        ``(field, points, None)`` for a rule deducting so many points per unit of a count (see
+        :meth:`Rule.per_unit`) and ``(None, None, amount)`` for others; the zero tests are the
+        rules' :meth:`Rule.zero_test`. ``None`` when the item is not of that kind.
+        """
+        ctx = Context(self.params, item.id, item.maximum)
+        zeros: list[ZeroTest] = []
+        deducts: list[tuple[Any, Any, Any]] = []
+        for rule in item.rules:
+            effect = rule.effect
+            if effect is Effect.ZERO:
+                test = rule.zero_test(ctx)
+                if test is None:
+                    return None
+                zeros.append(test)
+            elif effect is Effect.DEDUCT:
+                unit = rule.per_unit(ctx)
+                amount = None if unit is not None else rule.compile_amount(ctx)
+                if unit is not None:
+                    deducts.append((*unit, None))
+                elif amount is not None:
+                    deducts.append((None, None, amount))
+                else:
+                    return None
+            else:
+                return None
+        settle = partial(_settler(item.maximum, item.floor, item.rounding), item.maximum)
+        # most items of most records lose nothing: their points are worked out once, here
+        return item.id, tuple(zeros), tuple(deducts), settle(ZERO), settle
+
     def _fast_item(self, item: Item) -> _FastPart:
         ctx = Context(self.params, item.id, item.maximum)
         steps: list[tuple[Effect | None, Callable[[Mapping[str, Any]], Any]]] = []
@@ -319,17 +342,23 @@ class Scorer:
             amount = rule.compile_amount(ctx)
             # a rule without a points-only form is run in full; its outcome names its effect
             steps.append((None, rule.compile(ctx)) if amount is None else (rule.effect, amount))
-        item_id, maximum, floor, rounding = item.id, item.maximum, item.floor, item.rounding
+        item_id, maximum = item.id, item.maximum
+        settle = _settler(maximum, item.floor, item.rounding)
+        untouched = settle(maximum, ZERO)
+        if len(steps) == 1 and steps[0][0] is Effect.SET:
+            # one rule giving the item its points (assessor points, ballots, a table of points)
+            given = steps[0][1]
+
+            def set_points(
+                values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
+            ) -> Decimal:
+                amount = given(values)
+                points = untouched if amount is None else settle(amount, ZERO)
+                items[item_id] = points
+                return points
+
+            return set_points
         effects = {effect for effect, _ in steps}
-        if effects <= {Effect.DEDUCT, Effect.ZERO}:
-            units = [rule.per_unit(ctx) for rule in item.rules]
-            deducts = [
-                (None, None, run) if unit is None else (*unit, None)
-                for unit, (effect, run) in zip(units, steps, strict=True)
-                if effect is Effect.DEDUCT
-            ]
-            zeros = [run for effect, run in steps if effect is Effect.ZERO]
-            return _deductions_only(item_id, maximum, floor, rounding, deducts, zeros)
         reports = bool(effects - {Effect.DEDUCT, Effect.ZERO, Effect.SET})
         deduct, set_, zero, penalty_ = Effect.DEDUCT, Effect.SET, Effect.ZERO, Effect.PENALTY
 
@@ -357,14 +386,10 @@ class Scorer:
                     bonus += amount
             if zeroed:
                 points = ZERO
+            elif start is maximum and deducted is ZERO:
+                points = untouched
             else:
-                points = start - deducted
-                if points < floor:
-                    points = floor
-                elif points > maximum:
-                    points = maximum
-                if rounding is not None:
-                    points = rounding.apply(points)
+                points = settle(start, deducted)
             items[item_id] = points
             if reports:
                 extras.append((penalty, bonus))
@@ -373,10 +398,6 @@ class Scorer:
         return score_item
 
     # -- scoring -------------------------------------------------------------------------------
-
-    def _reason(self, item: Item, outcome: Outcome) -> Reason:
-        # a rule's primary field is found by building its Field objects: once per rubric
-        return _reason(item, outcome, self._primary_fields.get(id(outcome.rule)))
 
     def _working_days(self, period: object, calendar: Any) -> tuple[Decimal, str] | None:
         """The working days of ``period`` on ``calendar`` (China's by default), when needed."""
@@ -426,7 +447,7 @@ class Scorer:
 
     def _conclude(
         self, values: Mapping[str, Any], base: Decimal, penalty: Decimal, bonus: Decimal
-    ) -> tuple[Decimal, Decimal, str | None, int | None, frozenset[str], list[Veto]]:
+    ) -> tuple[Decimal, Decimal, str | None, int | None, frozenset[str], Sequence[Veto]]:
         """The capped bonus, total, grade, stars, flags and fired vetoes from the points."""
         rubric = self.rubric
         if self.bonus_cap is not None and bonus > self.bonus_cap:
@@ -438,7 +459,9 @@ class Scorer:
             total = rubric.floor
         if rubric.rounding is not None:
             total = rubric.rounding.apply(total)
-        fired = [veto for veto, holds in self.vetoes if holds(values)] if self.vetoes else []
+        fired = (
+            [veto for veto, holds in self.vetoes if holds(values)] if self.vetoes else _NO_VETOES
+        )
         # A grade depends on the total's value alone, and stars on the total's or the
         # deductions' value alone; the same few values recur across a city's records, so each is
         # worked out once (the memos are bounded, so memory stays flat).
@@ -454,10 +477,13 @@ class Scorer:
                     grade = veto.grade
         stars = None
         if rubric.stars is not None:
-            deducted = self.maximum - base + penalty
-            key = total if self._stars_by_total else deducted
+            # the deductions are worked out only when the stars depend on them or are not known
+            deducted = None if self._stars_by_total else self.maximum - base + penalty
+            key = total if deducted is None else deducted
             stars = self._stars_memo.get(key)
             if stars is None:
+                if deducted is None:
+                    deducted = self.maximum - base + penalty
                 stars = rubric.stars.rate(total, deducted)
                 if len(self._stars_memo) < _MEMO_LIMIT:
                     self._stars_memo[key] = stars
@@ -520,50 +546,34 @@ class Scorer:
         ) = self._run(evidence, days)
         values.pop(WORKING_DAYS, None)
         rubric = self.rubric
-        lines: list[ItemLine] = []
-        sections: list[SectionLine] = []
-        parents = self._parents
-        for entry in sink:
-            if len(entry) == 3:
-                node, points, _ = entry
-                sections.append(SectionLine(node.id, node.label, points, node.effective_maximum))
-                continue
-            item, points, outcomes, _, _ = entry
-            lines.append(
-                ItemLine(
-                    item_id=item.id,
-                    label=item.label,
-                    section=parents.get(item.id),
-                    points=points,
-                    maximum=item.maximum,
-                    reasons=tuple(self._reason(item, o) for o in outcomes),
-                    clause=item.clause,
-                )
-            )
+        # the lines and the evidence shown are written out when first read (see _sheet.py)
+        made_of = _Lines(sink, self._parents, self._primary_fields)
         return ScoreSheet(
-            rubric=rubric.name,
-            rubric_title=rubric.title,
-            rubric_version=rubric.version,
-            assessee=assessee,
-            period=None if period is None else str(period),
-            total=total,
-            maximum=self.maximum,
-            base=base,
-            bonus=bonus,
-            bonus_before_cap=uncapped_bonus,
-            penalty=penalty,
-            grade=grade,
-            stars=stars,
-            flags=flags,
-            lines=tuple(lines),
-            sections=tuple(sections),
-            vetoes=tuple(VetoLine(v.id, v.label, v.grade, v.flag, v.clause) for v in fired),
-            assumptions=rubric.assumptions,
-            parameters=self.parameter_lines,
-            defaults=tuple(sorted(defaulted)),
-            calendar=None if days is None else f"{days[1]}：{fmt(days[0])}个工作日",
+            rubric.name,
+            rubric.title,
+            rubric.version,
+            total,
+            self.maximum,
+            base,
+            bonus,
+            penalty,
+            grade,
+            stars,
+            flags,
+            made_of,
+            made_of,
+            tuple(VetoLine(v.id, v.label, v.grade, v.flag, v.clause) for v in fired)
+            if fired
+            else (),
+            rubric.assumptions,
+            self.parameter_lines,
+            tuple(sorted(defaulted)) if defaulted else (),
             # validation leaves every field of the rubric in values, and only those
-            evidence={k: _show(values[k]) for k in self._sorted_fields},
+            _Shown(values, self._sorted_fields),
+            uncapped_bonus,
+            assessee,
+            None if period is None else str(period),
+            None if days is None else f"{days[1]}：{fmt(days[0])}个工作日",
         )
 
 
@@ -572,25 +582,18 @@ _FastPart = Callable[[Mapping[str, Any], dict[str, Decimal], "_Extras"], Decimal
 _Extras = list[tuple[Decimal, Decimal]]
 """The penalty and bonus of each item that can send them to the total."""
 _NO_FLAGS: frozenset[str] = frozenset()
+_NO_VETOES: tuple[Veto, ...] = ()
 _MEMO_LIMIT = 10_000
 
 
-def _deductions_only(
-    item_id: str,
-    maximum: Decimal,
-    floor: Decimal,
-    rounding: Rounding | None,
-    deducts: Sequence[tuple[Any, Any, Callable[[Mapping[str, Any]], Any] | None]],
-    zeros: list[Callable[[Mapping[str, Any]], Any]],
-) -> _FastPart:
-    """The fast form of the commonest item: rules that only deduct, or zero the item.
+def _settler(
+    maximum: Decimal, floor: Decimal, rounding: Rounding | None
+) -> Callable[[Decimal, Decimal], Decimal]:
+    """An item's points from its start and its deductions: kept within its floor and maximum,
+    then rounded if it says so (the explained path does the same in :meth:`_compile_item`)."""
 
-    ``deducts`` holds, in rule order, ``(field, points, None)`` for a rule deducting so many
-    points per unit of a count (see :meth:`Rule.per_unit`) and ``(None, None, run)`` for others.
-    """
-
-    def settle(deducted: Decimal) -> Decimal:
-        points = maximum - deducted
+    def settle(start: Decimal, deducted: Decimal) -> Decimal:
+        points = start - deducted
         if points < floor:
             points = floor
         elif points > maximum:
@@ -599,32 +602,45 @@ def _deductions_only(
             points = rounding.apply(points)
         return points
 
-    # most items of most records lose nothing: their points are worked out once, here
-    untouched = settle(ZERO)
+    return settle
 
-    def score_item(
-        values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras
-    ) -> Decimal:
-        deducted = ZERO
-        for field, per_unit, run in deducts:
-            if run is None:
-                count = values[field]
-                if count:
-                    deducted += count * per_unit
+
+def _composite(entries: tuple[tuple[Any, ...], ...]) -> _FastPart:
+    """The points of a rubric's or section's children, summed (times their weights) in order.
+
+    Each entry is ``(item id, zero tests, deductions, untouched, settle, call, factor)``: with a
+    ``call``, a section or an item of another kind, scored by that function; else an item of
+    deductions (see :meth:`Scorer._flat_item`), worked out here in the loop: that is most items
+    of most rubrics, and a function call per item was a large part of their cost.
+    """
+
+    def total(values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras) -> Decimal:
+        points = ZERO
+        for item_id, zeros, deducts, untouched, settle, call, factor in entries:
+            if call is not None:
+                got = call(values, items, extras)
             else:
-                amount = run(values)
-                if amount is not None:
-                    deducted += amount
-        for run in zeros:
-            if run(values) is not None:
-                items[item_id] = ZERO
-                return ZERO
-        # a sum always makes a new object, so `is ZERO` means nothing was deducted
-        points = untouched if deducted is ZERO else settle(deducted)
-        items[item_id] = points
+                deducted = ZERO
+                for field, per_unit, amount_of in deducts:
+                    if amount_of is None:
+                        count = values[field]
+                        if count:
+                            deducted += count * per_unit
+                    else:
+                        amount = amount_of(values)
+                        if amount is not None:
+                            deducted += amount
+                # a sum always makes a new object, so `is ZERO` means nothing was deducted
+                got = untouched if deducted is ZERO else settle(deducted)
+                for field, test, argument in zeros:
+                    if test(values[field], argument):
+                        got = ZERO
+                        break
+                items[item_id] = got
+            points += got if factor is None else got * factor
         return points
 
-    return score_item
+    return total
 
 
 def _parents(rubric: Rubric) -> dict[str, str]:
@@ -640,39 +656,6 @@ def _parents(rubric: Rubric) -> dict[str, str]:
     for child in rubric.children:
         visit(child, None)
     return parents
-
-
-_SHOWN: dict[Decimal, str] = {}
-"""Decimals as the sheet shows them; fmt depends on the value alone, and few values recur."""
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, Decimal):
-        shown = _SHOWN.get(value)
-        if shown is None:
-            shown = fmt(value)
-            if len(_SHOWN) < _MEMO_LIMIT:
-                _SHOWN[value] = shown
-        return shown
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, frozenset | tuple):
-        return "、".join(sorted(value)) if value else "（无）"
-    return str(value)
-
-
-def _reason(item: Item, outcome: Outcome, field: str | None = None) -> Reason:
-    rule = outcome.rule
-    return Reason(
-        rule=rule.kind,
-        label=rule.label,
-        effect=outcome.effect.value,
-        field=rule.primary_field if field is None else field,
-        value=_show(outcome.value),
-        amount=outcome.amount,
-        arithmetic=outcome.arithmetic,
-        clause=rule.clause or item.clause,
-    )
 
 
 def parameter_of(rubric: Rubric, name: str) -> Parameter:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from operator import getitem
 from typing import Any
 
 import attrs
@@ -49,9 +50,19 @@ _SMALL_LIMIT = 1000
 # exactly what the checker makes of the same int or text (Decimal(3) == Decimal("3"), same form).
 _SMALL_COUNTS = tuple(Decimal(n) for n in range(_SMALL_LIMIT))
 _COUNT_TEXT = {str(n): number for n, number in enumerate(_SMALL_COUNTS)}
+_MEMO_LIMIT = 4096
+"""How many distinct texts a memo of read values keeps (per kind, or per field): enough for the
+rates and points of a city's records ("92.5", "3.5"), and bounded so that memory stays flat."""
+_AMOUNT_TEXT: dict[str, Decimal] = {}
+_PERCENT_TEXT: dict[str, Decimal] = {}
+# The fast paths below take only exact types (``type(x) is int``, never a bool or a subclass) and
+# memoise only texts (a str key equals only a str): 1, True, 1.0 and Decimal("1.0") are equal
+# as dict keys but read differently, so they must never share an entry.
 
 
 def _check_count(value: object) -> Decimal:
+    if type(value) is int and 0 <= value < _SMALL_LIMIT:
+        return _SMALL_COUNTS[value]
     if isinstance(value, bool) or not isinstance(value, int | Decimal | str | float):
         raise _Bad(f"expected a whole number of occurrences (0 or more), got {value!r}")
     try:
@@ -66,6 +77,21 @@ def _check_count(value: object) -> Decimal:
 
 
 def _check_amount(value: object) -> Decimal:
+    if type(value) is int:
+        if 0 <= value < _SMALL_LIMIT:
+            return _SMALL_COUNTS[value]
+    elif type(value) is str:
+        number = _AMOUNT_TEXT.get(value)
+        if number is None:
+            number = _read_amount(value)
+            if len(_AMOUNT_TEXT) < _MEMO_LIMIT:
+                _AMOUNT_TEXT[value] = number
+        return number
+    return _read_amount(value)
+
+
+def _read_amount(value: object) -> Decimal:
+    """The full check of an amount, reporting what is wrong with it."""
     if isinstance(value, bool):
         raise _Bad(f"expected a number, got the boolean {value!r}")
     try:
@@ -78,6 +104,21 @@ def _check_amount(value: object) -> Decimal:
 
 
 def _check_percentage(value: object) -> Decimal:
+    if type(value) is int:
+        if 0 <= value <= 100:
+            return _SMALL_COUNTS[value]
+    elif type(value) is str:
+        number = _PERCENT_TEXT.get(value)
+        if number is None:
+            number = _read_percentage(value)
+            if len(_PERCENT_TEXT) < _MEMO_LIMIT:
+                _PERCENT_TEXT[value] = number
+        return number
+    return _read_percentage(value)
+
+
+def _read_percentage(value: object) -> Decimal:
+    """The full check of a percentage, reporting what is wrong with it."""
     if isinstance(value, str) and value.strip().endswith("%"):
         value = value.strip()[:-1]
     if isinstance(value, bool):
@@ -110,6 +151,9 @@ def _check_flag(value: object) -> bool:
         if word in _FALSE_WORDS:
             return False
     raise _Bad(f"expected true or false, got {value!r}")
+
+
+_NO_NAMES: frozenset[str] = frozenset()
 
 
 def _names(value: object) -> list[str]:
@@ -168,8 +212,42 @@ class Field:
     def _ballots_checker(self) -> Callable[[object], dict[str, tuple[tuple[Decimal, ...], ...]]]:
         types, maxima = self.choices, self.criteria
         width = len(maxima)
+        known = frozenset(types)
+        # the usual ballot is a list of small whole scores, each read from a table of the
+        # Decimals the full check would make of it (a score of criterion i up to its maximum)
+        tables = tuple(
+            {n: _SMALL_COUNTS[n] for n in range(min(_SMALL_LIMIT, int(top) + 1))} for top in maxima
+        )
+        whole = (int,) * width
+
+        def usual(value: dict[Any, Any]) -> dict[str, tuple[tuple[Decimal, ...], ...]] | None:
+            """The ballots read from plain lists of ints; ``None`` at the first doubt."""
+            if not value.keys() <= known:
+                return None
+            result: dict[str, tuple[tuple[Decimal, ...], ...]] = {}
+            for kind in types:
+                ballots = value.get(kind, ())
+                if type(ballots) is not list and type(ballots) is not tuple:
+                    return None
+                read = []
+                for ballot in ballots:
+                    if type(ballot) is not list and type(ballot) is not tuple:
+                        return None
+                    # exact types only: a bool or a float must meet the full check's words
+                    if tuple(map(type, ballot)) != whole:
+                        return None
+                    try:
+                        read.append(tuple(map(getitem, tables, ballot)))
+                    except KeyError:  # a score out of range: the full check says which
+                        return None
+                result[kind] = tuple(read)
+            return result
 
         def check(value: object) -> dict[str, tuple[tuple[Decimal, ...], ...]]:
+            if type(value) is dict:
+                fast = usual(value)
+                if fast is not None:
+                    return fast
             if not isinstance(value, Mapping):
                 raise _Bad(
                     f"expected ballots by type ({', '.join(types)}), each a list of ballots, got "
@@ -219,10 +297,31 @@ class Field:
         allowed = frozenset(self.choices)
         shown = "、".join(self.choices)
         single = self.kind is FieldKind.LEVEL
+        texts: dict[str, frozenset[str]] = {}  # names given as text ("例会制度、巡查制度"), read
 
         def check(value: object) -> frozenset[str]:
+            if type(value) is list or type(value) is tuple:
+                try:
+                    # join takes text alone, so this proves cheaply that every element is a
+                    # str, as _names requires; anything else gets _names's own message
+                    "".join(value)
+                except TypeError:
+                    pass
+                else:
+                    given = frozenset(value)
+                    if given <= allowed:
+                        return given
+            elif type(value) is str:
+                known = texts.get(value)
+                if known is not None:
+                    return known
+                given = frozenset(_names(value))
+                if given <= allowed:
+                    if len(texts) < _MEMO_LIMIT:
+                        texts[value] = given
+                    return given
             if value is None and single:
-                return frozenset()
+                return _NO_NAMES
             names = _names(value)
             unknown = [n for n in names if n not in allowed]
             if unknown:
@@ -309,6 +408,34 @@ def merge_fields(rubric: str, declared: Iterable[tuple[str, Field]]) -> dict[str
     return fields
 
 
+_Reader = tuple[str, int, dict[str, Any], Callable[[object], Any], bool]
+"""How the fast paths read one field: its id; the ints from 0 below this bound that are valid
+and read as the shared Decimal of the same value; the texts read so far (or a fixed table); its
+checker; and whether to remember the texts it reads."""
+
+_NO_TEXTS: dict[str, Any] = {}
+_NUMBERS = frozenset({FieldKind.AMOUNT, FieldKind.PERCENTAGE, FieldKind.POINTS})
+
+
+def _reader(fid: str, field: Field, check: Callable[[object], Any]) -> _Reader:
+    kind = field.kind
+    if kind is FieldKind.COUNT:
+        # the fixed table already holds the small counts as text; others are rare
+        return fid, _SMALL_LIMIT, _COUNT_TEXT, check, False
+    if kind is FieldKind.FLAG:
+        return fid, 0, _FLAG_TEXT, check, False
+    if kind is FieldKind.AMOUNT:
+        below = _SMALL_LIMIT
+    elif kind is FieldKind.PERCENTAGE:
+        below = 101
+    elif kind is FieldKind.POINTS:
+        top = field.maximum if field.maximum is not None else HUNDRED
+        below = min(_SMALL_LIMIT, int(top) + 1)  # top is 0 or more: int() is its floor
+    else:  # names keep their own memo of texts in their checker; ballots are never text
+        return fid, 0, _NO_TEXTS, check, False
+    return fid, below, {}, check, True
+
+
 class Validator:
     """Validates evidence records against a rubric's fields, prepared once and reused.
 
@@ -322,8 +449,9 @@ class Validator:
         "_counts",
         "_defaults",
         "_flags",
-        "_kinds",
+        "_numbers",
         "_others",
+        "_readers",
         "_required",
         "fields",
         "rubric",
@@ -333,13 +461,20 @@ class Validator:
         self.rubric = rubric
         self.fields = dict(fields)
         self._checks = {fid: f.checker() for fid, f in self.fields.items()}
-        self._kinds = {fid: f.kind for fid, f in self.fields.items()}
-        self._counts = tuple(fid for fid, kind in self._kinds.items() if kind is _COUNT)
-        self._flags = tuple(fid for fid, kind in self._kinds.items() if kind is _FLAG)
+        readers = [_reader(fid, f, self._checks[fid]) for fid, f in self.fields.items()]
+        self._readers = {reader[0]: reader[1:] for reader in readers}
+        kinds = {fid: f.kind for fid, f in self.fields.items()}
+        self._counts = tuple(fid for fid, kind in kinds.items() if kind is _COUNT)
+        self._flags = tuple(fid for fid, kind in kinds.items() if kind is _FLAG)
+        self._numbers = tuple(
+            (fid, below, texts, check)
+            for fid, below, texts, check, _ in readers
+            if kinds[fid] in _NUMBERS
+        )
         self._others = tuple(
             (fid, self._checks[fid])
-            for fid, kind in self._kinds.items()
-            if kind is not _COUNT and kind is not _FLAG
+            for fid, kind in kinds.items()
+            if kind is not _COUNT and kind is not _FLAG and kind not in _NUMBERS
         )
         self._defaults: dict[str, Any] = {}
         for fid, f in self.fields.items():
@@ -364,6 +499,13 @@ class Validator:
                         values[fid] = self._defaults[fid]
                     return values, defaulted
         return self._validate(record)
+
+    # The two fast paths read a value by table when they can: a small whole number given as an
+    # int (every count, and the amounts, percentages and points it is valid for), a flag's bool,
+    # or a text already read for this field (a fixed table for counts and flags; for numbers a
+    # bounded memo of the texts read so far, valid ones only; names keep theirs in their
+    # checker). Anything else goes through the field's checker; a value that fails, an unknown
+    # key or a null sends the record to _validate, which finds and reports every problem.
 
     def _convert_complete(self, record: dict[Any, object]) -> dict[str, Any] | None:
         """The values of a record that gives every field and is all good; else ``None``.
@@ -391,6 +533,20 @@ class Validator:
                     values[key] = _FLAG_TEXT[raw]
                 else:
                     values[key] = _check_flag(raw)
+            for key, below, texts, check in self._numbers:
+                raw = record[key]
+                if type(raw) is int and 0 <= raw < below:
+                    values[key] = small[raw]
+                    continue
+                if type(raw) is str:
+                    known = texts.get(raw)
+                    if known is not None:
+                        values[key] = known
+                        continue
+                value = check(raw)
+                if type(raw) is str and len(texts) < _MEMO_LIMIT:
+                    texts[raw] = value
+                values[key] = value
             for key, check in self._others:
                 raw = record[key]
                 if raw is None and key in self._defaults:
@@ -401,46 +557,32 @@ class Validator:
         return values
 
     def _convert(self, record: dict[Any, object]) -> dict[str, Any] | None:
-        """The values of a record that is all good, in one pass; ``None`` at the first doubt.
-
-        This is the path nearly every record takes, so the usual raw values (a small count as an
-        int or as the text a spreadsheet holds, a flag as a bool or a common word) are converted
-        by table look-up, sharing Decimals instead of building one per value. Anything else goes
-        through the field's checker; a value that fails, an unknown key or a null sends the
-        record to :meth:`_validate`, which finds and reports every problem.
-        """
-        kinds, checks = self._kinds, self._checks
-        count, flag_kind, small, limit = _COUNT, _FLAG, _SMALL_COUNTS, _SMALL_LIMIT
+        """The values of a record that is all good, in one pass; ``None`` at the first doubt."""
+        readers, small = self._readers, _SMALL_COUNTS
         values: dict[str, Any] = {}
         for key, raw in record.items():
-            kind = kinds.get(key)
-            if kind is count:
-                if type(raw) is int:
-                    if 0 <= raw < limit:
-                        values[key] = small[raw]
-                        continue
-                elif type(raw) is str:
-                    number = _COUNT_TEXT.get(raw)
-                    if number is not None:
-                        values[key] = number
-                        continue
-            elif kind is flag_kind:
-                if type(raw) is bool:
-                    values[key] = raw
-                    continue
-                if type(raw) is str:
-                    flag = _FLAG_TEXT.get(raw)
-                    if flag is not None:
-                        values[key] = flag
-                        continue
-            elif kind is None:
+            reader = readers.get(key)
+            if reader is None:
                 return None
-            if raw is None and key in self._defaults:
+            below, texts, check, learn = reader
+            if type(raw) is int:
+                if 0 <= raw < below:
+                    values[key] = small[raw]
+                    continue
+            elif type(raw) is str:
+                known = texts.get(raw)
+                if known is not None:
+                    values[key] = known
+                    continue
+            elif raw is None and key in self._defaults:
                 continue  # not given: the field takes its default
             try:
-                values[key] = checks[key](raw)
+                value = check(raw)
             except _Bad:
                 return None
+            if learn and type(raw) is str and len(texts) < _MEMO_LIMIT:
+                texts[raw] = value
+            values[key] = value
         return values
 
     def _validate(self, record: Mapping[str, object]) -> tuple[dict[str, Any], tuple[str, ...]]:

@@ -7,6 +7,7 @@ has nothing to say). The arithmetic shown on a score sheet is written out only w
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, ClassVar, Literal, TypeAlias
@@ -46,6 +47,8 @@ __all__ = [
 ]
 
 Compiled: TypeAlias = Callable[[Mapping[str, Any]], Outcome | None]
+ZeroTest: TypeAlias = tuple[str, Callable[[Any, Any], bool], Any]
+"""See :meth:`Rule.zero_test`."""
 Amount: TypeAlias = Callable[[Mapping[str, Any]], Decimal | None]
 """A rule's points only, for scoring without explanations: ``None`` when it has nothing to say."""
 
@@ -151,6 +154,15 @@ class Rule:
         """
         return None
 
+    def zero_test(self, ctx: Context) -> ZeroTest | None:
+        """``(field, test, argument)`` when the rule zeroes its item exactly when
+        ``test(values[field], argument)`` holds, ``test`` a plain two-argument function.
+
+        Like :meth:`per_unit`, it lets the item check the condition itself, without a call per
+        rule and record. ``None`` (the default) when it is not so.
+        """
+        return None
+
     def arithmetic(self, outcome: Outcome) -> str:
         raise NotImplementedError
 
@@ -226,7 +238,6 @@ class PerOccurrence(Rule):
             return Outcome(rule, deduct, amount, count, points)
 
         return run
-
 
     def compile_amount(self, ctx: Context) -> Amount:
         field, points = self.field, ctx.value(self.points, "points")
@@ -323,9 +334,31 @@ class Quota(Rule):
 
         return run
 
-
     def compile_amount(self, ctx: Context) -> Amount:
-        return amounts_of(self.compile(ctx))
+        field, points = self.field, ctx.value(self.points, "points")
+        cap = None if self.cap is None else ctx.value(self.cap, "cap")
+        target = self.target
+        if isinstance(target, PerWorkingDay):
+            return amounts_of(self.compile(ctx))  # rarer; the same work as the full rule
+        if isinstance(target, FromField):
+            target_field = target.field
+
+            def from_field(values: Mapping[str, Any]) -> Decimal | None:
+                short: Decimal = values[target_field] - values[field]
+                if short <= 0:
+                    return None
+                return _cap_amount(short * points, cap)[0]
+
+            return from_field
+        fixed = ctx.value(target, "target")
+
+        def amount(values: Mapping[str, Any]) -> Decimal | None:
+            short: Decimal = fixed - values[field]
+            if short <= 0:
+                return None
+            return _cap_amount(short * points, cap)[0]
+
+        return amount
 
     def arithmetic(self, outcome: Outcome) -> str:
         target, short, points = outcome.detail
@@ -396,7 +429,6 @@ class RateShortfall(Rule):
             return Outcome(rule, deduct, amount, rate, (target, short, points), capped)
 
         return run
-
 
     def compile_amount(self, ctx: Context) -> Amount:
         field, points = self.field, ctx.value(self.points, "points")
@@ -520,7 +552,6 @@ class Tiers(Rule):
 
         return run
 
-
     def compile_amount(self, ctx: Context) -> Amount:
         rows = [(t.interval.contains, ctx.value(t.points, "tier points")) for t in self.tiers]
         field, sets = self.field, self.effect is Effect.SET
@@ -592,7 +623,6 @@ class Checklist(Rule):
 
         return run
 
-
     def compile_amount(self, ctx: Context) -> Amount:
         field, points, required = self.field, ctx.value(self.points, "points"), self.required
         cap = None if self.cap is None else ctx.value(self.cap, "cap")
@@ -660,21 +690,26 @@ class AssessorPoints(Rule):
         def run(values: Mapping[str, Any]) -> Outcome | None:
             given = values[field]
             if given > top:
-                from .errors import EvidenceError, Problem
-
-                raise EvidenceError(
-                    f"item {ctx.item_id!r}",
-                    [Problem(field, f"points must be from 0 to {fmt(top)}, got {given}", given)],
-                )
+                _over_top(ctx, field, top, given)
             if not given and not sets:
                 return None
             return Outcome(rule, effect, given, given)
 
         return run
 
-
     def compile_amount(self, ctx: Context) -> Amount:
-        return amounts_of(self.compile(ctx))
+        field, sets = self.field, self.effect is Effect.SET
+        top = self.maximum if self.maximum is not None else ctx.item_maximum
+
+        def amount(values: Mapping[str, Any]) -> Decimal | None:
+            given: Decimal = values[field]
+            if given > top:
+                _over_top(ctx, field, top, given)
+            if not given and not sets:
+                return None
+            return given
+
+        return amount
 
     def arithmetic(self, outcome: Outcome) -> str:
         if self.effect is Effect.SET:
@@ -685,6 +720,16 @@ class AssessorPoints(Rule):
         return "考评组打分" if self.mode == "points" else "考评组酌情扣分"
 
 
+def _over_top(ctx: Context, field: str, top: Decimal, given: Decimal) -> None:
+    """Assessor points over the item's maximum: refused, naming the field."""
+    from .errors import EvidenceError, Problem
+
+    raise EvidenceError(
+        f"item {ctx.item_id!r}",
+        [Problem(field, f"points must be from 0 to {fmt(top)}, got {given}", given)],
+    )
+
+
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "is_true": lambda v, _: v is True,
     "is_false": lambda v, _: v is False,
@@ -693,6 +738,13 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     ">": lambda v, t: v > t,
     ">=": lambda v, t: v >= t,
     "==": lambda v, t: v == t,
+}
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
 }
 _OPERATOR_WORDS = {
     "is_true": "为是",
@@ -739,6 +791,19 @@ class When:
         threshold = None if self.value is None else resolve(self.value, params, str(self))
         return lambda values: test(values[field], threshold)
 
+    def test(self, params: Mapping[str, Decimal]) -> ZeroTest:
+        """``(field, test, argument)``: the condition holds when ``test(value, argument)``.
+
+        The same condition as :meth:`compile`'s, with the operator module's functions in place
+        of the lambdas (a flag is always a bool once validated, so ``is True`` is the test).
+        """
+        if self.op == "is_true":
+            return self.field, operator.is_, True
+        if self.op == "is_false":
+            return self.field, operator.is_, False
+        threshold = resolve(self.value, params, str(self)) if self.value is not None else None
+        return self.field, _COMPARISONS[self.op], threshold
+
     def __str__(self) -> str:
         tail = "" if self.value is None else _d(self.value)
         return f"{self.field} {_OPERATOR_WORDS[self.op]}{tail}"
@@ -773,7 +838,6 @@ class ZeroIf(Rule):
 
         return run
 
-
     def compile_amount(self, ctx: Context) -> Amount:
         top, field = ctx.item_maximum, self.when.field
         if self.when.op == "is_true":
@@ -788,6 +852,9 @@ class ZeroIf(Rule):
             return top if holds(values) else None
 
         return amount
+
+    def zero_test(self, ctx: Context) -> ZeroTest:
+        return self.when.test(ctx.params)
 
     def arithmetic(self, outcome: Outcome) -> str:
         return f"{self.when}，本项不得分"
@@ -822,7 +889,6 @@ class AllOrNothing(Rule):
 
         return run
 
-
     def compile_amount(self, ctx: Context) -> Amount:
         field, top = self.field, ctx.item_maximum
 
@@ -830,6 +896,10 @@ class AllOrNothing(Rule):
             return None if values[field] else top
 
         return amount
+
+    def zero_test(self, ctx: Context) -> ZeroTest:
+        # the field is a flag, a bool once validated: falsy means False
+        return self.field, operator.is_, False
 
     def arithmetic(self, outcome: Outcome) -> str:
         return "未完成指标，该项不计分"
@@ -888,7 +958,6 @@ class Penalty(Rule):
             return Outcome(rule, Effect.PENALTY, amount, value, count, capped)
 
         return run
-
 
     def compile_amount(self, ctx: Context) -> Amount:
         field, points = self.field, ctx.value(self.points, "points")
@@ -961,7 +1030,6 @@ class Bonus(Rule):
             return Outcome(rule, Effect.BONUS, amount, count, points, capped)
 
         return run
-
 
     def compile_amount(self, ctx: Context) -> Amount:
         field, points = self.field, ctx.value(self.points, "points")
@@ -1062,9 +1130,19 @@ class AwardLevel(Rule):
 
         return run
 
-
     def compile_amount(self, ctx: Context) -> Amount:
-        return amounts_of(self.compile(ctx))
+        points = {lv.name: ctx.value(lv.points, f"level {lv.name}") for lv in self.levels}
+        cap = None if self.cap is None else ctx.value(self.cap, "cap")
+        field, bonus = self.field, self.effect is Effect.BONUS
+
+        def amount(values: Mapping[str, Any]) -> Decimal | None:
+            reached = values[field]
+            if not reached:
+                return None if bonus else ZERO
+            best = points[max(reached, key=points.__getitem__)]
+            return cap if cap is not None and best > cap else best
+
+        return amount
 
     def arithmetic(self, outcome: Outcome) -> str:
         if not outcome.value:

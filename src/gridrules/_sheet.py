@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
 from ._numbers import as_tuple, fmt
-from ._rubric import Assumption
+from ._outcome import Outcome
+from ._rubric import Assumption, Item, Section
 
 __all__ = [
     "FORMAT_VERSION",
@@ -36,7 +38,56 @@ def _frozen(value: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
 
 
-@attrs.frozen
+# -- explanations written out when first read ------------------------------------------------
+#
+# Scoring a record explains every point, but most sheets are stored or compared by their scores
+# and few are read line by line. So a sheet made by scoring keeps what its explanations are made
+# from (the rules' outcomes, the validated evidence) and writes the text out the first time it is
+# read, once: ``reason.arithmetic`` formats the working then, ``sheet.lines`` builds the lines
+# then. A lazy attribute is a private attrs field holding either the finished value or what it
+# is made from; the public property finishes and keeps it. Its ``eq`` key finishes it too, so a
+# sheet compares equal to the same sheet read back from JSON, and the cattrs hooks in
+# serialization.py write the finished value under the public name. Nothing else changes: the
+# values read are exactly those that were formatted eagerly before.
+
+_SHOWN: dict[Decimal, str] = {}
+"""Decimals as the sheet shows them; fmt depends on the value alone, and few values recur."""
+_MEMO_LIMIT = 10_000
+
+
+def show(value: Any) -> str:
+    """An evidence value as the sheet shows it: 1.5, 是/否, names joined with 、."""
+    if isinstance(value, Decimal):
+        shown = _SHOWN.get(value)
+        if shown is None:
+            shown = fmt(value)
+            if len(_SHOWN) < _MEMO_LIMIT:
+                _SHOWN[value] = shown
+        return shown
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, frozenset | tuple):
+        return "、".join(sorted(value)) if value else "（无）"
+    return str(value)
+
+
+def _value_text(value: str | Outcome) -> str:
+    return show(value.value) if isinstance(value, Outcome) else value
+
+
+def _arithmetic_text(value: str | Outcome) -> str:
+    return value.arithmetic if isinstance(value, Outcome) else value
+
+
+def _repr(instance: Any) -> str:
+    """attrs' repr, under the public names and with lazy values written out."""
+    shown = ", ".join(
+        f"{a.alias}={getattr(instance, a.alias)!r}" for a in attrs.fields(type(instance))
+    )
+    return f"{type(instance).__name__}({shown})"
+
+
+@attrs.frozen(repr=False)
 class Reason:
     """One rule's effect on one item: the rule, the evidence it used, the working, the clause."""
 
@@ -44,10 +95,45 @@ class Reason:
     label: str
     effect: str
     field: str
-    value: str
+    _value: str | Outcome = attrs.field(eq=_value_text)
     amount: Decimal
-    arithmetic: str
+    _arithmetic: str | Outcome = attrs.field(eq=_arithmetic_text)
     clause: str
+
+    @property
+    def value(self) -> str:
+        """The evidence value the rule read, as the sheet shows it."""
+        value = self._value
+        if isinstance(value, Outcome):
+            value = show(value.value)
+            object.__setattr__(self, "_value", value)  # frozen to users; finished once, here
+        return value
+
+    @property
+    def arithmetic(self) -> str:
+        """The working, e.g. ``"3 × 0.5 = 1.5"``."""
+        arithmetic = self._arithmetic
+        if isinstance(arithmetic, Outcome):
+            arithmetic = arithmetic.arithmetic
+            object.__setattr__(self, "_arithmetic", arithmetic)
+        return arithmetic
+
+    __repr__ = _repr
+
+    @classmethod
+    def _of(cls, item: Item, outcome: Outcome, field: str) -> Reason:
+        """The reason for ``outcome``, its value and arithmetic written out when first read."""
+        rule = outcome.rule
+        return cls(
+            rule.kind,
+            rule.label,
+            outcome.effect.value,
+            field,
+            outcome,
+            outcome.amount,
+            outcome,
+            rule.clause or item.clause,
+        )
 
 
 @attrs.frozen
@@ -100,7 +186,82 @@ class VetoLine:
     clause: str
 
 
-@attrs.frozen
+class _Lines:
+    """What a scored sheet's item and section lines are made from: the explained scoring's
+    record of each node (``(section, points, start)`` or ``(item, points, outcomes, penalty,
+    bonus)``, children before their section), each item's section, each rule's primary field.
+    """
+
+    __slots__ = ("entries", "fields", "parents")
+
+    def __init__(
+        self, entries: Sequence[Any], parents: Mapping[str, str], fields: Mapping[int, str]
+    ) -> None:
+        self.entries = entries
+        self.parents = parents
+        self.fields = fields
+
+    def lines(self) -> tuple[ItemLine, ...]:
+        parents, fields, reason = self.parents, self.fields, Reason._of
+        return tuple(
+            ItemLine(
+                item.id,
+                item.label,
+                parents.get(item.id),
+                points,
+                item.maximum,
+                # a rule's primary field is found by building its Field objects: once per
+                # rubric, by the Scorer
+                tuple(
+                    reason(item, o, fields.get(id(o.rule)) or o.rule.primary_field)
+                    for o in outcomes
+                ),
+                item.clause,
+            )
+            for item, points, outcomes, *_ in self._of_kind(Item)
+        )
+
+    def sections(self) -> tuple[SectionLine, ...]:
+        return tuple(
+            SectionLine(node.id, node.label, points, node.effective_maximum)
+            for node, points, _ in self._of_kind(Section)
+        )
+
+    def _of_kind(self, kind: type) -> list[Any]:
+        return [entry for entry in self.entries if isinstance(entry[0], kind)]
+
+
+class _Shown:
+    """A scored sheet's evidence before it is shown: the validated values, the fields in order."""
+
+    __slots__ = ("fields", "values")
+
+    def __init__(self, values: Mapping[str, Any], fields: Sequence[str]) -> None:
+        self.values = values
+        self.fields = fields
+
+    def shown(self) -> dict[str, str]:
+        values = self.values
+        return {k: show(values[k]) for k in self.fields}
+
+
+def _lines_in(value: Iterable[Any] | _Lines) -> tuple[Any, ...] | _Lines:
+    return value if isinstance(value, _Lines) else tuple(value)
+
+
+def _finished(value: tuple[ItemLine, ...] | _Lines) -> tuple[ItemLine, ...]:
+    return value.lines() if isinstance(value, _Lines) else value
+
+
+def _finished_sections(value: tuple[SectionLine, ...] | _Lines) -> tuple[SectionLine, ...]:
+    return value.sections() if isinstance(value, _Lines) else value
+
+
+def _finished_evidence(value: dict[str, str] | _Shown) -> dict[str, str]:
+    return value.shown() if isinstance(value, _Shown) else value
+
+
+@attrs.frozen(repr=False)
 class ScoreSheet:
     """The explained result of scoring one assessee for one period.
 
@@ -121,18 +282,49 @@ class ScoreSheet:
     grade: str | None
     stars: int | None
     flags: frozenset[str] = attrs.field(converter=_frozen)
-    lines: tuple[ItemLine, ...] = attrs.field(converter=as_tuple)
-    sections: tuple[SectionLine, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    _lines: tuple[ItemLine, ...] | _Lines = attrs.field(converter=_lines_in, eq=_finished)
+    _sections: tuple[SectionLine, ...] | _Lines = attrs.field(
+        converter=_lines_in, factory=tuple, eq=_finished_sections
+    )
     vetoes: tuple[VetoLine, ...] = attrs.field(converter=as_tuple, factory=tuple)
     assumptions: tuple[Assumption, ...] = attrs.field(converter=as_tuple, factory=tuple)
     parameters: tuple[ParameterLine, ...] = attrs.field(converter=as_tuple, factory=tuple)
     defaults: tuple[str, ...] = attrs.field(converter=as_tuple, factory=tuple)
-    evidence: dict[str, str] = attrs.field(factory=dict)
+    _evidence: dict[str, str] | _Shown = attrs.field(factory=dict, eq=_finished_evidence)
     bonus_before_cap: Decimal | None = None
     assessee: str | None = None
     period: str | None = None
     calendar: str | None = None
     format_version: int = FORMAT_VERSION
+
+    @property
+    def lines(self) -> tuple[ItemLine, ...]:
+        """A line per item, in the rubric's order."""
+        lines = self._lines
+        if isinstance(lines, _Lines):
+            lines = lines.lines()
+            object.__setattr__(self, "_lines", lines)  # frozen to users; built once, here
+        return lines
+
+    @property
+    def sections(self) -> tuple[SectionLine, ...]:
+        """A subtotal per section, each after its children."""
+        sections = self._sections
+        if isinstance(sections, _Lines):
+            sections = sections.sections()
+            object.__setattr__(self, "_sections", sections)
+        return sections
+
+    @property
+    def evidence(self) -> dict[str, str]:
+        """Every field the rubric reads and its value as the sheet shows it, by field id."""
+        evidence = self._evidence
+        if isinstance(evidence, _Shown):
+            evidence = evidence.shown()
+            object.__setattr__(self, "_evidence", evidence)
+        return evidence
+
+    __repr__ = _repr
 
     def line(self, item_id: str) -> ItemLine:
         """The line of one item, by id."""

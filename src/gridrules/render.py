@@ -138,8 +138,7 @@ def rubric_text(rubric: Rubric) -> str:
 class _TableRow:
     """One row of the 考核细则 table: a section or an item, at its depth."""
 
-    __slots__ = ("clause", "depth", "is_section", "label", "maximum", "node_id", "rules",
-                 "weight")
+    __slots__ = ("clause", "depth", "is_section", "label", "maximum", "node_id", "rules", "weight")
 
     def __init__(self, node: Node, depth: int, weight: str | None) -> None:
         self.depth = depth
@@ -194,12 +193,15 @@ def rubric_markdown(rubric: Rubric) -> str:
         out.extend(f"- {label}：{_md(value)}" for label, value in grading)
     if rubric.assumptions:
         out += ["", "## 假设", "", "| 编号 | 原文 | 处理 |", "| --- | --- | --- |"]
-        out.extend(f"| {_md(a.id)} | 「{_md(a.quote)}」 | {_md(a.decision)} |"
-                   for a in rubric.assumptions)
+        out.extend(
+            f"| {_md(a.id)} | 「{_md(a.quote)}」 | {_md(a.decision)} |" for a in rubric.assumptions
+        )
     if rubric.parameters:
         out += ["", "## 参数", "", "| 参数 | 说明 | 取值 | 原文 |", "| --- | --- | --- | --- |"]
-        out.extend(f"| `{name}` | {_md(description)} | {state} | 「{_md(clause)}」 |"
-                   for name, description, state, clause in _parameter_state(rubric))
+        out.extend(
+            f"| `{name}` | {_md(description)} | {state} | 「{_md(clause)}」 |"
+            for name, description, state, clause in _parameter_state(rubric)
+        )
     return "\n".join(out) + "\n"
 
 
@@ -223,15 +225,25 @@ code { font-size: .85em; color: #555; }
 def rubric_html(rubric: Rubric) -> str:
     """The rubric as a standalone HTML page in Chinese: the 考核细则 table and its notes."""
     out = [
-        "<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
-        f"<title>{_h(rubric.title)}</title>", f"<style>{_RUBRIC_CSS}</style>", "</head>", "<body>",
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{_h(rubric.title)}</title>",
+        f"<style>{_RUBRIC_CSS}</style>",
+        "</head>",
+        "<body>",
         f"<h1>{_h(rubric.title)}</h1>",
-        f"<p><code>{_h(rubric.name)}</code> {_h(rubric.version)}</p>", "<ul>",
+        f"<p><code>{_h(rubric.name)}</code> {_h(rubric.version)}</p>",
+        "<ul>",
     ]
     out.extend(f"<li>{_h(label)}：{_h(value)}</li>" for label, value in _metadata(rubric))
-    out += ["</ul>", '<table class="rubric">',
-            "<thead><tr><th>考核项目</th><th>分值</th><th>考核细则</th><th>原文</th></tr></thead>",
-            "<tbody>"]
+    out += [
+        "</ul>",
+        '<table class="rubric">',
+        "<thead><tr><th>考核项目</th><th>分值</th><th>考核细则</th><th>原文</th></tr></thead>",
+        "<tbody>",
+    ]
     for row in _table_rows(rubric):
         css = ' class="section"' if row.is_section else ""
         pad = f' style="padding-left: {0.5 + 1.5 * row.depth}em"' if row.depth else ""
@@ -242,8 +254,10 @@ def rubric_html(rubric: Rubric) -> str:
             for text, field, extra in row.rules
         )
         clause = f'<span class="quote">「{_h(row.clause)}」</span>' if row.clause else ""
-        out.append(f"<tr{css}><td{pad}>{_h(row.label)} <code>{_h(row.node_id)}</code></td>"
-                   f'<td class="num">{maximum}</td><td>{rules}</td><td>{clause}</td></tr>')
+        out.append(
+            f"<tr{css}><td{pad}>{_h(row.label)} <code>{_h(row.node_id)}</code></td>"
+            f'<td class="num">{maximum}</td><td>{rules}</td><td>{clause}</td></tr>'
+        )
     out += ["</tbody>", "</table>"]
     grading = _grading(rubric)
     if grading:
@@ -251,18 +265,29 @@ def rubric_html(rubric: Rubric) -> str:
         out.extend(f"<li>{_h(label)}：{_h(value)}</li>" for label, value in grading)
         out.append("</ul>")
     if rubric.assumptions:
-        out += ["<h2>假设</h2>", "<table>",
-                "<thead><tr><th>编号</th><th>原文</th><th>处理</th></tr></thead>", "<tbody>"]
-        out.extend(f"<tr><td>{_h(a.id)}</td><td>「{_h(a.quote)}」</td><td>{_h(a.decision)}</td>"
-                   "</tr>" for a in rubric.assumptions)
+        out += [
+            "<h2>假设</h2>",
+            "<table>",
+            "<thead><tr><th>编号</th><th>原文</th><th>处理</th></tr></thead>",
+            "<tbody>",
+        ]
+        out.extend(
+            f"<tr><td>{_h(a.id)}</td><td>「{_h(a.quote)}」</td><td>{_h(a.decision)}</td></tr>"
+            for a in rubric.assumptions
+        )
         out += ["</tbody>", "</table>"]
     if rubric.parameters:
-        out += ["<h2>参数</h2>", "<table>",
-                "<thead><tr><th>参数</th><th>说明</th><th>取值</th><th>原文</th></tr></thead>",
-                "<tbody>"]
-        out.extend(f"<tr><td><code>{_h(name)}</code></td><td>{_h(description)}</td>"
-                   f"<td>{_h(state)}</td><td>「{_h(clause)}」</td></tr>"
-                   for name, description, state, clause in _parameter_state(rubric))
+        out += [
+            "<h2>参数</h2>",
+            "<table>",
+            "<thead><tr><th>参数</th><th>说明</th><th>取值</th><th>原文</th></tr></thead>",
+            "<tbody>",
+        ]
+        out.extend(
+            f"<tr><td><code>{_h(name)}</code></td><td>{_h(description)}</td>"
+            f"<td>{_h(state)}</td><td>「{_h(clause)}」</td></tr>"
+            for name, description, state, clause in _parameter_state(rubric)
+        )
         out += ["</tbody>", "</table>"]
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
@@ -312,9 +337,11 @@ def _results(sheet: ScoreSheet) -> list[tuple[str, str]]:
     if sheet.bonus or sheet.penalty or sheet.bonus_before_cap:
         parts = [f"基本得分 {fmt(sheet.base)}"]
         if sheet.bonus or sheet.bonus_before_cap:
-            capped = (f"（合计{fmt(sheet.bonus_before_cap)}，封顶{fmt(sheet.bonus)}）"
-                      if sheet.bonus_before_cap is not None
-                      and sheet.bonus_before_cap != sheet.bonus else "")
+            capped = (
+                f"（合计{fmt(sheet.bonus_before_cap)}，封顶{fmt(sheet.bonus)}）"
+                if sheet.bonus_before_cap is not None and sheet.bonus_before_cap != sheet.bonus
+                else ""
+            )
             parts.append(f"加分 {fmt(sheet.bonus)}{capped}")
         if sheet.penalty:
             parts.append(f"倒扣 {fmt(sheet.penalty)}")
@@ -324,10 +351,14 @@ def _results(sheet: ScoreSheet) -> list[tuple[str, str]]:
     if sheet.stars is not None:
         pairs.append(("星级", _stars(sheet.stars)))
     for veto in sheet.vetoes:
-        effect = "，".join(part for part in (
-            f"列为{veto.grade}" if veto.grade else "",
-            f"标记 {veto.flag}" if veto.flag else "",
-        ) if part)
+        effect = "，".join(
+            part
+            for part in (
+                f"列为{veto.grade}" if veto.grade else "",
+                f"标记 {veto.flag}" if veto.flag else "",
+            )
+            if part
+        )
         pairs.append(("否决", f"{veto.label or veto.id}，{effect}。依据「{veto.clause}」"))
     return pairs
 
@@ -337,15 +368,26 @@ def _notes(sheet: ScoreSheet) -> list[tuple[str, list[str]]]:
     if sheet.defaults:
         notes.append(("取默认值的字段", ["、".join(sheet.defaults)]))
     if sheet.parameters:
-        notes.append(("使用的参数", [
-            f"{p.name} = {fmt(p.value)}（{'默认值' if p.source == 'default' else '地方设定'}；"
-            f"{p.description}）" for p in sheet.parameters
-        ]))
+        notes.append(
+            (
+                "使用的参数",
+                [
+                    f"{p.name} = {fmt(p.value)}（{'默认值' if p.source == 'default' else '地方设定'}；"
+                    f"{p.description}）"
+                    for p in sheet.parameters
+                ],
+            )
+        )
     if sheet.assumptions:
-        notes.append(("依据的假设", [
-            f"[{a.id}] 原文「{' '.join(a.quote.split())}」：{a.decision}"
-            for a in sheet.assumptions
-        ]))
+        notes.append(
+            (
+                "依据的假设",
+                [
+                    f"[{a.id}] 原文「{' '.join(a.quote.split())}」：{a.decision}"
+                    for a in sheet.assumptions
+                ],
+            )
+        )
     return notes
 
 
@@ -362,23 +404,36 @@ def _sheet_rows(sheet: ScoreSheet) -> Iterator[SectionLine | ItemLine]:
 
 def sheet_markdown(sheet: ScoreSheet, *, assessor: str | None = None) -> str:
     """The sheet as Markdown: the header fields, the 考核内容 table, the result and the notes."""
-    out = [f"# {_md(sheet.rubric_title)} 考核评分表", "",
-           f"- 被考核人员：{_md(sheet.assessee or '')}",
-           f"- 考核时间：{_md(sheet.period or '')}",
-           f"- 考核人：{_md(assessor or '')}", "",
-           "| 考核内容 | 分值 | 扣分 | 得分 | 依据 |", "| --- | ---: | ---: | ---: | --- |"]
+    out = [
+        f"# {_md(sheet.rubric_title)} 考核评分表",
+        "",
+        f"- 被考核人员：{_md(sheet.assessee or '')}",
+        f"- 考核时间：{_md(sheet.period or '')}",
+        f"- 考核人：{_md(assessor or '')}",
+        "",
+        "| 考核内容 | 分值 | 扣分 | 得分 | 依据 |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
     for entry in _sheet_rows(sheet):
         if isinstance(entry, SectionLine):
-            out.append(f"| **{_md(entry.label)}** | {fmt(entry.maximum)} | "
-                       f"{fmt(entry.maximum - entry.points)} | {fmt(entry.points)} | |")
+            out.append(
+                f"| **{_md(entry.label)}** | {fmt(entry.maximum)} | "
+                f"{fmt(entry.maximum - entry.points)} | {fmt(entry.points)} | |"
+            )
             continue
-        basis = "<br>".join(f"{_md(work)}「{_md(clause)}」"
-                            for work, clause in _reason_texts(entry)) or "无扣分"
-        out.append(f"| {_md(entry.label)} | {fmt(entry.maximum)} | {fmt(entry.deducted)} | "
-                   f"{fmt(entry.points)} | {basis} |")
+        basis = (
+            "<br>".join(f"{_md(work)}「{_md(clause)}」" for work, clause in _reason_texts(entry))
+            or "无扣分"
+        )
+        out.append(
+            f"| {_md(entry.label)} | {fmt(entry.maximum)} | {fmt(entry.deducted)} | "
+            f"{fmt(entry.points)} | {basis} |"
+        )
     out.append("")
-    out.extend(f"- **{label}：{_md(value)}**" if label == "考核得分" else f"- {label}：{_md(value)}"
-               for label, value in _results(sheet))
+    out.extend(
+        f"- **{label}：{_md(value)}**" if label == "考核得分" else f"- {label}：{_md(value)}"
+        for label, value in _results(sheet)
+    )
     for title, lines in _notes(sheet):
         out += ["", f"{title}：", ""]
         out.extend(f"- {_md(text)}" for text in lines)
@@ -471,9 +526,14 @@ def sheet_html(sheet: ScoreSheet, *, assessor: str | None = None) -> str:
     size = f"{_BASE_PT * _scale(sheet):.1f}pt"
     who = sheet.assessee or ""
     out = [
-        "<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
         f"<title>{_h(sheet.rubric_title)} 考核评分表{(' — ' + _h(who)) if who else ''}</title>",
-        f"<style>{_SHEET_CSS}</style>", "</head>", f'<body style="--size: {size}">',
+        f"<style>{_SHEET_CSS}</style>",
+        "</head>",
+        f'<body style="--size: {size}">',
         f"<h1>{_h(sheet.rubric_title)}</h1>",
         f'<p class="subtitle">考核评分表（{_h(sheet.rubric)} {_h(sheet.rubric_version)}）</p>',
         '<table class="head"><tr>',
@@ -488,19 +548,26 @@ def sheet_html(sheet: ScoreSheet, *, assessor: str | None = None) -> str:
     ]
     for entry in _sheet_rows(sheet):
         if isinstance(entry, SectionLine):
-            out.append(f'<tr class="section"><td>{_h(entry.label)}</td>'
-                       f'<td class="num">{fmt(entry.maximum)}</td>'
-                       f'<td class="num">{fmt(entry.maximum - entry.points)}</td>'
-                       f'<td class="num">{fmt(entry.points)}</td><td></td></tr>')
+            out.append(
+                f'<tr class="section"><td>{_h(entry.label)}</td>'
+                f'<td class="num">{fmt(entry.maximum)}</td>'
+                f'<td class="num">{fmt(entry.maximum - entry.points)}</td>'
+                f'<td class="num">{fmt(entry.points)}</td><td></td></tr>'
+            )
             continue
-        basis = "".join(
-            f'<p>{_h(work)}<span class="quote">「{_h(clause)}」</span></p>'
-            for work, clause in _reason_texts(entry)
-        ) or "<p>无扣分</p>"
-        out.append(f"<tr><td>{_h(entry.label)}</td><td class=\"num\">{fmt(entry.maximum)}</td>"
-                   f'<td class="num">{fmt(entry.deducted)}</td>'
-                   f'<td class="num">{fmt(entry.points)}</td>'
-                   f'<td class="basis">{basis}</td></tr>')
+        basis = (
+            "".join(
+                f'<p>{_h(work)}<span class="quote">「{_h(clause)}」</span></p>'
+                for work, clause in _reason_texts(entry)
+            )
+            or "<p>无扣分</p>"
+        )
+        out.append(
+            f'<tr><td>{_h(entry.label)}</td><td class="num">{fmt(entry.maximum)}</td>'
+            f'<td class="num">{fmt(entry.deducted)}</td>'
+            f'<td class="num">{fmt(entry.points)}</td>'
+            f'<td class="basis">{basis}</td></tr>'
+        )
     out += ["</tbody>", "</table>", '<div class="results">']
     for label, value in _results(sheet):
         css = ' class="total"' if label == "考核得分" else ""
@@ -518,6 +585,7 @@ def sheet_html(sheet: ScoreSheet, *, assessor: str | None = None) -> str:
         '<div class="signatures"><span>被考核人员（签字）：＿＿＿＿＿＿</span>'
         "<span>考核人（签字）：＿＿＿＿＿＿</span><span>日期：＿＿＿＿年＿＿月＿＿日</span></div>",
         f'<p class="footer">gridrules · {_h(sheet.rubric)} {_h(sheet.rubric_version)}</p>',
-        "</body>", "</html>",
+        "</body>",
+        "</html>",
     ]
     return "\n".join(out) + "\n"

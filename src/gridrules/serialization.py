@@ -24,14 +24,24 @@ from pathlib import Path
 from typing import Any, Union, get_origin
 
 import cattrs
-from cattrs.gen import make_dict_unstructure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.strategies import configure_tagged_union
 
 from ._kinds import RULE_TYPES
 from ._numbers import to_decimal
 from ._rubric import Item, Rubric, Section
 from ._rules import Rule
-from ._sheet import ScoreSheet
+from ._sheet import (
+    ItemLine,
+    Reason,
+    ScoreSheet,
+    SectionLine,
+    _arithmetic_text,
+    _finished,
+    _finished_evidence,
+    _finished_sections,
+    _value_text,
+)
 from ._values import FromField, Number, Param, PerWorkingDay, number
 from .errors import DataFileError, GridrulesError
 
@@ -120,8 +130,60 @@ configure_tagged_union(
 )
 
 
+# A sheet's lazy attributes (see _sheet.py) are private attrs fields under public aliases: they
+# are written out finished, under the public name, in the field order, so the JSON is the same
+# as when they were formatted eagerly; read back, they hold the finished values.
+_Lines, _Sections = tuple[ItemLine, ...], tuple[SectionLine, ...]
+
+
+def _structure_as(kind: Any) -> Any:
+    return lambda value, _: converter.structure(value, kind)
+
+
 converter.register_unstructure_hook(
-    ScoreSheet, make_dict_unstructure_fn(ScoreSheet, converter, _cattrs_omit_if_default=False)
+    Reason,
+    make_dict_unstructure_fn(
+        Reason,
+        converter,
+        _cattrs_use_alias=True,
+        _value=override(unstruct_hook=_value_text),
+        _arithmetic=override(unstruct_hook=_arithmetic_text),
+    ),
+)
+converter.register_structure_hook(
+    Reason,
+    make_dict_structure_fn(
+        Reason,
+        converter,
+        _cattrs_use_alias=True,
+        _value=override(struct_hook=_structure_as(str)),
+        _arithmetic=override(struct_hook=_structure_as(str)),
+    ),
+)
+converter.register_unstructure_hook(
+    ScoreSheet,
+    make_dict_unstructure_fn(
+        ScoreSheet,
+        converter,
+        _cattrs_omit_if_default=False,
+        _cattrs_use_alias=True,
+        _lines=override(unstruct_hook=lambda v: converter.unstructure(_finished(v), _Lines)),
+        _sections=override(
+            unstruct_hook=lambda v: converter.unstructure(_finished_sections(v), _Sections)
+        ),
+        _evidence=override(unstruct_hook=lambda v: dict(_finished_evidence(v))),
+    ),
+)
+converter.register_structure_hook(
+    ScoreSheet,
+    make_dict_structure_fn(
+        ScoreSheet,
+        converter,
+        _cattrs_use_alias=True,
+        _lines=override(struct_hook=_structure_as(_Lines)),
+        _sections=override(struct_hook=_structure_as(_Sections)),
+        _evidence=override(struct_hook=_structure_as(dict[str, str])),
+    ),
 )
 
 
