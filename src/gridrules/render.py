@@ -20,6 +20,8 @@ from ._rubric import Item, Node, Rubric, Section
 from ._rules import Rule
 from ._sheet import ItemLine, ScoreSheet, SectionLine
 
+_SOURCE_WORDS = {"default": "默认值", "given": "地方设定"}
+
 __all__ = [
     "rubric_html",
     "rubric_json",
@@ -372,8 +374,7 @@ def _notes(sheet: ScoreSheet) -> list[tuple[str, list[str]]]:
             (
                 "使用的参数",
                 [
-                    f"{p.name} = {fmt(p.value)}（{'默认值' if p.source == 'default' else '地方设定'}；"
-                    f"{p.description}）"
+                    f"{p.name} = {fmt(p.value)}（{_SOURCE_WORDS[p.source]}；{p.description}）"
                     for p in sheet.parameters
                 ],
             )
