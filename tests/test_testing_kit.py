@@ -1,0 +1,122 @@
+"""The rubric author's kit: check_rubric finds broken invariants, the pytest plugin reports."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import pytest
+from helpers import one_item
+
+import gridrules as gr
+from gridrules import serialization
+from gridrules._outcome import Effect, Outcome
+from gridrules._rules import Compiled, Context
+from gridrules.testing import RubricCheckError, check_rubric, edge_values, evidence
+
+
+@attrs.frozen
+class ForgivingPerOccurrence(gr.PerOccurrence):
+    """A broken rule: it stops deducting from the third occurrence on (not monotonic)."""
+
+    def compile(self, ctx: Context) -> Compiled:
+        def run(values: Mapping[str, Any]) -> Outcome | None:
+            count = values[self.field]
+            if not count or count >= 3:
+                return None
+            return Outcome(self, Effect.DEDUCT, count * self.points, count, self.points)
+
+        return run
+
+
+def test_check_rubric_reports_a_minimal_failing_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    rubric = one_item([ForgivingPerOccurrence("missed", 1)])
+    # the broken rule is not a known rule kind, so skip the rubric round trip for this test
+    monkeypatch.setattr(serialization, "unstructure_rubric", lambda r: {})
+    monkeypatch.setattr(serialization, "structure_rubric", lambda data: rubric)
+    with pytest.raises(RubricCheckError) as caught:
+        check_rubric(rubric, max_examples=200)
+    message = str(caught.value)
+    # 2 misses deduct 2 (total 8); a third one deducts nothing (total 10): the smallest witness
+    assert "one more occurrence of missed raised the total from 8 to 10" in message
+    assert "minimal failing evidence: {'missed': 2}" in message
+
+
+def test_check_rubric_passes_a_sound_rubric() -> None:
+    check_rubric(one_item([gr.PerOccurrence("missed", "0.5", cap=5)]), max_examples=50)
+
+
+def test_edge_values_include_each_threshold_and_its_neighbours() -> None:
+    rubric = one_item(
+        [gr.Quota("cases", target=10, points=1), gr.RateShortfall("rate", target=10, points=1)]
+    )
+    edges = edge_values(rubric)
+    assert {0, 9, 10, 11} <= edges["cases"]
+    assert {gr.Interval(0, 0, True, True).lower, 9, 10, 11} <= edges["rate"]
+
+
+def test_evidence_strategy_generates_valid_records() -> None:
+    from hypothesis import given, settings
+
+    rubric = one_item(
+        [gr.Checklist("systems", ["例会制度", "巡查制度"], 1), gr.PerOccurrence("missed", 1)]
+    )
+
+    @settings(max_examples=30)
+    @given(evidence(rubric))
+    def valid(record: dict[str, Any]) -> None:
+        rubric.score(record)
+
+    valid()
+
+
+RUBRIC = """
+format = "gridrules-rubric/1"
+name = "kit"
+title = "测试"
+maximum = "10"
+[[children]]
+node = "item"
+id = "meetings"
+label = "例会"
+maximum = "10"
+clause = "每缺席一次,扣2分"
+  [[children.rules]]
+  kind = "PerOccurrence"
+  field = "missed_meetings"
+  points = "2"
+"""
+
+SCENARIOS = """
+rubric = "rubric.toml"
+
+[[scenario]]
+name = "two absences"
+# 2 × 2 = 4 → 6
+evidence = { missed_meetings = 2 }
+expect = { total = "6", items = { meetings = "6" } }
+
+[[scenario]]
+name = "a wrong expectation"
+evidence = { missed_meetings = 1 }
+expect = { items = { meetings = "9" } }
+"""
+
+
+def test_the_pytest_plugin_runs_scenario_files(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".toml", rubric=RUBRIC, scenarios=SCENARIOS)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    # the failure names the file, the scenario, the item, expected and actual, and the clause
+    result.stdout.fnmatch_lines(
+        [
+            "*scenarios.toml: scenario 'a wrong expectation': item meetings: expected 9, got 8*",
+            "*clause: 「每缺席一次,扣2分」*",
+        ]
+    )
+
+
+def test_the_pytest_plugin_checks_installed_rubrics(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("-p", "no:cacheprovider", "--gridrules-check", "-k", "jiangcheng")
+    result.assert_outcomes(passed=1)
