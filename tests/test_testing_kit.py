@@ -43,6 +43,12 @@ def test_check_rubric_reports_a_minimal_failing_record(monkeypatch: pytest.Monke
     assert "minimal failing evidence: {'missed': 2}" in message
 
 
+def test_a_rule_class_outside_the_building_blocks_is_named_when_serialised() -> None:
+    rubric = one_item([ForgivingPerOccurrence("missed", 1)])
+    with pytest.raises(gr.GridrulesError, match="rule class ForgivingPerOccurrence is not one of"):
+        serialization.unstructure_rubric(rubric)
+
+
 def test_check_rubric_passes_a_sound_rubric() -> None:
     check_rubric(one_item([gr.PerOccurrence("missed", "0.5", cap=5)]), max_examples=50)
 

@@ -212,7 +212,20 @@ def _strip_none(data: Any) -> Any:
 
 
 def unstructure_rubric(rubric: Rubric) -> dict[str, Any]:
-    """The rubric as plain data (dicts, lists, strings, numbers)."""
+    """The rubric as plain data (dicts, lists, strings, numbers).
+
+    :raises GridrulesError: a rule is of a class serialisation does not know (a subclass defined
+        outside gridrules); name it, since only the building blocks can be written as data.
+    """
+    known = set(RULE_TYPES)
+    for item in rubric.items():
+        for rule in item.rules:
+            if type(rule) not in known:
+                raise GridrulesError(
+                    f"rubric {rubric.name!r}, item {item.id!r}: rule class "
+                    f"{type(rule).__qualname__} is not one of the building blocks "
+                    f"({', '.join(t.kind for t in RULE_TYPES)}), so it cannot be written as data"
+                )
     data: dict[str, Any] = converter.unstructure(rubric)
     return {"format": "gridrules-rubric/1", **_strip_none(data)}
 
