@@ -79,7 +79,41 @@ def test_grade_matches_its_band(total_deducted: int, grade: str) -> None:
     assert rubric.score({"n": total_deducted}).grade == grade
 
 
+@pytest.mark.parametrize(
+    "bands",
+    [
+        QIXINGJIE_LITERAL,  # overlapping at shared bounds: the first band declared wins
+        [
+            gr.Band.between("合格", "59.5", None),
+            gr.Band.between("不合格", 0, "59.5", upper_inclusive=False),
+        ],
+        [gr.Band.between("唯一", None, None)],
+    ],
+)
+def test_the_prepared_grader_is_grade(bands: list[gr.Band]) -> None:
+    """The bisection lookup gives what trying the bands in turn gives, at and between bounds,
+    for totals of 28 digits, and raises the same error for a total in no band."""
+    grades = gr.GradeBands(bands)
+    lookup = grades.grader()
+    totals = [D(t) for t in ("-1", "0", "59.4999999999999999999999999", "59.5", "60", "74.99")]
+    totals += [D(t) for t in ("75", "75.0000000000000000000000001", "90", "100", "100.5")]
+    for total in totals:
+        try:
+            expected = grades.grade(total)
+        except gr.BandError as error:
+            with pytest.raises(gr.BandError, match=str(error)):
+                lookup(total)
+        else:
+            assert lookup(total) == expected, total
+
+
 class TestStars:
+    def test_steps_are_compared_exactly(self) -> None:
+        # 39.99…9 (28 digits) ÷ 20 rounds up to 2 at 28 digits; it is still short of 2 steps
+        total = D("39.99999999999999999999999999")
+        assert gr.StarRating(5, 20, "points").rate(total, D(0)) == 1
+        assert gr.StarRating(5, 20, "deductions").rate(D(0), total) == 4
+
     def test_from_points(self) -> None:
         stars = gr.StarRating(5, 20, "points")
         # 每20分为一个星级: 100 → 5, 99.5 → 4, 80 → 4, 79.5 → 3, 19.5 → 0

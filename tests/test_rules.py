@@ -275,6 +275,10 @@ class TestWeightedComposite:
         sheet = rubric.score({"system_points": 80, "street_points": 90, "residents_points": 70})
         # 0.3 × 80 + 0.3 × 90 + 0.4 × 70 = 24 + 27 + 28 = 79
         assert sheet.total == 79
+        # each line says its weight and what it adds to the total
+        line = sheet.line("residents")
+        assert (line.weight, line.contribution) == (D("0.4"), D(28))
+        assert "权重0.4：70 折合 28分" in sheet.to_text()
 
     def test_weights_must_sum_to_one(self) -> None:
         parts = [gr.Item("a", "a", 10, [], clause="c"), gr.Item("b", "b", 10, [], clause="c")]

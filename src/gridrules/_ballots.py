@@ -126,22 +126,39 @@ class Ballots(Rule):
         full, item_max = self.full_marks, ctx.item_maximum
         void_rule, reweight = self.void_if_all_full, self.empty == "reweight"
 
+        by_type = tuple(weights.items())
+
         def tally(cast: Any) -> list[Any]:
             counts = []
-            for kind, weight in weights.items():
+            for kind, weight in by_type:
                 ballots = cast[kind]
-                valid = [b for b in ballots if not (void_rule and b == maxima)]
-                mean = sum((sum(b, ZERO) for b in valid), ZERO) / len(valid) if valid else None
-                counts.append((kind, weight, len(ballots), len(ballots) - len(valid), mean))
+                # a void ballot is rare: only when there is one is a list of the valid ones made
+                valid = (
+                    [b for b in ballots if b != maxima]
+                    if void_rule and maxima in ballots
+                    else ballots
+                )
+                n = len(valid)
+                mean: Decimal | None = None
+                if n:
+                    # each ballot's sum, then their sum, in that order as ever
+                    scored: Decimal = sum(map(_ballot_sum, valid), ZERO)
+                    # x / 1 is x, digit for digit (its ideal exponent is x's own): no division
+                    mean = scored / n if n != 1 else scored
+                counts.append((kind, weight, len(ballots), len(ballots) - n, mean))
             return counts
 
         def points(counts: list[Any]) -> tuple[Decimal, Decimal]:
-            counted = [t for t in counts if t[4] is not None or not reweight]
-            share = sum((t[1] for t in counted), ZERO)
+            # the weights counted, and their sum with the means, each begun at ZERO and taken
+            # in the order of the types
+            share = weighted = ZERO
+            for _, weight, _, _, mean in counts:
+                if mean is not None or not reweight:
+                    share += weight
+                    weighted += weight * (mean or ZERO)
             if not share:
                 return ZERO, ZERO
             # one division at the end keeps the result exact wherever it can be
-            weighted = sum((t[1] * (t[4] or ZERO) for t in counted), ZERO)
             return weighted * item_max / (share * full), share
 
         return tally, points
@@ -188,6 +205,12 @@ class Ballots(Rule):
         )
         void = "，全部满分视为废票" if self.void_if_all_full else ""
         return f"民主评议：{types}{void}"
+
+
+def _ballot_sum(ballot: tuple[Decimal, ...]) -> Decimal:
+    """One ballot's scores summed from ZERO (the int 0 that ``sum`` starts from would add the
+    same digits, but would not be typed a Decimal)."""
+    return sum(ballot, ZERO)
 
 
 def _weight(value: Number) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Any
 
-from ._evidence import Field, _Bad
+from ._evidence import _SMALL_COUNTS, Field, _Bad
 from ._grades import Veto
 from ._numbers import ZERO, Rounding, fmt
 from ._outcome import Effect, Outcome
@@ -140,14 +140,17 @@ class Scorer:
         self.validator = rubric.validator()
         self.maximum = rubric.effective_maximum
         self._items: list[tuple[Item, list[Callable[[Mapping[str, Any]], Outcome | None]]]] = []
+        # node id -> (weight, factor) for the parts of weighted composites, shown on the sheet
+        self._weights: dict[str, tuple[Decimal, Decimal]] = {}
         self._root = self._compile_children(rubric.children, rubric.weights, rubric.maximum)
         bonus_cap = rubric.bonus_cap
         self.bonus_cap = None if bonus_cap is None else resolve(bonus_cap, self.params, "bonus_cap")
         self.vetoes = [(v, v.when.compile(self.params)) for v in rubric.vetoes]
         self.needs_working_days = rubric.needs_working_days
         self._fast_root = self._fast_children(rubric.children, rubric.weights, rubric.maximum)
-        self._grade_memo: dict[Decimal, str] = {}
-        self._stars_memo: dict[Decimal, int] = {}
+        # grades and stars as lookups by bisection, prepared once (see GradeBands.grader)
+        self._grade = None if rubric.grades is None else rubric.grades.grader()
+        self._stars = None if rubric.stars is None else rubric.stars.rater()
         self._stars_by_total = rubric.stars is not None and rubric.stars.basis == "points"
         # what a score sheet repeats for every record, worked out once
         self._parents = _parents(rubric)
@@ -196,7 +199,10 @@ class Scorer:
                     )
                 ],
             )
-        return [by_child[c.id] * maximum / c.effective_maximum for c in children]
+        factors = [by_child[c.id] * maximum / c.effective_maximum for c in children]
+        for child, factor in zip(children, factors, strict=True):
+            self._weights[child.id] = (by_child[child.id], factor)
+        return factors
 
     def _compile(self, node: Node) -> Callable[[Mapping[str, Any], list[Any]], Decimal]:
         if isinstance(node, Section):
@@ -281,7 +287,9 @@ class Scorer:
         for child, factor in zip(children, factors, strict=True):
             flat = self._flat_item(child) if isinstance(child, Item) else None
             if flat is None:
-                entries.append((None, (), (), ZERO, None, self._fast(child), factor))
+                entries.append(
+                    (None, (), (), None, ZERO, None, None, None, self._fast(child), factor)
+                )
             else:
                 entries.append((*flat, None, factor))
         return _composite(tuple(entries))
@@ -304,11 +312,12 @@ class Scorer:
     def _flat_item(self, item: Item) -> tuple[Any, ...] | None:
         """The commonest item, whose rules only deduct or zero it, as data for :func:`_composite`.
 
-        ``(item id, zero tests, deductions, untouched points, settle)``, ``settle`` taking the
-        points deducted to the item's points. The deductions hold, in rule order,
-        ``(field, points, None)`` for a rule deducting so many points per unit of a count (see
-        :meth:`Rule.per_unit`) and ``(None, None, amount)`` for others; the zero tests are the
-        rules' :meth:`Rule.zero_test`. ``None`` when the item is not of that kind.
+        ``(item id, zero tests, deductions, table, untouched points, maximum, floor, quantum)``.
+        The deductions hold, in rule order, ``(field, points, None)`` for a rule deducting so many
+        points per unit of a count (see :meth:`Rule.per_unit`) and ``(None, None, amount)`` for
+        others; the zero tests are the rules' :meth:`Rule.zero_test`. ``table`` is set for an
+        item with one deduction per unit and no other (see :func:`_points_table`); the quantum
+        is the item's rounding's, or ``None``. ``None`` when the item is not of that kind.
         """
         ctx = Context(self.params, item.id, item.maximum)
         zeros: list[ZeroTest] = []
@@ -332,8 +341,21 @@ class Scorer:
             else:
                 return None
         settle = partial(_settler(item.maximum, item.floor, item.rounding), item.maximum)
+        table = None
+        if len(deducts) == 1 and deducts[0][2] is None:
+            table = _points_table(deducts[0][1], settle)
+        quantum = None if item.rounding is None else item.rounding.quantum
         # most items of most records lose nothing: their points are worked out once, here
-        return item.id, tuple(zeros), tuple(deducts), settle(ZERO), settle
+        return (
+            item.id,
+            tuple(zeros),
+            tuple(deducts),
+            table,
+            settle(ZERO),
+            item.maximum,
+            item.floor,
+            quantum,
+        )
 
     def _fast_item(self, item: Item) -> _FastPart:
         ctx = Context(self.params, item.id, item.maximum)
@@ -462,31 +484,18 @@ class Scorer:
         fired = (
             [veto for veto, holds in self.vetoes if holds(values)] if self.vetoes else _NO_VETOES
         )
-        # A grade depends on the total's value alone, and stars on the total's or the
-        # deductions' value alone; the same few values recur across a city's records, so each is
-        # worked out once (the memos are bounded, so memory stays flat).
         grade = None
-        if rubric.grades is not None:
-            grade = self._grade_memo.get(total)
-            if grade is None:
-                grade = rubric.grades.grade(total)
-                if len(self._grade_memo) < _MEMO_LIMIT:
-                    self._grade_memo[total] = grade
+        if self._grade is not None:
+            grade = self._grade(total)
             for veto in fired:
                 if veto.grade is not None:
                     grade = veto.grade
         stars = None
-        if rubric.stars is not None:
-            # the deductions are worked out only when the stars depend on them or are not known
-            deducted = None if self._stars_by_total else self.maximum - base + penalty
-            key = total if deducted is None else deducted
-            stars = self._stars_memo.get(key)
-            if stars is None:
-                if deducted is None:
-                    deducted = self.maximum - base + penalty
-                stars = rubric.stars.rate(total, deducted)
-                if len(self._stars_memo) < _MEMO_LIMIT:
-                    self._stars_memo[key] = stars
+        if self._stars is not None:
+            # the deductions are worked out only when the stars depend on them
+            stars = self._stars(
+                total, total if self._stars_by_total else self.maximum - base + penalty
+            )
         flags = (
             frozenset(veto.flag for veto in fired if veto.flag is not None) if fired else _NO_FLAGS
         )
@@ -547,7 +556,7 @@ class Scorer:
         values.pop(WORKING_DAYS, None)
         rubric = self.rubric
         # the lines and the evidence shown are written out when first read (see _sheet.py)
-        made_of = _Lines(sink, self._parents, self._primary_fields)
+        made_of = _Lines(sink, self._parents, self._primary_fields, self._weights)
         return ScoreSheet(
             rubric.name,
             rubric.title,
@@ -583,7 +592,6 @@ _Extras = list[tuple[Decimal, Decimal]]
 """The penalty and bonus of each item that can send them to the total."""
 _NO_FLAGS: frozenset[str] = frozenset()
 _NO_VETOES: tuple[Veto, ...] = ()
-_MEMO_LIMIT = 10_000
 
 
 def _settler(
@@ -605,33 +613,84 @@ def _settler(
     return settle
 
 
+_TABLED = 64
+"""How many small counts (0 to 63) an item with one deduction per unit has its points for."""
+
+
+def _points_table(
+    per_unit: Decimal, settle: Callable[[Decimal], Decimal]
+) -> dict[Decimal, tuple[Decimal, Decimal]]:
+    """An item's points for each small count of its one deduction per unit, worked out once.
+
+    Keyed by the Decimals the validator reads small counts as (it shares one per value, see
+    ``_SMALL_COUNTS``), each with its key again so that the loop can check that it was handed
+    that very object: a count of 3 written "3.0" is equal, but deducts 1.50, not 1.5, so it must
+    be worked out. Count 0 deducts nothing: the untouched points.
+    """
+    table = {_SMALL_COUNTS[0]: (_SMALL_COUNTS[0], settle(ZERO))}
+    for count in _SMALL_COUNTS[1:_TABLED]:
+        # as the loop sums it: ZERO + count × points
+        table[count] = (count, settle(ZERO + count * per_unit))
+    return table
+
+
 def _composite(entries: tuple[tuple[Any, ...], ...]) -> _FastPart:
     """The points of a rubric's or section's children, summed (times their weights) in order.
 
-    Each entry is ``(item id, zero tests, deductions, untouched, settle, call, factor)``: with a
-    ``call``, a section or an item of another kind, scored by that function; else an item of
-    deductions (see :meth:`Scorer._flat_item`), worked out here in the loop: that is most items
-    of most rubrics, and a function call per item was a large part of their cost.
+    Each entry is ``(item id, zero tests, deductions, table, untouched, maximum, floor, quantum,
+    call, factor)``: with a ``call``, a section or an item of another kind, scored by that
+    function; else an item of deductions (see :meth:`Scorer._flat_item`), worked out here in the
+    loop: that is most items of most rubrics, and a function call per item was a large part of
+    their cost. The item's points are settled here as :func:`_settler` does, inline for the same
+    reason.
     """
 
     def total(values: Mapping[str, Any], items: dict[str, Decimal], extras: _Extras) -> Decimal:
         points = ZERO
-        for item_id, zeros, deducts, untouched, settle, call, factor in entries:
+        for (
+            item_id,
+            zeros,
+            deducts,
+            table,
+            untouched,
+            maximum,
+            floor,
+            quantum,
+            call,
+            factor,
+        ) in entries:
             if call is not None:
                 got = call(values, items, extras)
             else:
-                deducted = ZERO
-                for field, per_unit, amount_of in deducts:
-                    if amount_of is None:
-                        count = values[field]
-                        if count:
-                            deducted += count * per_unit
+                got = None
+                if table is not None:
+                    # one deduction per unit: a small count's points are in the table
+                    count = values[deducts[0][0]]
+                    known = table.get(count)
+                    if known is not None and known[0] is count:
+                        got = known[1]
+                if got is None:
+                    deducted = ZERO
+                    for field, per_unit, amount_of in deducts:
+                        if amount_of is None:
+                            count = values[field]
+                            if count:
+                                deducted += count * per_unit
+                        else:
+                            amount = amount_of(values)
+                            if amount is not None:
+                                deducted += amount
+                    # a sum always makes a new object, so `is ZERO` means nothing was deducted
+                    if deducted is ZERO:
+                        got = untouched
                     else:
-                        amount = amount_of(values)
-                        if amount is not None:
-                            deducted += amount
-                # a sum always makes a new object, so `is ZERO` means nothing was deducted
-                got = untouched if deducted is ZERO else settle(deducted)
+                        got = maximum - deducted
+                        if got < floor:
+                            got = floor
+                        elif got > maximum:
+                            got = maximum
+                        if quantum is not None:
+                            got = got.quantize(quantum, ROUND_HALF_UP)
                 for field, test, argument in zeros:
                     if test(values[field], argument):
                         got = ZERO

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_FLOOR, Decimal
+from bisect import bisect_right
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, Literal
 
 import attrs
 
-from ._intervals import Interval, coverage_problems
+from ._intervals import Interval, coverage_problems, first_holding
 from ._numbers import ZERO, as_tuple, fmt, to_decimal
 from ._rules import When
 from .errors import BandError
@@ -82,6 +84,25 @@ class GradeBands:
                 return band.name
         raise BandError(f"the total {fmt(total)} falls in no grade band")
 
+    def grader(self) -> Callable[[Decimal], str]:
+        """:meth:`grade` as a lookup prepared once, for scoring many records.
+
+        A total is placed among the bands' bounds by bisection (see
+        :func:`~gridrules._intervals.first_holding`): a few exact comparisons, whatever its
+        digits. A memo keyed by the total had to hash it, and totals with 28 digits, from ballots
+        or weights, rarely repeat. A total in no band goes to :meth:`grade`, which raises the same
+        error as ever.
+        """
+        holding = first_holding([band.interval for band in self.bands])
+        names = self.names
+        grade = self.grade
+
+        def lookup(total: Decimal) -> str:
+            n = holding(total)
+            return grade(total) if n is None else names[n]
+
+        return lookup
+
     def band(self, name: str) -> Band:
         """The band called ``name`` (:class:`KeyError` when there is none)."""
         for band in self.bands:
@@ -111,11 +132,21 @@ class StarRating:
 
     def rate(self, total: Decimal, deducted: Decimal) -> int:
         """The stars for a ``total`` from which ``deducted`` points were lost."""
+        return self.rater()(total, deducted)
+
+    def rater(self) -> Callable[[Decimal, Decimal], int]:
+        """:meth:`rate` prepared once, for scoring many records.
+
+        Reaching ``k`` steps (``k × step`` points earned, or deducted) is one exact comparison
+        with ``k × step``; so the steps reached, capped at ``stars``, are the count of the
+        multiples ``step, 2 × step, ... stars × step`` not above the value: one bisection, no
+        division (which rounds to 28 digits, and could round 39.999... up to 2 steps of 20).
+        """
+        cuts = [self.step * k for k in range(1, self.stars + 1)]
+        stars = self.stars
         if self.basis == "points":
-            earned = int((max(total, ZERO) / self.step).to_integral_value(rounding=ROUND_FLOOR))
-            return min(self.stars, earned)
-        lost = int((max(deducted, ZERO) / self.step).to_integral_value(rounding=ROUND_FLOOR))
-        return max(0, self.stars - lost)
+            return lambda total, deducted: bisect_right(cuts, total)
+        return lambda total, deducted: stars - bisect_right(cuts, deducted)
 
     def describe(self) -> str:
         """The rating in a few Chinese words, for the rubric table."""

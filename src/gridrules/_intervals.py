@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from decimal import Decimal
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+from decimal import MAX_PREC, Context, Decimal
+from itertools import pairwise
 
 import attrs
 
 from ._numbers import fmt, to_decimal
 
-__all__ = ["Interval", "coverage_problems"]
+__all__ = ["Interval", "coverage_problems", "first_holding"]
 
 
 def _optional_decimal(value: object) -> Decimal | None:
@@ -63,6 +65,42 @@ class Interval:
             else fmt(self.upper) + ("]" if self.upper_inclusive else ")")
         )
         return f"{left}, {right}"
+
+
+def first_holding(intervals: Sequence[Interval]) -> Callable[[Decimal], int | None]:
+    """The index of the first of ``intervals`` that holds a value (``None``: none does), as a
+    lookup prepared once, for grades and tiers scored on many records.
+
+    The intervals' bounds, sorted, cut the line into the bounds themselves and the open stretches
+    between them. No interval starts or ends inside a stretch, so over a whole stretch, as at each
+    bound, the same intervals hold: the first is found here once per stretch and bound. A value
+    is then placed by bisection, a few exact comparisons of Decimals whatever its digits, where
+    testing interval after interval took two or more comparisons each.
+    """
+    bounds = sorted({end for i in intervals for end in (i.lower, i.upper) if end is not None})
+
+    def first(value: Decimal) -> int | None:
+        return next((n for n, i in enumerate(intervals) if i.contains(value)), None)
+
+    # a point inside each stretch: below the first bound, between two, above the last, worked
+    # out with no rounding so that it lies strictly inside whatever the bounds' digits
+    exact, one = Context(prec=MAX_PREC), Decimal(1)
+    inside = (
+        [exact.subtract(bounds[0], one)]
+        + [exact.multiply(exact.add(a, b), Decimal("0.5")) for a, b in pairwise(bounds)]
+        + [exact.add(bounds[-1], one)]
+        if bounds
+        else [Decimal(0)]
+    )
+    at_bound = [first(b) for b in bounds]
+    between = [first(x) for x in inside]
+    last = len(bounds)
+
+    def lookup(value: Decimal) -> int | None:
+        n = bisect_left(bounds, value)
+        return at_bound[n] if n < last and bounds[n] == value else between[n]
+
+    return lookup
 
 
 def _start_key(interval: Interval) -> tuple[int, Decimal, int]:

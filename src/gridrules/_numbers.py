@@ -57,6 +57,11 @@ def fmt(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(7))
+"""The quantum of each number of places a rounding may keep (0 to 6), made once: rounding is done
+per item and record, and making its quantum anew cost more than the rounding."""
+
+
 def _places(value: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 6:
         raise ValueError(f"rounding places must be a whole number from 0 to 6, got {value!r}")
@@ -75,7 +80,7 @@ class Rounding:
     @property
     def quantum(self) -> Decimal:
         """The smallest step kept: ``Decimal("1")`` for whole points, ``Decimal("0.1")``..."""
-        return Decimal(1).scaleb(-self.places)
+        return _QUANTA[self.places]
 
     def apply(self, value: Decimal) -> Decimal:
         """``value`` rounded half up (四舍五入) to the declared places."""

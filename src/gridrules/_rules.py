@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Literal, TypeAlias
 import attrs
 
 from ._evidence import Field, FieldKind
-from ._intervals import Interval, coverage_problems
+from ._intervals import Interval, coverage_problems, first_holding
 from ._numbers import HUNDRED, ZERO, as_tuple, fmt, to_decimal
 from ._outcome import Effect, Outcome
 from ._values import (
@@ -553,15 +553,19 @@ class Tiers(Rule):
         return run
 
     def compile_amount(self, ctx: Context) -> Amount:
-        rows = [(t.interval.contains, ctx.value(t.points, "tier points")) for t in self.tiers]
-        field, sets = self.field, self.effect is Effect.SET
+        sets = self.effect is Effect.SET
+        # what each row gives: its points, or None for a deduction of nothing (as compile's)
+        gives = [
+            None if not points and not sets else points
+            for points in (ctx.value(t.points, "tier points") for t in self.tiers)
+        ]
+        row, field = first_holding([t.interval for t in self.tiers]), self.field
 
         def amount(values: Mapping[str, Any]) -> Decimal | None:
-            value = values[field]
-            for contains, points in rows:
-                if contains(value):
-                    return None if not points and not sets else points
-            raise AssertionError("tiers were validated to cover every value")  # pragma: no cover
+            n = row(values[field])
+            if n is None:  # pragma: no cover
+                raise AssertionError("tiers were validated to cover every value")
+            return gives[n]
 
         return amount
 
@@ -627,9 +631,12 @@ class Checklist(Rule):
         field, points, required = self.field, ctx.value(self.points, "points"), self.required
         cap = None if self.cap is None else ctx.value(self.cap, "cap")
 
+        wanted = frozenset(required)  # distinct, as checked when the rule was made
+
         def amount(values: Mapping[str, Any]) -> Decimal | None:
-            present = values[field]
-            missing = sum(1 for name in required if name not in present)
+            # the present elements are a frozenset once validated: one set difference counts
+            # the missing ones
+            missing = len(wanted.difference(values[field]))
             if not missing:
                 return None
             return _cap_amount(missing * points, cap)[0]

@@ -22,7 +22,7 @@ __all__ = [
     "VetoLine",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """The version of the score sheet's serialised form; it changes when a field changes meaning."""
 
 _EFFECT_WORDS = {
@@ -147,6 +147,10 @@ class ItemLine:
     maximum: Decimal
     reasons: tuple[Reason, ...]
     clause: str
+    weight: Decimal | None = None
+    """In a weighted composite: the item's weight (0.3 for 30%)."""
+    contribution: Decimal | None = None
+    """In a weighted composite: what the item's points add to its section (or the total)."""
 
     @property
     def deducted(self) -> Decimal:
@@ -162,6 +166,10 @@ class SectionLine:
     label: str
     points: Decimal
     maximum: Decimal
+    weight: Decimal | None = None
+    """In a weighted composite: the section's weight."""
+    contribution: Decimal | None = None
+    """In a weighted composite: what the section's points add to its parent (or the total)."""
 
 
 @attrs.frozen
@@ -192,14 +200,24 @@ class _Lines:
     bonus)``, children before their section), each item's section, each rule's primary field.
     """
 
-    __slots__ = ("entries", "fields", "parents")
+    __slots__ = ("entries", "fields", "parents", "weights")
 
     def __init__(
-        self, entries: Sequence[Any], parents: Mapping[str, str], fields: Mapping[int, str]
+        self,
+        entries: Sequence[Any],
+        parents: Mapping[str, str],
+        fields: Mapping[int, str],
+        weights: Mapping[str, tuple[Decimal, Decimal]] | None = None,
     ) -> None:
         self.entries = entries
         self.parents = parents
         self.fields = fields
+        # node id -> (its weight, the factor turning its points into its contribution)
+        self.weights = weights or {}
+
+    def _weighted(self, node_id: str, points: Decimal) -> tuple[Decimal | None, Decimal | None]:
+        found = self.weights.get(node_id)
+        return (None, None) if found is None else (found[0], points * found[1])
 
     def lines(self) -> tuple[ItemLine, ...]:
         parents, fields, reason = self.parents, self.fields, Reason._of
@@ -217,13 +235,20 @@ class _Lines:
                     for o in outcomes
                 ),
                 item.clause,
+                *self._weighted(item.id, points),
             )
             for item, points, outcomes, *_ in self._of_kind(Item)
         )
 
     def sections(self) -> tuple[SectionLine, ...]:
         return tuple(
-            SectionLine(node.id, node.label, points, node.effective_maximum)
+            SectionLine(
+                node.id,
+                node.label,
+                points,
+                node.effective_maximum,
+                *self._weighted(node.id, points),
+            )
             for node, points, _ in self._of_kind(Section)
         )
 
@@ -362,7 +387,14 @@ def render_text(sheet: ScoreSheet) -> str:
         if line.section and line.section not in shown and line.section in sections:
             shown.add(line.section)
             section = sections[line.section]
-            out.append(f"【{section.label}】 {fmt(section.points)} / {fmt(section.maximum)}")
+            weighted = (
+                f"（权重{fmt(section.weight)}，折合 {fmt(section.contribution)}分）"
+                if section.weight is not None and section.contribution is not None
+                else ""
+            )
+            out.append(
+                f"【{section.label}】 {fmt(section.points)} / {fmt(section.maximum)}{weighted}"
+            )
         out.append(
             f"{line.label} | {fmt(line.maximum)} | {fmt(line.deducted)} | {fmt(line.points)}"
         )
@@ -371,6 +403,10 @@ def render_text(sheet: ScoreSheet) -> str:
             head = f"{reason.label}：" if reason.label else ""
             out.append(f"    · {head}{word} {fmt(reason.amount)}（{reason.arithmetic}）")
             out.append(f"      依据：「{reason.clause}」")
+        if line.weight is not None and line.contribution is not None:
+            out.append(
+                f"    · 权重{fmt(line.weight)}：{fmt(line.points)} 折合 {fmt(line.contribution)}分"
+            )
     out.append("")
     out.append(f"基本得分：{fmt(sheet.base)} / {fmt(sheet.maximum)}")
     if sheet.penalty:

@@ -324,7 +324,13 @@ def _reason_texts(line: ItemLine) -> list[tuple[str, str]]:
         head = f"{reason.label}：" if reason.label else ""
         amount = "" if reason.effect == "zero" else f"{fmt(reason.amount)}分"
         texts.append((f"{head}{reason.arithmetic}，{word}{amount}", reason.clause))
+    if line.weight is not None and line.contribution is not None:
+        texts.append((_weighted_text(line.points, line.weight, line.contribution), ""))
     return texts
+
+
+def _weighted_text(points: Decimal, weight: Decimal, contribution: Decimal) -> str:
+    return f"权重{fmt(weight)}：{fmt(points)} 折合 {fmt(contribution)}分"
 
 
 def _stars(stars: int | None, most: int | None = None) -> str:
@@ -423,7 +429,10 @@ def sheet_markdown(sheet: ScoreSheet, *, assessor: str | None = None) -> str:
             )
             continue
         basis = (
-            "<br>".join(f"{_md(work)}「{_md(clause)}」" for work, clause in _reason_texts(entry))
+            "<br>".join(
+                f"{_md(work)}「{_md(clause)}」" if clause else _md(work)
+                for work, clause in _reason_texts(entry)
+            )
             or "无扣分"
         )
         out.append(
@@ -559,6 +568,8 @@ def sheet_html(sheet: ScoreSheet, *, assessor: str | None = None) -> str:
         basis = (
             "".join(
                 f'<p>{_h(work)}<span class="quote">「{_h(clause)}」</span></p>'
+                if clause
+                else f"<p>{_h(work)}</p>"
                 for work, clause in _reason_texts(entry)
             )
             or "<p>无扣分</p>"
