@@ -329,3 +329,46 @@ def test_local_file_for_another_country_is_refused(tmp_path: Path) -> None:
 def test_missing_local_file(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match="cannot read the local calendar"):
         get_calendar("CN", local=tmp_path / "absent.toml")
+
+
+def test_a_plugin_provides_a_local_calendar_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import types
+
+    from gridrules import plugins
+    from gridrules.calendars import installed_calendars
+    from gridrules.hookspecs import hookimpl
+
+    path = write(tmp_path, LIUJIAOTING_2027)
+    module = types.ModuleType("fake_calendar_plugin")
+
+    @hookimpl
+    def gridrules_calendars() -> list[Path]:
+        return [path]
+
+    module.gridrules_calendars = gridrules_calendars  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "fake_calendar_plugin", module)
+
+    class EntryPoint:
+        group, name, value = "gridrules", "liujiaoting-calendar", "fake_calendar_plugin"
+
+        def load(self) -> types.ModuleType:
+            return module
+
+    class Dist:
+        metadata = {"Name": "gridrules-liujiaoting-calendar"}
+        entry_points = (EntryPoint(),)
+        version = "1.0"
+
+    registry = plugins.Registry([Dist()])
+    # a plugin of calendars only is not a broken rubric plugin
+    assert registry.available() == []
+    assert installed_calendars(registry) == {"六角亭街道 2027": path}
+    monkeypatch.setattr(plugins, "_REGISTRY", registry)
+    calendar = get_calendar("CN", local="六角亭街道 2027")
+    # as in test_local_file_makes_a_year_known: January 2027 has 20 working days
+    assert calendar.working_days(Period.month(2027, 1)) == 20
+    with pytest.raises(CalendarError, match=r"installed: 六角亭街道 2027"):
+        get_calendar("CN", local="东门街道 2027")

@@ -11,7 +11,7 @@ from ._evidence import _SMALL_COUNTS, Field, _Bad
 from ._grades import Veto
 from ._numbers import ZERO, Rounding, fmt
 from ._outcome import Effect, Outcome
-from ._rubric import Item, Node, Parameter, Rubric, Section
+from ._rubric import Item, Node, Rubric, Section
 from ._rules import Context, ZeroTest
 from ._sheet import ParameterLine, ScoreSheet, VetoLine, _Lines, _Shown
 from ._values import WORKING_DAYS, resolve
@@ -715,10 +715,3 @@ def _parents(rubric: Rubric) -> dict[str, str]:
     for child in rubric.children:
         visit(child, None)
     return parents
-
-
-def parameter_of(rubric: Rubric, name: str) -> Parameter:
-    for param in rubric.parameters:
-        if param.name == name:
-            return param
-    raise KeyError(name)

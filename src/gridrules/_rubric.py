@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -553,10 +553,3 @@ def _check_parameter_value(param: Parameter, value: Decimal) -> None:
         raise RubricError(f"parameter {param.name!r} is a percentage, got {fmt(value)}")
     if param.kind is FieldKind.COUNT and value != value.to_integral_value():
         raise RubricError(f"parameter {param.name!r} is a whole number, got {fmt(value)}")
-
-
-def iter_rules(nodes: Iterable[Node]) -> Iterator[tuple[Item, Rule]]:
-    for node in nodes:
-        if isinstance(node, Item):
-            for rule in node.rules:
-                yield node, rule

@@ -22,6 +22,7 @@ import tomllib
 import warnings
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -37,6 +38,7 @@ __all__ = [
     "UnknownYearWarning",
     "WorkingCalendar",
     "get_calendar",
+    "installed_calendars",
     "load_local_calendar",
 ]
 
@@ -480,6 +482,30 @@ def get_calendar(
     if local is None:
         return calendar
     paths = [local] if isinstance(local, str | os.PathLike) else list(local)
+    installed: dict[str, Path] | None = None
     for path in paths:
+        if isinstance(path, str) and not os.path.exists(path):
+            installed = installed if installed is not None else installed_calendars()
+            if path not in installed:
+                raise CalendarError(
+                    f"no local calendar file or installed calendar named {path!r} "
+                    f"(installed: {', '.join(sorted(installed)) or 'none'})"
+                )
+            path = installed[path]
         calendar = load_local_calendar(path, base=calendar)
     return calendar
+
+
+def installed_calendars(registry: Any = None) -> dict[str, Path]:
+    """Local calendars that installed plugins provide (``gridrules_calendars``), by their name.
+
+    ``get_calendar(local="六角亭街道 2027")`` uses one of them by name.
+
+    :raises DataFileError: a plugin's calendar file is malformed (naming the file and entry).
+    """
+    from .plugins import registry as installed_registry
+
+    found: dict[str, Path] = {}
+    for _, _, path in (registry or installed_registry()).calendar_files():
+        found[load_local_calendar(path).local_name] = path
+    return found

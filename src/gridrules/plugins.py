@@ -102,6 +102,7 @@ class Registry:
     def __init__(self, distributions: Iterable[Distribution] | None = None) -> None:
         self._distributions = distributions
         self._entries: dict[str, _Entry] | None = None
+        self._calendars: list[tuple[str, str, Path]] = []
         self.plugin_manager = get_plugin_manager()
 
     # -- discovery -------------------------------------------------------------------------
@@ -158,13 +159,21 @@ class Registry:
             return
         try:
             self.plugin_manager.register(module, name=name)
-            impls = [
-                impl
-                for impl in self.plugin_manager.hook.gridrules_rubrics.get_hookimpls()
-                if impl.plugin_name == name
+            hook = self.plugin_manager.hook
+            impls = [i for i in hook.gridrules_rubrics.get_hookimpls() if i.plugin_name == name]
+            calendars = [
+                i for i in hook.gridrules_calendars.get_hookimpls() if i.plugin_name == name
             ]
+            for impl in calendars:
+                listed: Any = impl.function()
+                self._calendars.extend((name, dist, Path(path)) for path in listed or ())
+            if calendars and not impls:
+                return  # a plugin of local working-day calendars only
             if not impls:
-                raise PluginError(f"plugin {name!r} ({dist}) implements no gridrules_rubrics hook")
+                raise PluginError(
+                    f"plugin {name!r} ({dist}) implements neither gridrules_rubrics nor "
+                    "gridrules_calendars"
+                )
             provided: list[Any] = []
             for impl in impls:
                 result: Any = impl.function()
@@ -217,6 +226,11 @@ class Registry:
     def available(self) -> list[RubricInfo]:
         """Every installed rubric and broken plugin, sorted by name."""
         return [entry.info for _, entry in sorted(self._discover().items())]
+
+    def calendar_files(self) -> list[tuple[str, str, Path]]:
+        """Local working-day calendar files from plugins: (plugin, distribution, path)."""
+        self._discover()
+        return list(self._calendars)
 
     def names(self) -> list[str]:
         """The names of every rubric and broken plugin, sorted."""
