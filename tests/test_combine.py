@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import gridrules as gr
 
@@ -83,3 +85,24 @@ def test_combinations_round_trip() -> None:
 
     r = rubric(ANNUAL, QUARTERS)
     assert structure_rubric(unstructure_rubric(r)) == r
+
+
+def test_combination_weights_are_respected() -> None:
+    r = rubric(ANNUAL, QUARTERS)
+
+    @given(st.integers(0, 100), st.integers(0, 100))
+    def weighted(half: int, end: int) -> None:
+        sheets = {"half_year": r.score({"n": 100 - half}), "year_end": r.score({"n": 100 - end})}
+        combined = r.combine("annual", sheets)
+        # exactly 40% of the half-year and 60% of the year-end, between the two
+        assert combined.total == D("0.4") * half + D("0.6") * end
+        assert min(half, end) <= combined.total <= max(half, end)
+        assert [c for _, _, c in combined.parts] == [D("0.4") * half, D("0.6") * end]
+
+    @given(st.lists(st.integers(0, 100), min_size=4, max_size=4))
+    def mean(totals: list[int]) -> None:
+        sheets = {f"q{i}": r.score({"n": 100 - t}) for i, t in enumerate(totals, 1)}
+        assert r.combine("annual_mean", sheets).total == D(sum(totals)) / 4
+
+    weighted()
+    mean()

@@ -101,3 +101,13 @@ def test_json_schema_lists_every_field() -> None:
     assert schema["properties"]["rate"]["maximum"] == 100
     assert schema["properties"]["missed"] == {"type": "integer", "minimum": 0, "default": 0}
     assert schema["additionalProperties"] is False
+
+
+def test_assessor_points_over_the_item_are_reported_with_the_other_problems() -> None:
+    rubric = one_item([gr.AssessorPoints("given"), gr.PerOccurrence("missed", 1)], maximum=30)
+    with pytest.raises(gr.EvidenceError, match="rubric 'unit': 2 problems") as caught:
+        rubric.score({"given": 31, "missed": -1})
+    assert {p.field: p.message for p in caught.value.problems}["given"] == (
+        "points must be from 0 to 30, got 31"
+    )
+    assert rubric.evidence_schema()["properties"]["given"]["maximum"] == 30

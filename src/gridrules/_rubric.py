@@ -458,7 +458,12 @@ class Rubric:
         for item in self.items():
             for rule in item.rules:
                 owner = f"item {item.id!r} ({rule.kind})"
-                declared.extend((owner, f) for f in rule.fields())
+                for field in rule.fields():
+                    if field.kind is FieldKind.POINTS and field.maximum is None:
+                        # assessor points with no bound of their own are bounded by their item,
+                        # so a value over it is reported with the record's other problems
+                        field = attrs.evolve(field, maximum=item.maximum)
+                    declared.append((owner, field))
         for veto in self.vetoes:
             declared.append((f"veto {veto.id!r}", veto.field_spec()))
         return merge_fields(self.name, declared)
