@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 from datetime import date, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 import holidays
 import pytest
@@ -358,7 +359,7 @@ def test_a_plugin_provides_a_local_calendar_by_name(
             return module
 
     class Dist:
-        metadata = {"Name": "gridrules-liujiaoting-calendar"}
+        metadata: ClassVar[dict[str, str]] = {"Name": "gridrules-liujiaoting-calendar"}
         entry_points = (EntryPoint(),)
         version = "1.0"
 
