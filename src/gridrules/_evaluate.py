@@ -437,36 +437,6 @@ class Scorer:
         calendar = calendar if calendar is not None else get_calendar()
         return Decimal(calendar.working_days(span)), str(calendar.name)
 
-    def _run(
-        self, evidence: Mapping[str, object], days: tuple[Decimal, str] | None = None
-    ) -> tuple[Any, ...]:
-        values, defaulted = self.validator.validate(evidence)
-        if days is not None:
-            values[WORKING_DAYS] = days[0]
-        sink: list[Any] = []
-        base = self._root(values, sink)
-        penalty = bonus = ZERO
-        for entry in sink:
-            if len(entry) == 5:
-                penalty += entry[3]
-                bonus += entry[4]
-        uncapped_bonus = bonus
-        bonus, total, grade, stars, flags, fired = self._conclude(values, base, penalty, bonus)
-        return (
-            values,
-            defaulted,
-            sink,
-            base,
-            penalty,
-            bonus,
-            uncapped_bonus,
-            total,
-            grade,
-            stars,
-            flags,
-            fired,
-        )
-
     def _conclude(
         self, values: Mapping[str, Any], base: Decimal, penalty: Decimal, bonus: Decimal
     ) -> tuple[Decimal, Decimal, str | None, int | None, frozenset[str], Sequence[Veto]]:
@@ -539,20 +509,21 @@ class Scorer:
             is shown on the sheet.
         """
         days = self._working_days(period, calendar)
-        (
-            values,
-            defaulted,
-            sink,
-            base,
-            penalty,
-            bonus,
-            uncapped_bonus,
-            total,
-            grade,
-            stars,
-            flags,
-            fired,
-        ) = self._run(evidence, days)
+        values, defaulted = self.validator.validate(evidence)
+        if days is not None:
+            values[WORKING_DAYS] = days[0]
+        # each item leaves (item, points, outcomes, penalty, bonus) in the sink, each section
+        # (section, points, start): the sheet's lines are made from them when first read
+        sink: list[Any] = []
+        base = self._root(values, sink)
+        penalty = uncapped_bonus = ZERO
+        for entry in sink:
+            if len(entry) == 5:
+                penalty += entry[3]
+                uncapped_bonus += entry[4]
+        bonus, total, grade, stars, flags, fired = self._conclude(
+            values, base, penalty, uncapped_bonus
+        )
         values.pop(WORKING_DAYS, None)
         rubric = self.rubric
         # the lines and the evidence shown are written out when first read (see _sheet.py)
