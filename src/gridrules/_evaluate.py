@@ -431,7 +431,8 @@ class Scorer:
         if period is None:
             raise GridrulesError(
                 f"rubric {self.rubric.name!r} sets quotas per working day (每天N条): score it "
-                "with period=... (e.g. '2026-10')"
+                "with period=... (e.g. '2026-10'; --period on the command line, or a period in "
+                "the evidence's _meta or a period column)"
             )
         span = period if isinstance(period, Period) else Period.parse(str(period))
         calendar = calendar if calendar is not None else get_calendar()
