@@ -117,20 +117,26 @@ def dense_sheet() -> gr.ScoreSheet:
 # -- content ----------------------------------------------------------------------------------
 
 
+PAPER_FORM = (
+    "被考核人员",
+    "王芳（第3网格）",
+    "考核时间",
+    "2026-10",
+    "考核人",
+    "李主任",
+    "考核内容",
+    "分值",
+    "扣分",
+    "得分",
+    "依据",
+)
+"""The head and the table columns of the paper form, as filled in for 王芳 by 李主任."""
+
+
 def test_html_sheet_holds_the_paper_form(wang_fang: gr.ScoreSheet) -> None:
     page = sheet_html(wang_fang, assessor="李主任")
     for text in (
-        "被考核人员",
-        "王芳（第3网格）",
-        "考核时间",
-        "2026-10",
-        "考核人",
-        "李主任",
-        "考核内容",
-        "分值",
-        "扣分",
-        "得分",
-        "依据",
+        *PAPER_FORM,
         "考核得分",
         "依据的假设",
         "@page { size: A4",
@@ -329,17 +335,7 @@ def test_sheet_prints_on_one_a4_page(
     _one_a4_page(fields)
     for expected in (
         "网格员考核奖惩制度",
-        "被考核人员",
-        "王芳（第3网格）",
-        "考核时间",
-        "2026-10",
-        "考核人",
-        "李主任",
-        "考核内容",
-        "分值",
-        "扣分",
-        "得分",
-        "依据",
+        *PAPER_FORM,
         "考勤情况",
         "纠纷处置情况",
         "考核得分：92（满分100）",
