@@ -5,12 +5,14 @@ Run by ``nox -s bench`` (or ``python benchmarks/run.py``); figures go into bench
 - Per record, one core: the jiangcheng rubric scored by a hand-written Decimal function (the
   floor), by ``Scorer.result`` (scores only), by ``Scorer.score`` (the explained sheet) and by
   zen-engine and rule-engine; the 30-item rubric by ``Scorer.result`` and ``Scorer.score``.
+  ``Scorer.results`` (many records at once, scores only) scores both rubrics too, and must give
+  ``Scorer.result``'s very Results on every record.
   Every path is timed on the same records in turn, repetition after repetition, in one process;
   each figure is the median of the repetitions, and a ratio to the hand-written function.
 - Agreement: every peer gives the same totals, grades, stars and item points as gridrules on the
   first 1,000 records (zen-engine to 2 decimal places: it works in floats).
-- Peak memory of each gridrules path: tracemalloc's peak while scoring the records one at a
-  time, results dropped.
+- Peak memory of each gridrules path: tracemalloc's peak while scoring 5,000 records (one at a
+  time, or through ``results``), results dropped.
 - Batch: N rows (1,000,000 by default) from a CSV file to a CSV file through
   ``gridrules.batch.run_batch`` and the ``gridrules batch`` command, in one process and on every
   core; wall time (process start to exit), peak resident memory of the parent and of the largest
@@ -89,16 +91,43 @@ def per_record(
     return samples
 
 
-def peak_memory(function: Callable[[Any], Any], data: Iterable[Any]) -> int:
+def peak_memory(function: Callable[[Any], Any], data: list[Any], whole: bool) -> int:
     gc.collect()
     tracemalloc.start()
     tracemalloc.reset_peak()
     base = tracemalloc.get_traced_memory()[0]
-    for record in data:
-        function(record)
+    if whole:
+        function(data)
+    else:
+        for record in data:
+            function(record)
     peak = tracemalloc.get_traced_memory()[1] - base
     tracemalloc.stop()
     return peak
+
+
+def drain(results: Callable[[list[Any]], Iterable[Any]]) -> Callable[[list[Any]], None]:
+    """A batch path: all the records through ``results``, each result dropped as it comes."""
+
+    def run(records: list[Any]) -> None:
+        for _ in results(records):
+            pass
+
+    return run
+
+
+def exactly(result: gr.Result) -> tuple[Any, ...]:
+    """Everything a Result holds, Decimals as text, so that exponents count too."""
+    return (
+        str(result.total),
+        str(result.base),
+        str(result.bonus),
+        str(result.penalty),
+        result.grade,
+        result.stars,
+        result.flags,
+        [(k, str(v)) for k, v in result.items.items()],
+    )
 
 
 def scores_of(result: Any) -> tuple[Any, str | None, int | None, dict[str, Any]]:
@@ -262,7 +291,9 @@ def main() -> None:
             data,
             False,
         ),
+        "gridrules results (jiangcheng)": (drain(jiangcheng.results), data, True),
         "gridrules result (30 items)": (bench30.result, data30, False),
+        "gridrules results (30 items)": (drain(bench30.results), data30, True),
         "gridrules score (30 items)": (bench30.score, data30, False),
     }
     problems = []
@@ -274,6 +305,11 @@ def main() -> None:
     for record in data30[:AGREE_ON]:
         if scores_of(bench30.result(record)) != scores_of(bench30.score(record)):
             problems.append(("gridrules 30", record))
+    # results() gives result()'s very Results, on every record (the test suite checks more)
+    for name, scorer, sample in (("jiangcheng", jiangcheng, data), ("30", bench30, data30)):
+        for record, many in zip(sample, scorer.results(sample), strict=True):
+            if exactly(scorer.result(record)) != exactly(many):
+                problems.append((f"gridrules results {name}", record))
     if not args.no_peers:
         import peers
 
@@ -323,10 +359,10 @@ def main() -> None:
     print()
     print("| path | µs / record | × hand-written | records / s | peak memory |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    for name, (function, sample, _) in paths.items():
+    for name, (function, sample, whole) in paths.items():
         seconds = statistics.median(samples[name])
         ours = name.startswith(("gridrules", "hand-written"))
-        memory = f"{peak_memory(function, sample[:5000]) / 1024:.0f} KiB" if ours else ""
+        memory = f"{peak_memory(function, sample[:5000], whole) / 1024:.0f} KiB" if ours else ""
         print(
             f"| {name} | {seconds * 1e6:.2f} | {seconds / floor:.2f} | {1 / seconds:,.0f} |"
             f" {memory} |"

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from itertools import accumulate, chain, repeat
+from operator import eq, itemgetter, methodcaller, sub
 from typing import Any, ClassVar, Literal
 
 import attrs
 
-from ._evidence import Field, FieldKind
+from ._evidence import _SMALL_LIMIT, Field, FieldKind
 from ._numbers import ZERO, as_tuple, fmt, to_decimal
 from ._outcome import Effect, Outcome
 from ._rules import Amount, Compiled, Context, Rule, _field_id, _non_negative
 from ._values import Number, number
 
 __all__ = ["BallotType", "Ballots", "Criterion"]
+
+_MEAN, _FIRST = itemgetter(4), itemgetter(0)
+_SEQUENCES = frozenset({list, tuple})
+_DICT = frozenset({dict})
+_INT = {int}
 
 
 @attrs.frozen
@@ -101,12 +108,17 @@ class Ballots(Rule):
 
     def _counting(
         self, ctx: Context
-    ) -> tuple[Callable[[Any], list[Any]], Callable[[list[Any]], tuple[Decimal, Decimal]]]:
-        """The two steps of scoring ballots, shared by both paths so they agree to the digit.
+    ) -> tuple[
+        Callable[[Any], list[Any]],
+        Callable[[list[Any]], tuple[Decimal, Decimal]],
+        Callable[[Iterable[Decimal | None]], tuple[Decimal, Decimal]],
+    ]:
+        """The steps of scoring ballots, shared by every path so they agree to the digit.
 
         ``tally`` reads the ballots of each type: ``(type, weight, cast, void, mean)``, mean
         ``None`` when none is valid; ``points`` turns a tally into the item's points and the
-        share of the weights counted.
+        share of the weights counted; ``weigh`` does the same from the means alone, in the
+        order of the types.
         """
         weights = {t.id: ctx.value(t.weight, f"weight of ballot {t.id}") for t in self.types}
         if sum(weights.values(), ZERO) != 1:
@@ -141,18 +153,22 @@ class Ballots(Rule):
                 n = len(valid)
                 mean: Decimal | None = None
                 if n:
-                    # each ballot's sum, then their sum, in that order as ever
-                    scored: Decimal = sum(map(_ballot_sum, valid), ZERO)
+                    # each ballot's sum from ZERO, then their sum from ZERO, in that order as
+                    # ever (sum's own start, the int 0, would add the same digits but not be a
+                    # Decimal when there is nothing to add)
+                    scored: Decimal = sum(map(sum, valid, repeat(ZERO)), ZERO)
                     # x / 1 is x, digit for digit (its ideal exponent is x's own): no division
                     mean = scored / n if n != 1 else scored
                 counts.append((kind, weight, len(ballots), len(ballots) - n, mean))
             return counts
 
-        def points(counts: list[Any]) -> tuple[Decimal, Decimal]:
+        weights_in_order = tuple(weights.values())
+
+        def weigh(means: Iterable[Decimal | None]) -> tuple[Decimal, Decimal]:
             # the weights counted, and their sum with the means, each begun at ZERO and taken
             # in the order of the types
             share = weighted = ZERO
-            for _, weight, _, _, mean in counts:
+            for weight, mean in zip(weights_in_order, means, strict=True):
                 if mean is not None or not reweight:
                     share += weight
                     weighted += weight * (mean or ZERO)
@@ -161,10 +177,13 @@ class Ballots(Rule):
             # one division at the end keeps the result exact wherever it can be
             return weighted * item_max / (share * full), share
 
-        return tally, points
+        def points(counts: list[Any]) -> tuple[Decimal, Decimal]:
+            return weigh(map(_MEAN, counts))
+
+        return tally, points, weigh
 
     def compile(self, ctx: Context) -> Compiled:
-        tally, points_of = self._counting(ctx)
+        tally, points_of, _ = self._counting(ctx)
         field, rule = self.field, self
 
         def run(values: Mapping[str, Any]) -> Outcome | None:
@@ -175,13 +194,110 @@ class Ballots(Rule):
         return run
 
     def compile_amount(self, ctx: Context) -> Amount:
-        tally, points_of = self._counting(ctx)
+        tally, points_of, _ = self._counting(ctx)
         field = self.field
 
         def amount(values: Mapping[str, Any]) -> Decimal | None:
             return points_of(tally(values[field]))[0]
 
         return amount
+
+    def compile_column(self, ctx: Context) -> Callable[[Sequence[Any]], list[Decimal | None]]:
+        """The points of a column of raw ballots values, one per record, for scoring many
+        records at once: ``None`` for a value not in the usual form (a dict of lists of ballots,
+        each a list of as many ``int`` scores as there are criteria, each from 0 to its
+        criterion's full marks), which the caller scores the one-record way.
+
+        Whole scores are summed as ints, all the records' ballots together: the very sums, and
+        so the very Decimals, that :meth:`compile_amount` makes by adding them up as Decimals.
+        A ballot of ints is void exactly when it equals the full marks, ints against Decimals.
+        """
+        _, _, weigh = self._counting(ctx)
+        types = tuple(t.id for t in self.types)
+        known = frozenset(types)
+        maxima = tuple(c.maximum for c in self.criteria)
+        width = len(maxima)
+        # the scores the validator reads by table (see _evidence._ballots_checker); others are
+        # left to the one-record way
+        limits = tuple(min(_SMALL_LIMIT - 1, int(top)) for top in maxima)
+        same_limit = len(set(limits)) == 1
+        whole_full = all(top == top.to_integral_value() for top in maxima)
+        full = tuple(int(top) for top in maxima) if whole_full else None
+        full_sum = sum(full) if full is not None else 0
+        void_rule = self.void_if_all_full and full is not None
+        getters = tuple(methodcaller("get", kind, ()) for kind in types)
+
+        def usual_list(ballots: object) -> bool:
+            if type(ballots) is not list and type(ballots) is not tuple:
+                return False
+            for ballot in ballots:
+                if type(ballot) not in _SEQUENCES or len(ballot) != width:
+                    return False
+                for score, limit in zip(ballot, limits, strict=True):
+                    if type(score) is not int or not 0 <= score <= limit:
+                        return False
+            return True
+
+        def all_usual(lists: list[Any]) -> bool:
+            if not set(map(type, lists)) <= _SEQUENCES:
+                return False
+            ballots = list(chain.from_iterable(lists))
+            if not ballots:
+                return True
+            if not set(map(type, ballots)) <= _SEQUENCES or set(map(len, ballots)) != {width}:
+                return False
+            scores = list(chain.from_iterable(ballots))
+            if set(map(type, scores)) != _INT or min(scores) < 0:
+                return False
+            if same_limit:
+                return bool(max(scores) <= limits[0])
+            return all(
+                max(scores) <= limit
+                for scores, limit in zip(zip(*ballots, strict=True), limits, strict=True)
+            )
+
+        def column(raw: Sequence[Any]) -> list[Decimal | None]:
+            n = len(raw)
+            usual = [True] * n
+            if not set(map(type, raw)) <= _DICT or not all(map(known.issuperset, raw)):
+                usual = [type(v) is dict and known.issuperset(v) for v in raw]
+            means = []
+            for get in getters:
+                lists = [get(v) if ok else () for v, ok in zip(raw, usual, strict=True)]
+                if not all_usual(lists):
+                    for row, ballots in enumerate(lists):
+                        if not usual_list(ballots):
+                            usual[row] = False
+                            lists[row] = ()
+                ballots = list(chain.from_iterable(lists))
+                cast = list(map(len, lists))
+                ends = list(accumulate(cast))
+                starts = [0, *ends[:-1]]
+                summed = [0, *accumulate(map(sum, ballots))]
+                totals = map(sub, map(summed.__getitem__, ends), map(summed.__getitem__, starts))
+                if void_rule:
+                    flags = [0, *accumulate(map(eq, map(tuple, ballots), repeat(full)))]
+                    void = list(
+                        map(sub, map(flags.__getitem__, ends), map(flags.__getitem__, starts))
+                    )
+                else:
+                    void = [0] * n
+                means.append(
+                    [
+                        None
+                        if k == c
+                        else (
+                            Decimal(t - k * full_sum) / (c - k)
+                            if c - k != 1
+                            else Decimal(t - k * full_sum)
+                        )
+                        for c, k, t in zip(cast, void, totals, strict=True)
+                    ]
+                )
+            points = map(_FIRST, map(weigh, zip(*means, strict=True)))
+            return [p if ok else None for p, ok in zip(points, usual, strict=True)]
+
+        return column
 
     def arithmetic(self, outcome: Outcome) -> str:
         tally, share = outcome.detail
@@ -205,12 +321,6 @@ class Ballots(Rule):
         )
         void = "，全部满分视为废票" if self.void_if_all_full else ""
         return f"民主评议：{types}{void}"
-
-
-def _ballot_sum(ballot: tuple[Decimal, ...]) -> Decimal:
-    """One ballot's scores summed from ZERO (the int 0 that ``sum`` starts from would add the
-    same digits, but would not be typed a Decimal)."""
-    return sum(ballot, ZERO)
 
 
 def _weight(value: Number) -> str:

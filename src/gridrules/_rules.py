@@ -8,7 +8,7 @@ has nothing to say). The arithmetic shown on a score sheet is written out only w
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, ClassVar, Literal, TypeAlias
 
@@ -143,6 +143,20 @@ class Rule:
         :attr:`effect`; it must give exactly the amount :meth:`compile`'s outcome carries. The
         default ``None`` means the rule has no such form, and its item is scored through
         :meth:`compile`.
+        """
+        return None
+
+    def compile_column(
+        self, ctx: Context
+    ) -> Callable[[Sequence[Any]], list[Decimal | None]] | None:
+        """For a rule that sets its item's points (effect SET), always with an amount: a
+        function from a column of raw values of its field, one per record, to their amounts,
+        ``None`` for a value the function leaves to the one-record path.
+
+        :meth:`Scorer.results <gridrules.Scorer.results>` uses it for a rule whose raw values
+        rarely repeat (ballots), where remembering each one's points would not pay; the
+        amounts must be exactly :meth:`compile_amount`'s. ``None`` (the default) when the rule
+        has no such form.
         """
         return None
 
