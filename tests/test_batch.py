@@ -277,10 +277,14 @@ def test_score_rows_streams() -> None:
             consumed += 1
             yield Row(n, {"cases_collected": "10", "rectification_rate": "100"})
 
-    outcomes = score_rows(full_rubric(), rows())
+    # an endless input: rows are read a chunk at a time, and no further than the chunk needed
+    outcomes = score_rows(full_rubric(), rows(), chunk_size=5)
     for _ in range(3):
         next(outcomes)
-    assert consumed == 3
+    assert consumed == 5
+    for _ in range(3):
+        next(outcomes)
+    assert consumed == 10
 
 
 def test_bad_parameters_fail_before_any_row() -> None:

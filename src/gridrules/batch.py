@@ -21,10 +21,11 @@ given", so a field's default applies; text cells are read as the field's kind ("
 row 2 (王芳): 7
 row 3 (李强): rejected: missed_meetings: a count cannot be negative, got '-1'
 
-:func:`score_rows` streams: it reads a row, scores it with :meth:`Scorer.result
-<gridrules.Scorer.result>` and hands it on before reading the next, so a million rows take the
-memory of a few. With ``workers`` greater than one it scores chunks of rows in that many processes
-and still yields every outcome in input order, identical to the single-process path.
+:func:`score_rows` streams: it reads a chunk of rows, scores them with :meth:`Scorer.results
+<gridrules.Scorer.results>` (the Results :meth:`Scorer.result <gridrules.Scorer.result>` gives,
+many records at once) and hands them on before reading the next chunk, so a million rows take the
+memory of one chunk. With ``workers`` greater than one it scores chunks of rows in that many
+processes and still yields every outcome in input order, identical to the single-process path.
 
 :func:`run_batch` reads a file, writes the scored rows and the rejected rows' problems to two
 files (each written atomically) and returns a :class:`Summary`. It works a chunk of rows at a
@@ -359,15 +360,33 @@ def _in_order(
 # -- scoring rows -----------------------------------------------------------------------------
 
 
-def _score_one(
-    scorer: Scorer, evidence: Mapping[str, Any], period: str | None
-) -> Result | tuple[Problem, ...]:
-    try:
-        return scorer.result(evidence, period=period)
-    except EvidenceError as error:
-        return error.problems
-    except GridrulesError as error:
-        return (Problem("<row>", str(error)),)
+def _problems_of(error: GridrulesError) -> tuple[Problem, ...]:
+    if isinstance(error, EvidenceError):
+        return tuple(error.problems)
+    return (Problem("<row>", str(error)),)
+
+
+def _score_many(
+    scorer: Scorer, work: Sequence[tuple[Mapping[str, Any], str | None]]
+) -> list[Result | tuple[Problem, ...]]:
+    """Each ``(evidence, period)`` scored through :meth:`Scorer.results`, the records of one
+    period together: its :class:`Result`, or the problems that keep it from being scored (every
+    problem of its evidence; a period the rubric cannot work with, for each of its rows)."""
+    by_period: dict[str | None, list[int]] = {}
+    for at, (_, period) in enumerate(work):
+        by_period.setdefault(period, []).append(at)
+    out: list[Result | tuple[Problem, ...]] = [()] * len(work)
+    for period, rows in by_period.items():
+        got: list[Result | GridrulesError]
+        try:
+            got = list(
+                scorer.results([work[at][0] for at in rows], period=period, return_errors=True)
+            )
+        except GridrulesError as error:  # the period itself: every row of it says so
+            got = [error] * len(rows)
+        for at, outcome in zip(rows, got, strict=True):
+            out[at] = outcome if isinstance(outcome, Result) else _problems_of(outcome)
+    return out
 
 
 _WORKER_SCORER: Scorer | None = None
@@ -417,8 +436,7 @@ def _score_chunk(
     assert scorer is not None, "worker used before its initializer ran"
     item_ids: tuple[str, ...] = ()
     out: list[_Packed | tuple[Problem, ...]] = []
-    for evidence, period in chunk:
-        scored = _score_one(scorer, evidence, period)
+    for scored in _score_many(scorer, chunk):
         if isinstance(scored, Result):
             item_ids = item_ids or tuple(scored.items)
             out.append(_pack(scored))
@@ -451,23 +469,25 @@ def score_rows(
     workers: int = 1,
     chunk_size: int = DEFAULT_CHUNK,
 ) -> Generator[Scored | Rejected, None, None]:
-    """Score ``rows`` one by one, yielding a :class:`Scored` or :class:`Rejected` each, in order.
+    """Score ``rows``, yielding a :class:`Scored` or :class:`Rejected` for each, in order.
 
     ``rubric`` is a rubric (prepared here with ``params``) or a ready :class:`~gridrules.Scorer`.
     A row may be a :class:`Row` or a plain mapping of evidence (numbered from 1). A row whose
     evidence does not fit the rubric is rejected with every problem found, and scoring goes on.
     A row's period is passed to the scorer (a rubric with quotas per working day needs it).
 
-    ``workers`` above 1 scores chunks of ``chunk_size`` rows in that many processes (``0``: one per
-    CPU); at most two chunks per worker are in flight, so memory stays bounded, and the outcomes
-    come back in input order, identical to those of one process.
+    Rows are read and scored ``chunk_size`` at a time (through :meth:`Scorer.results
+    <gridrules.Scorer.results>`, the rows of one period together), so memory holds one chunk.
+    ``workers`` above 1 scores the chunks in that many processes (``0``: one per CPU); at most
+    two chunks per worker are in flight, so memory stays bounded, and the outcomes come back in
+    input order, identical to those of one process.
 
     :raises ParameterError: the parameters do not fit the rubric (before any row is read).
     """
     scorer = rubric if isinstance(rubric, Scorer) else Scorer(rubric, params)
     workers = _check_workers(workers, chunk_size)
     if workers == 1:
-        return _score_serial(scorer, _as_rows(rows))
+        return _score_serial(scorer, _as_rows(rows), chunk_size)
     return _score_parallel(scorer, _as_rows(rows), workers, chunk_size)
 
 
@@ -479,13 +499,19 @@ def _check_workers(workers: int, chunk_size: int) -> int:
     return workers or os.cpu_count() or 1
 
 
-def _score_serial(scorer: Scorer, rows: Iterable[Row]) -> Generator[Scored | Rejected, None, None]:
-    for row in rows:
-        if row.problems:
-            yield Rejected(row, row.problems)
-            continue
-        scored = _score_one(scorer, row.evidence, row.period)
-        yield Scored(row, scored) if isinstance(scored, Result) else Rejected(row, scored)
+def _score_serial(
+    scorer: Scorer, rows: Iterable[Row], chunk_size: int
+) -> Generator[Scored | Rejected, None, None]:
+    for chunk in _chunks(rows, chunk_size):
+        scored = iter(
+            _score_many(scorer, [(row.evidence, row.period) for row in chunk if not row.problems])
+        )
+        for row in chunk:
+            if row.problems:
+                yield Rejected(row, row.problems)
+                continue
+            outcome = next(scored)
+            yield Scored(row, outcome) if isinstance(outcome, Result) else Rejected(row, outcome)
 
 
 def _score_parallel(
@@ -648,8 +674,18 @@ class _Plan:
             )
 
     def _score(self, rows: Iterable[_Split], done: _Done) -> None:
-        result_of = self.scorer.result
+        rows = list(rows)
         with_period = self.with_period
+        outcomes = iter(
+            _score_many(
+                self.scorer,
+                [
+                    (evidence, period if with_period else None)
+                    for _, evidence, _, _, period, _, problems in rows
+                    if not problems
+                ],
+            )
+        )
         item_ids = self.item_ids
         known = self.decimals.known.get
         remember = self.decimals.text
@@ -664,14 +700,11 @@ class _Plan:
         out: list[list[Any]] = []
         for number, evidence, assessee, assessor, period, extra, problems in rows:
             if not problems:
-                try:
-                    result = (
-                        result_of(evidence, period=period) if with_period else result_of(evidence)
-                    )
-                except EvidenceError as error:
-                    problems = error.problems
-                except GridrulesError as error:
-                    problems = (Problem("<row>", str(error)),)
+                outcome = next(outcomes)
+                if isinstance(outcome, Result):
+                    result = outcome
+                else:
+                    problems = outcome
             if problems:
                 done.rejected += 1
                 errors.extend(

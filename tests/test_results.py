@@ -1,0 +1,351 @@
+"""Scorer.results (many records at once) gives Scorer.result's very Results, record by record.
+
+Equality is digit for digit (``repr`` of every Decimal, see test_paths_agree.exact), and a record
+that cannot be scored must fail with result()'s own problems, in its place. The records are
+spelt every way a platform or a spreadsheet sends them, so that both ways of reading a column
+(by its raw values, and value by value) and the hand-over to result() are exercised.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import OrderedDict
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import rubrics
+from test_paths_agree import from_result, jiangcheng_records
+
+import gridrules as gr
+from gridrules import _columns
+from gridrules.serialization import load_params
+from gridrules.testing import evidence
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+PARAMS = {"monthly_visit_deduction": "1", "quarterly_visit_deduction": "2"}
+
+
+def one_by_one(scorer: gr.Scorer, records: list[Any], **kw: Any) -> list[Any]:
+    """What result() makes of each record: its Result, or its error's problems."""
+    out: list[Any] = []
+    for record in records:
+        try:
+            out.append(from_result(scorer.result(record, **kw)))
+        except gr.EvidenceError as error:
+            out.append([(p.field, p.message) for p in error.problems])
+        except gr.GridrulesError as error:
+            out.append(str(error))
+    return out
+
+
+def all_at_once(scorer: gr.Scorer, records: list[Any], **kw: Any) -> list[Any]:
+    out: list[Any] = []
+    for got in scorer.results(records, return_errors=True, **kw):
+        if isinstance(got, gr.EvidenceError):
+            out.append([(p.field, p.message) for p in got.problems])
+        elif isinstance(got, gr.GridrulesError):
+            out.append(str(got))
+        else:
+            out.append(from_result(got))
+    return out
+
+
+def agree(scorer: gr.Scorer, records: list[Any], **kw: Any) -> list[Any]:
+    expected = one_by_one(scorer, records, **kw.get("one", {}))
+    for size in kw.get("sizes", (1, 3, 1024)):
+        assert all_at_once(scorer, records, chunk_size=size, **kw.get("one", {})) == expected
+    return expected
+
+
+# -- spelling records the ways they come --------------------------------------------------
+
+
+def respell(value: Any, rng: random.Random) -> Any:
+    """The same value as a platform or a spreadsheet might send it."""
+    if isinstance(value, bool):
+        return rng.choice([value, "是" if value else "否", "true" if value else "false"])
+    if isinstance(value, Decimal):
+        whole = value == value.to_integral_value()
+        return rng.choice([value, str(value), int(value) if whole else str(value)])
+    if isinstance(value, int):
+        return rng.choice([value, value, str(value)])
+    if isinstance(value, tuple):
+        return rng.choice([value, list(value), "、".join(value)])
+    if isinstance(value, dict):  # ballots: whole scores as ints, the way a form sends them
+        return {
+            kind: [
+                [int(s) if s == s.to_integral_value() else s for s in ballot] for ballot in ballots
+            ]
+            for kind, ballots in value.items()
+        }
+    return value
+
+
+def spoil(record: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The record with one thing wrong, or left out, or spelt unusually."""
+    record = dict(record)
+    if not record:
+        return record
+    field = rng.choice(sorted(record))
+    how = rng.randrange(7)
+    if how == 0:
+        record[field] = -1
+    elif how == 1:
+        record[field] = True
+    elif how == 2:
+        record["no_such_field"] = 1
+    elif how == 3:
+        del record[field]
+    elif how == 4:
+        record[field] = None
+    elif how == 5:
+        record[field] = 2.0
+    else:
+        record[field] = "x"
+    return record
+
+
+@st.composite
+def batches(draw: st.DrawFn, rubric: gr.Rubric) -> list[Any]:
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    records: list[Any] = []
+    for record in draw(st.lists(evidence(rubric), min_size=1, max_size=12)):
+        spelt = {k: respell(v, rng) for k, v in record.items()}
+        records.append(spoil(spelt, rng) if rng.random() < 0.2 else spelt)
+    return records
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), rubrics())
+def test_results_agree_with_result_on_generated_rubrics(
+    data: st.DataObject, rubric: gr.Rubric
+) -> None:
+    scorer = rubric.prepare()
+    records = data.draw(batches(rubric))
+    agree(scorer, records)
+    # again, with every table already filled by the first pass
+    agree(scorer, records, sizes=(5,))
+
+
+BUNDLED = [
+    ("jiangcheng", PARAMS),
+    ("liujiaoting", None),
+    ("xingji", None),
+    ("xiaofang", None),
+    ("wanggezhang-leader", "wanggezhang"),
+    ("wanggezhang-member", "wanggezhang"),
+]
+
+
+def bundled(name: str, params: Any) -> gr.Scorer:
+    if params == "wanggezhang":
+        params = load_params(EXAMPLES / "wanggezhang" / "params.toml")
+    return gr.Scorer(gr.load(name), params)
+
+
+@pytest.mark.parametrize(("name", "params"), BUNDLED)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_results_agree_with_result_on_every_bundled_rubric(
+    name: str, params: Any, data: st.DataObject
+) -> None:
+    scorer = bundled(name, params)
+    records = data.draw(batches(scorer.rubric))
+    period = {"period": "2026-10"} if scorer.rubric.needs_working_days else {}
+    agree(scorer, records, one=period, sizes=(1, 5, 1024))
+
+
+def test_results_agree_on_jiangcheng_records_of_every_spelling() -> None:
+    scorer = gr.Scorer(gr.load("jiangcheng"), PARAMS)
+    expected = agree(scorer, jiangcheng_records(900))
+    assert all(isinstance(e, dict) for e in expected)
+
+
+# -- what a column must never confuse ----------------------------------------------------
+
+
+def test_a_bool_in_a_count_column_is_refused_after_ints_were_read() -> None:
+    # 1 and True are equal keys: a count column of ints must not vouch for True
+    scorer = gr.Scorer(gr.load("jiangcheng"), PARAMS)
+    good = jiangcheng_records(1)[0]
+    counts = [{**good, "missed_meetings": n} for n in (0, 1, 2)]
+    bools = [{**good, "missed_meetings": True}, {**good, "missed_meetings": False}]
+    expected = agree(scorer, counts + bools, sizes=(3,))
+    assert expected[3][0][0] == "missed_meetings"
+    assert expected[4][0][0] == "missed_meetings"
+
+
+def test_equal_numbers_of_different_spellings_keep_their_own_digits() -> None:
+    # "3" and "3.0" read as 3 and 3.0, and so deduct 1.5 and 1.50: never one for the other
+    scorer = gr.Scorer(gr.load("jiangcheng"), PARAMS)
+    good = jiangcheng_records(1)[0]
+    records = [
+        {**good, "missed_signins": spelling}
+        for spelling in (3, "3", "3.0", Decimal("3.0"), Decimal(3), 3.0, "3.00")
+    ]
+    expected = agree(scorer, records)
+    signins = {repr(e["items"]["attendance"]) for e in expected if isinstance(e, dict)}
+    assert len(signins) > 1  # the spellings did make a difference
+
+
+def test_records_that_are_not_plain_dicts_are_scored_the_one_record_way() -> None:
+    scorer = gr.Scorer(gr.load("jiangcheng"), PARAMS)
+    good = jiangcheng_records(3)
+    records: list[Any] = [
+        good[0],
+        OrderedDict(good[1]),
+        MappingProxyType(good[2]),
+        ["not", "a", "record"],
+        "text",
+        None,
+        good[0],
+    ]
+    expected = agree(scorer, records)
+    assert [isinstance(e, dict) for e in expected] == [True, True, True, False, False, False, True]
+
+
+def test_tables_stay_bounded_and_give_the_same_results_once_emptied(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_columns, "LIMIT", 5)
+    scorer = gr.Scorer(gr.load("jiangcheng"), PARAMS)
+    good = jiangcheng_records(1)[0]
+    records = [
+        {**good, "missed_signins": n % 13, "missed_meetings": str(n % 11)} for n in range(60)
+    ]
+    agree(scorer, records, sizes=(4, 16))
+    by_columns = scorer._chunks
+    assert by_columns is not None
+    for reader in by_columns._readers:
+        for valid, invalid in reader.memos.values():
+            assert len(valid) + len(invalid) <= 16  # the bound, or one chunk's distinct values
+
+
+# -- ballots, summed a whole column at a time ---------------------------------------------
+
+
+def ballots_scorer(**kw: Any) -> gr.Scorer:
+    criteria = [
+        gr.Criterion("a", "甲", 25),
+        gr.Criterion("b", "乙", 25),
+        gr.Criterion("c", "丙", 50),
+    ]
+    types = [
+        gr.BallotType("A", "A票", "0.5"),
+        gr.BallotType("B", "B票", "0.3"),
+        gr.BallotType("C", "C票", "0.2"),
+    ]
+    rule = gr.Ballots("votes", types, criteria, **kw)
+    item = gr.Item("vote", "民主评议", 20, rules=[rule], clause="民主评议（测试条款）")
+    return gr.Scorer(gr.Rubric(name="votes", title="评议", maximum=20, children=[item]))
+
+
+@pytest.mark.parametrize("options", [{}, {"void_if_all_full": False}, {"empty": "zero"}], ids=str)
+def test_ballots_of_every_form_agree(options: dict[str, Any]) -> None:
+    scorer = ballots_scorer(**options)
+    full = [25, 25, 50]
+    records: list[Any] = [
+        {"votes": {"A": [[20, 21, 40]], "B": [[25, 25, 50], [10, 0, 3]], "C": []}},
+        {"votes": {"A": [full, full], "B": [full]}},  # all void
+        {"votes": {}},  # none cast
+        {"votes": {"A": [[20, 21, 40]] * 7, "C": [(1, 2, 3)]}},  # tuples too
+        {"votes": {"A": [[20.0, 21, 40]]}},  # a float: read by the full check
+        {"votes": {"A": [["20", "21", "40.5"]]}},  # text
+        {"votes": {"A": [[Decimal("20.5"), 21, 40]]}},
+        {"votes": {"A": [[True, 21, 40]]}},  # refused
+        {"votes": {"A": [[26, 21, 40]]}},  # over a criterion's full marks
+        {"votes": {"A": [[20, 21]]}},  # too few scores
+        {"votes": {"D": [[20, 21, 40]]}},  # unknown type
+        {"votes": {"A": "[[20, 21, 40]]"}},
+        {"votes": [[20, 21, 40]]},
+        {"votes": {"A": [[-1, 21, 40]]}},
+        {"votes": {"A": [[0, 0, 0]], "B": [[25, 25, 49]], "C": [[1, 1, 1], [2, 2, 2], full]}},
+    ]
+    rng = random.Random(5)
+    for _ in range(60):
+        records.append(
+            {
+                "votes": {
+                    kind: [
+                        [
+                            rng.randint(0, 25),
+                            rng.randint(0, 25),
+                            rng.choice([50, rng.randint(0, 50)]),
+                        ]
+                        for _ in range(rng.randint(0, 4))
+                    ]
+                    for kind in "ABC"
+                    if rng.random() < 0.9
+                }
+            }
+        )
+    expected = agree(scorer, records, sizes=(1, 4, 100))
+    assert sum(isinstance(e, dict) for e in expected) >= 60
+
+
+# -- errors, in place or raised ----------------------------------------------------------
+
+
+def test_an_error_is_raised_after_the_results_before_it() -> None:
+    scorer = gr.Scorer(gr.load("jiangcheng"), PARAMS)
+    records = jiangcheng_records(5)
+    records[3] = {**records[3], "missed_meetings": -2}
+    got: list[gr.Result] = []
+    results = scorer.results(records, chunk_size=10)
+    with pytest.raises(gr.EvidenceError) as caught:
+        got.extend(results)
+    assert len(got) == 3
+    assert [from_result(r) for r in got] == one_by_one(scorer, records[:3])
+    assert caught.value.problems[0].field == "missed_meetings"
+    assert "negative" in caught.value.problems[0].message
+
+
+def test_errors_returned_in_place_lose_no_record() -> None:
+    scorer = gr.Scorer(gr.load("jiangcheng"), PARAMS)
+    records = jiangcheng_records(40)
+    for row in (0, 13, 39):
+        records[row] = {**records[row], "unknown_field": 1}
+    got = list(scorer.results(records, return_errors=True, chunk_size=16))
+    assert len(got) == 40
+    assert [i for i, g in enumerate(got) if isinstance(g, gr.EvidenceError)] == [0, 13, 39]
+
+
+@settings(max_examples=10, deadline=None)
+@given(data=st.data())
+def test_assessor_points_over_the_maximum_fail_as_in_result(data: st.DataObject) -> None:
+    rubric = gr.load("liujiaoting")
+    scorer = gr.Scorer(rubric)
+    good = data.draw(evidence(rubric, include_defaults=False))
+    points_fields = [f.id for f in rubric.fields.values() if f.kind is gr.FieldKind.POINTS]
+    assert points_fields
+    records = [good, {**good, points_fields[0]: 99}, good]
+    expected = agree(scorer, records)
+    assert isinstance(expected[0], dict)
+    assert isinstance(expected[2], dict)
+    assert not isinstance(expected[1], dict)
+
+
+def test_bad_calls_are_refused() -> None:
+    scorer = gr.Scorer(gr.load("jiangcheng"), PARAMS)
+    with pytest.raises(TypeError, match="iterable of records"):
+        list(scorer.results(jiangcheng_records(1)[0]))
+    with pytest.raises(ValueError, match="chunk_size"):
+        list(scorer.results([], chunk_size=0))
+    assert list(scorer.results([])) == []
+
+
+@settings(max_examples=10, deadline=None)
+@given(data=st.data())
+def test_a_rubric_counting_working_days_needs_the_period(data: st.DataObject) -> None:
+    scorer = bundled("wanggezhang-member", "wanggezhang")
+    assert scorer.rubric.needs_working_days
+    record = data.draw(evidence(scorer.rubric))
+    with pytest.raises(gr.GridrulesError, match="period"):
+        list(scorer.results([record]))
+    for period in ("2026-10", "2026-02"):
+        agree(scorer, [record] * 3, one={"period": period}, sizes=(2,))
