@@ -349,3 +349,16 @@ def test_a_rubric_counting_working_days_needs_the_period(data: st.DataObject) ->
         list(scorer.results([record]))
     for period in ("2026-10", "2026-02"):
         agree(scorer, [record] * 3, one={"period": period}, sizes=(2,))
+
+
+def test_one_scorer_serves_several_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    scorer = gr.Scorer(gr.load("jiangcheng"), PARAMS)
+    records = jiangcheng_records(600)
+    expected = one_by_one(scorer, records)
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(
+            pool.map(lambda size: all_at_once(scorer, records, chunk_size=size), [7, 50, 3, 1024])
+        )
+    assert all(run == expected for run in runs)

@@ -29,6 +29,7 @@ but the same. Every table is bounded (:data:`LIMIT` entries), so memory stays fl
 from __future__ import annotations
 
 import operator
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import compress, repeat
@@ -337,6 +338,7 @@ class ChunkScorer:
             for fid in self.fields
         ]
         self.item_ids: list[str] = []
+        self._lock = threading.Lock()
         rubric = scorer.rubric
         self._plan = self._plan_children(rubric.children, rubric.weights, rubric.maximum)
         self._vetoes = [
@@ -394,6 +396,12 @@ class ChunkScorer:
         """Results for the records that score this way, and the rows left for the one-record
         path (``None`` in their place): not a plain dict of every field, or a value or a
         combination that one record's scoring refuses."""
+        with self._lock:  # the tables are shared: one chunk at a time, whatever the threads
+            return self._score_chunk(records, days)
+
+    def _score_chunk(
+        self, records: Sequence[object], days: Decimal | None
+    ) -> tuple[list[Result | None], list[int]]:
         n_fields = len(self.fields)
         rows = [
             i

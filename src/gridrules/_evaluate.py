@@ -556,7 +556,8 @@ class Scorer:
         :class:`~gridrules.EvidenceError` naming every problem) once the results before it
         have been yielded; with ``return_errors=True`` the error is yielded in its place and
         scoring goes on, so that no record is lost. ``period`` and ``calendar`` apply to every
-        record (see :meth:`result`).
+        record (see :meth:`result`). Threads may share a scorer: the tables of values already
+        seen serve one chunk at a time.
         """
         if isinstance(records, Mapping):
             raise TypeError("results() takes an iterable of records; score one with result()")
