@@ -67,6 +67,19 @@ _NO_FLAGS: frozenset[str] = frozenset()
 _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
+def _new_keys(distinct: set[Any], known: dict[Any, Any], refused: set[Any]) -> set[Any]:
+    """The keys of a chunk that a table has not seen, valid (``known``) or not (``refused``);
+    all of them, after emptying the table, when adding them would take it past :data:`LIMIT`."""
+    missing = distinct.difference(known)
+    if missing:
+        missing.difference_update(refused)
+        if len(known) + len(refused) + len(missing) > LIMIT:
+            known.clear()
+            refused.clear()
+            return set(distinct)
+    return missing
+
+
 class _Retry(Exception):
     """Internal: these rows of the chunk go to the one-record path; score the rest again."""
 
@@ -79,21 +92,36 @@ class _Column:
     """One field of a chunk: its raw values as keys and their table (``kind`` set), or the
     values read one by one (``kind`` ``None``)."""
 
-    __slots__ = ("_read", "_reader", "keys", "kind", "valid")
+    __slots__ = ("_read", "_reader", "keys", "kind", "raw", "valid")
 
     def __init__(
         self,
         kind: int | None,
+        raw: Sequence[Any],
         keys: Sequence[Any],
         valid: dict[Any, Any],
         read: list[Any] | None = None,
         reader: _FieldReader | None = None,
     ) -> None:
         self.kind = kind
+        self.raw = raw
         self.keys = keys
         self.valid = valid
         self._read = read
         self._reader = reader
+
+    def values_at(self, rows: Sequence[int]) -> list[Any]:
+        """The values of these rows as the validator reads them; :class:`_Retry` for the rows
+        whose value is not valid."""
+        if self._read is not None or self._reader is None:
+            values = self.values()
+            return [values[row] for row in rows]
+        bad: set[int] = set()
+        read = self._reader._read_each([self.raw[row] for row in rows], bad)._read
+        if bad:
+            raise _Retry(rows[at] for at in bad)
+        assert read is not None
+        return read
 
     def values(self) -> list[Any]:
         """The values as the validator reads them, one per row."""
@@ -127,7 +155,7 @@ class _FieldReader:
         if self.kind is FieldKind.BALLOTS:
             # ballots rarely repeat: they are read value by value, and only when a rule with no
             # column form of its own needs them (see Ballots.compile_column), checked then
-            return _Column(None, raw, {}, reader=self)
+            return _Column(None, raw, raw, {}, reader=self)
         types = set(map(type, raw))
         keys: Sequence[Any] = raw
         kind: int | None = None
@@ -148,24 +176,17 @@ class _FieldReader:
         if memo is None:
             memo = self.memos[kind] = ({}, set())
         valid, invalid = memo
-        missing = distinct.difference(valid)
-        if missing:
-            missing.difference_update(invalid)
-            if len(valid) + len(invalid) + len(missing) > LIMIT:
-                valid.clear()
-                invalid.clear()
-                missing = distinct
-            for key in missing:
-                if key is None and self.default is not _ABSENT:
-                    valid[None] = self.default  # a null is a value not given: the default
-                    continue
-                try:
-                    valid[key] = self.check(key)
-                except _Bad:
-                    invalid.add(key)
+        for key in _new_keys(distinct, valid, invalid):
+            if key is None and self.default is not _ABSENT:
+                valid[None] = self.default  # a null is a value not given: the default
+                continue
+            try:
+                valid[key] = self.check(key)
+            except _Bad:
+                invalid.add(key)
         if invalid and not invalid.isdisjoint(distinct):
             bad.update(i for i, key in enumerate(keys) if key in invalid)
-        return _Column(kind, keys, valid)
+        return _Column(kind, raw, keys, valid)
 
     def _read_each(self, raw: Sequence[Any], bad: set[int]) -> _Column:
         read: list[Any] = []
@@ -179,7 +200,7 @@ class _FieldReader:
             except _Bad:
                 bad.add(row)
                 read.append(None)
-        return _Column(None, raw, {}, read)
+        return _Column(None, raw, raw, {}, read)
 
 
 class _Chunk:
@@ -229,13 +250,7 @@ class _Keyed:
             pass
         fails = self.fails[signature]
         distinct = set(keys)
-        missing = distinct.difference(table)
-        missing.difference_update(fails)
-        if len(table) + len(fails) + len(missing) > LIMIT:
-            table.clear()
-            fails.clear()
-            missing = distinct
-        for key in missing:
+        for key in _new_keys(distinct, table, fails):
             values = dict(chunk.shared)
             for field, column, raw in zip(
                 self.fields, columns, (key,) if single else key, strict=True
@@ -291,19 +306,19 @@ class _ByColumn:
         settle = self.settle
         out: list[Any] = []
         left: list[int] = []
-        for row, amount in enumerate(self.amounts(column.keys)):
+        for row, amount in enumerate(self.amounts(column.raw)):
             if amount is None:
                 left.append(row)
                 out.append(None)
             else:
                 out.append(settle(amount, ZERO))
         if left:
-            values = column.values()  # raises _Retry for the values that are not valid
             compute = self.keyed.compute
             failed = []
-            for row in left:
+            # raises _Retry for the values that are not valid
+            for row, value in zip(left, column.values_at(left), strict=True):
                 fields = dict(chunk.shared)
-                fields[self.field] = values[row]
+                fields[self.field] = value
                 try:
                     out[row] = compute(fields)
                 except GridrulesError:
@@ -313,10 +328,30 @@ class _ByColumn:
         return out
 
 
-_Plan = list[tuple[Any, Decimal | None]]
-"""A composite's children, each with its weight's factor (or ``None``): an item as
-``(id, its _Keyed, whether it reports a penalty and bonus)``, a section as
-``(plan, its rounding's quantum or None)``."""
+class _ItemNode:
+    """An item of the plan: how its column is worked out, and whether it sends a penalty and
+    bonus to the total (its function then gives ``(points, (penalty, bonus))``)."""
+
+    __slots__ = ("by", "id", "reports")
+
+    def __init__(self, item_id: str, by: _Keyed | _ByColumn, reports: bool) -> None:
+        self.id = item_id
+        self.by = by
+        self.reports = reports
+
+
+class _SectionNode:
+    """A section of the plan: its children, and its rounding's quantum (or ``None``)."""
+
+    __slots__ = ("children", "quantum")
+
+    def __init__(self, children: _Plan, quantum: Decimal | None) -> None:
+        self.children = children
+        self.quantum = quantum
+
+
+_Plan = list[tuple[_ItemNode | _SectionNode, Decimal | None]]
+"""A composite's children, in order, each with its weight's factor (or ``None``)."""
 
 
 class ChunkScorer:
@@ -359,12 +394,12 @@ class ChunkScorer:
             if isinstance(child, Section):
                 inner = self._plan_children(child.children, child.weights, child.maximum)
                 quantum = None if child.rounding is None else child.rounding.quantum
-                plan.append(((inner, quantum), factor))
+                plan.append((_SectionNode(inner, quantum), factor))
             else:
                 plan.append((self._plan_item(child), factor))
         return plan
 
-    def _plan_item(self, item: Item) -> tuple[str, _Keyed | _ByColumn, bool]:
+    def _plan_item(self, item: Item) -> _ItemNode:
         scorer = self.scorer
         # the very function Scorer.result runs for this item, on its own
         part = scorer._fast_children((item,), (), item.maximum)
@@ -385,8 +420,8 @@ class ChunkScorer:
             amounts = rule.compile_column(Context(scorer.params, item_id, item.maximum))
             if amounts is not None and rule.effect is Effect.SET:
                 settle = _settler(item.maximum, item.floor, item.rounding)
-                return item_id, _ByColumn(fields[0], amounts, settle, keyed), reports
-        return item_id, keyed, reports
+                return _ItemNode(item_id, _ByColumn(fields[0], amounts, settle, keyed), False)
+        return _ItemNode(item_id, keyed, reports)
 
     # -- scoring ----------------------------------------------------------------------------
 
@@ -521,19 +556,17 @@ def _run(
     n = chunk.size
     total: list[Decimal] | None = None
     for node, factor in plan:
-        if len(node) == 3:
-            _, keyed, reports = node
-            column = keyed.column(chunk)
-            if reports:
+        if isinstance(node, _ItemNode):
+            column = node.by.column(chunk)
+            if node.reports:
                 extras.append([extra for _, extra in column])
                 column = [points for points, _ in column]
             items.append(column)
         else:
-            inner, quantum = node
-            column = _run(inner, chunk, items, extras)
-            if quantum is not None:
+            column = _run(node.children, chunk, items, extras)
+            if node.quantum is not None:
                 column = list(
-                    map(Decimal.quantize, column, repeat(quantum, n), repeat(ROUND_HALF_UP, n))
+                    map(Decimal.quantize, column, repeat(node.quantum, n), repeat(ROUND_HALF_UP, n))
                 )
         if factor is not None:
             column = list(map(operator.mul, column, repeat(factor, n)))
