@@ -76,10 +76,12 @@ def respell(value: Any, rng: random.Random) -> Any:
         return rng.choice([value, value, str(value)])
     if isinstance(value, tuple):
         return rng.choice([value, list(value), "、".join(value)])
-    if isinstance(value, dict):  # ballots: whole scores as ints, the way a form sends them
+    if isinstance(value, dict):  # ballots: mostly whole scores as ints, as a form sends them
+        whole = rng.random() < 0.7
         return {
             kind: [
-                [int(s) if s == s.to_integral_value() else s for s in ballot] for ballot in ballots
+                [int(s) if whole or s == s.to_integral_value() else s for s in ballot]
+                for ballot in ballots
             ]
             for kind, ballots in value.items()
         }
@@ -130,6 +132,64 @@ def test_results_agree_with_result_on_generated_rubrics(
     agree(scorer, records)
     # again, with every table already filled by the first pass
     agree(scorer, records, sizes=(5,))
+
+
+@st.composite
+def weighted_rubrics(draw: st.DrawFn) -> gr.Rubric:
+    """A generated rubric's items inside weighted, rounded sections, with ballots beside them
+    and a floor and rounding on the total: what the generated rubrics alone do not reach."""
+    base = draw(rubrics())
+    criteria = [
+        gr.Criterion("a", "甲", draw(st.sampled_from([10, 25, "12.5"]))),
+        gr.Criterion("b", "乙", 10),
+    ]
+    weight = draw(st.sampled_from(["0.5", "0.7", "1"]))
+    types = [gr.BallotType("A", "A票", weight), gr.BallotType("B", "B票", 1 - Decimal(weight))]
+    ballots = gr.Ballots(
+        "votes",
+        types,
+        criteria,
+        void_if_all_full=draw(st.booleans()),
+        empty=draw(st.sampled_from(["reweight", "zero"])),
+    )
+    vote = gr.Item(
+        "vote",
+        "民主评议",
+        10,
+        rules=[ballots],
+        clause="评议",
+        rounding=draw(st.none() | st.just(gr.Rounding(2))),
+    )
+    first = gr.Section(
+        "first",
+        "一",
+        base.effective_maximum,
+        list(base.children),
+        rounding=draw(st.none() | st.just(gr.Rounding(1))),
+    )
+    second = gr.Section("second", "二", 10, [vote], weights=[gr.Weight("vote", 1)])
+    return gr.Rubric(
+        name="weighted",
+        title="加权",
+        maximum=100,
+        children=[first, second],
+        weights=[gr.Weight("first", "0.6"), gr.Weight("second", "0.4")],
+        grades=base.grades,
+        stars=base.stars,
+        vetoes=base.vetoes,
+        bonus_cap=base.bonus_cap,
+        floor=draw(st.sampled_from([None, 0, 20])),
+        rounding=draw(st.none() | st.just(gr.Rounding(0))),
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), weighted_rubrics())
+def test_results_agree_with_result_on_weighted_rubrics_with_ballots(
+    data: st.DataObject, rubric: gr.Rubric
+) -> None:
+    scorer = rubric.prepare()
+    agree(scorer, data.draw(batches(rubric)), sizes=(1, 4, 1024))
 
 
 BUNDLED = [
