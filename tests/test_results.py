@@ -422,3 +422,48 @@ def test_one_scorer_serves_several_threads() -> None:
             pool.map(lambda size: all_at_once(scorer, records, chunk_size=size), [7, 50, 3, 1024])
         )
     assert all(run == expected for run in runs)
+
+
+def test_a_change_of_decimal_context_is_not_answered_from_old_tables() -> None:
+    from decimal import localcontext
+
+    # 123457 × 0.001 = 123.457 off 1,000,000: 999876.543 in 28 digits, 1.00E+6 in 3
+    item = gr.Item(
+        "x", "项", 1000000, rules=[gr.PerOccurrence("n", "0.001")], clause="每次扣0.001分"
+    )
+    scorer = gr.Scorer(gr.Rubric(name="wide", title="宽", maximum=1000000, children=[item]))
+    records = [{"n": 123457}] * 3
+    full = agree(scorer, records)
+    with localcontext() as context:
+        context.prec = 3
+        short = agree(scorer, records)
+    assert full[0]["total"] == repr(Decimal("999876.543"))
+    assert short[0]["total"] == repr(Decimal("1.00E+6"))
+    assert agree(scorer, records) == full
+
+
+def keyed_of(plan: Any) -> list[Any]:
+    """Every item's way of working out its column in a ChunkScorer's plan."""
+    found = []
+    for node, _ in plan:
+        if isinstance(node, _columns._SectionNode):
+            found += keyed_of(node.children)
+        else:
+            found.append(node.by if isinstance(node.by, _columns._Keyed) else node.by.keyed)
+    return found
+
+
+@settings(max_examples=3, deadline=None)
+@given(data=st.data())
+def test_tables_of_many_periods_stay_few(data: st.DataObject) -> None:
+    scorer = bundled("wanggezhang-member", "wanggezhang")
+    record = data.draw(evidence(scorer.rubric, include_defaults=False))
+    # months, quarters, half-years and the year: more distinct counts of working days (16 to
+    # 248) than an item keeps tables for
+    periods = [f"2026-{m:02d}" for m in range(1, 13)] + ["2026-Q1", "2026-Q3", "2026-H2", "2026"]
+    for period in periods:
+        agree(scorer, [record], one={"period": period}, sizes=(1,))
+    by_columns = scorer._chunks
+    assert by_columns is not None
+    tables = [len(keyed.tables) for keyed in keyed_of(by_columns._plan)]
+    assert max(tables) == _columns._SIGNATURES

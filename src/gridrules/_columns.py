@@ -23,7 +23,10 @@ and ``Decimal("3.0")``. A column is looked up by its raw values only when it hol
 (and nulls), or bools and text (and nulls), each kind of column with tables of its own; a list of
 names is remembered as the tuple of its elements. Other columns (floats, Decimals, mixtures,
 ballots) are read value by value and their items worked out record by record, which is slower
-but the same. Every table is bounded (:data:`LIMIT` entries), so memory stays flat.
+but the same. Every table is bounded (:data:`LIMIT` entries), so memory stays flat. An item's
+points also depend on the working days of the period scored and on the decimal context they are
+worked out in: an item keeps a table for each (the last :data:`_SIGNATURES` met), so that a
+change of either is never answered from a table made under another.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from __future__ import annotations
 import operator
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, getcontext
 from itertools import compress, repeat
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +56,10 @@ __all__ = ["LIMIT", "ChunkScorer"]
 LIMIT = 4096
 """How many distinct raw values (or combinations of them) a field's or an item's table keeps; a
 table that would grow beyond it is emptied and filled again."""
+
+_SIGNATURES = 8
+"""How many tables an item keeps, one for each kind of columns, working days (a period) and
+decimal context met; the oldest goes when another is needed."""
 
 _NONE = type(None)
 # the kinds of column looked up by raw value, each with its own tables (see the module's text)
@@ -204,9 +211,11 @@ class _FieldReader:
 
 
 class _Chunk:
-    """A chunk's columns, its size, and what every record of it shares (the working days)."""
+    """A chunk's columns, its size, what every record of it shares (the working days), and what
+    else an item's points depend on: the working days and the decimal context they are worked
+    out in (a table made under one is not used under another)."""
 
-    __slots__ = ("columns", "days", "shared", "size")
+    __slots__ = ("columns", "setting", "shared", "size")
 
     def __init__(
         self, columns: dict[str, _Column], size: int, shared: dict[str, Any], days: Any
@@ -214,7 +223,8 @@ class _Chunk:
         self.columns = columns
         self.size = size
         self.shared = shared
-        self.days = days
+        context = getcontext()
+        self.setting = (days, context.prec, context.rounding, context.Emin, context.Emax)
 
 
 class _Keyed:
@@ -239,9 +249,12 @@ class _Keyed:
         keys: Sequence[Any] = (
             columns[0].keys if single else list(zip(*(c.keys for c in columns), strict=True))
         )
-        signature = (*(c.kind for c in columns), chunk.days)
+        signature = (*(c.kind for c in columns), chunk.setting)
         table = self.tables.get(signature)
         if table is None:
+            if len(self.tables) >= _SIGNATURES:  # the oldest goes: memory stays bounded
+                oldest = next(iter(self.tables))
+                del self.tables[oldest], self.fails[oldest]
             table = self.tables[signature] = {}
             self.fails[signature] = set()
         try:
