@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from itertools import accumulate, chain, repeat
-from operator import eq, itemgetter, methodcaller, sub
+from operator import itemgetter, methodcaller, sub
 from typing import Any, ClassVar, Literal
 
 import attrs
@@ -18,7 +18,7 @@ from ._values import Number, number
 
 __all__ = ["BallotType", "Ballots", "Criterion"]
 
-_MEAN, _FIRST = itemgetter(4), itemgetter(0)
+_MEAN = itemgetter(4)
 _SEQUENCES = frozenset({list, tuple})
 _DICT = frozenset({dict})
 _INT = {int}
@@ -112,13 +112,15 @@ class Ballots(Rule):
         Callable[[Any], list[Any]],
         Callable[[list[Any]], tuple[Decimal, Decimal]],
         Callable[[Iterable[Decimal | None]], tuple[Decimal, Decimal]],
+        Callable[[list[list[Decimal | None]], int], list[Decimal]],
     ]:
         """The steps of scoring ballots, shared by every path so they agree to the digit.
 
         ``tally`` reads the ballots of each type: ``(type, weight, cast, void, mean)``, mean
         ``None`` when none is valid; ``points`` turns a tally into the item's points and the
         share of the weights counted; ``weigh`` does the same from the means alone, in the
-        order of the types.
+        order of the types, and ``weigh_columns`` for many records at once, from a column of
+        means per type.
         """
         weights = {t.id: ctx.value(t.weight, f"weight of ballot {t.id}") for t in self.types}
         if sum(weights.values(), ZERO) != 1:
@@ -180,10 +182,34 @@ class Ballots(Rule):
         def points(counts: list[Any]) -> tuple[Decimal, Decimal]:
             return weigh(map(_MEAN, counts))
 
-        return tally, points, weigh
+        def weigh_columns(means: list[list[Decimal | None]], n: int) -> list[Decimal]:
+            # weigh's points for n records at once, from each type's column of means: the same
+            # operations on the same numbers in the same order (the tests compare every digit)
+            share: list[Decimal] = [ZERO] * n
+            weighted = share
+            for weight, column in zip(weights_in_order, means, strict=True):
+                if reweight:
+                    share = [
+                        s if m is None else s + weight for s, m in zip(share, column, strict=True)
+                    ]
+                    weighted = [
+                        x if m is None else x + weight * (m or ZERO)
+                        for x, m in zip(weighted, column, strict=True)
+                    ]
+                else:
+                    share = [s + weight for s in share]
+                    weighted = [
+                        x + weight * (m or ZERO) for x, m in zip(weighted, column, strict=True)
+                    ]
+            return [
+                x * item_max / (s * full) if s else ZERO
+                for x, s in zip(weighted, share, strict=True)
+            ]
+
+        return tally, points, weigh, weigh_columns
 
     def compile(self, ctx: Context) -> Compiled:
-        tally, points_of, _ = self._counting(ctx)
+        tally, points_of, _, _ = self._counting(ctx)
         field, rule = self.field, self
 
         def run(values: Mapping[str, Any]) -> Outcome | None:
@@ -194,7 +220,7 @@ class Ballots(Rule):
         return run
 
     def compile_amount(self, ctx: Context) -> Amount:
-        tally, points_of, _ = self._counting(ctx)
+        tally, points_of, _, _ = self._counting(ctx)
         field = self.field
 
         def amount(values: Mapping[str, Any]) -> Decimal | None:
@@ -210,9 +236,10 @@ class Ballots(Rule):
 
         Whole scores are summed as ints, all the records' ballots together: the very sums, and
         so the very Decimals, that :meth:`compile_amount` makes by adding them up as Decimals.
-        A ballot of ints is void exactly when it equals the full marks, ints against Decimals.
+        A ballot of ints is void exactly when it sums to the full marks, its scores being
+        checked to be at most theirs.
         """
-        _, _, weigh = self._counting(ctx)
+        _, _, _, weigh_columns = self._counting(ctx)
         types = tuple(t.id for t in self.types)
         known = frozenset(types)
         maxima = tuple(c.maximum for c in self.criteria)
@@ -221,10 +248,10 @@ class Ballots(Rule):
         # left to the one-record way
         limits = tuple(min(_SMALL_LIMIT - 1, int(top)) for top in maxima)
         same_limit = len(set(limits)) == 1
+        # a ballot of ints can only give full marks that are whole
         whole_full = all(top == top.to_integral_value() for top in maxima)
-        full = tuple(int(top) for top in maxima) if whole_full else None
-        full_sum = sum(full) if full is not None else 0
-        void_rule = self.void_if_all_full and full is not None
+        full_sum = sum(int(top) for top in maxima)
+        void_rule = self.void_if_all_full and whole_full
         getters = tuple(methodcaller("get", kind, ()) for kind in types)
 
         def usual_list(ballots: object) -> bool:
@@ -262,8 +289,13 @@ class Ballots(Rule):
             if not set(map(type, raw)) <= _DICT or not all(map(known.issuperset, raw)):
                 usual = [type(v) is dict and known.issuperset(v) for v in raw]
             means = []
+            everyone = all(usual)
             for get in getters:
-                lists = [get(v) if ok else () for v, ok in zip(raw, usual, strict=True)]
+                lists = (
+                    list(map(get, raw))
+                    if everyone
+                    else [get(v) if ok else () for v, ok in zip(raw, usual, strict=True)]
+                )
                 if not all_usual(lists):
                     for row, ballots in enumerate(lists):
                         if not usual_list(ballots):
@@ -273,10 +305,13 @@ class Ballots(Rule):
                 cast = list(map(len, lists))
                 ends = list(accumulate(cast))
                 starts = [0, *ends[:-1]]
-                summed = [0, *accumulate(map(sum, ballots))]
+                sums = list(map(sum, ballots))
+                summed = [0, *accumulate(sums)]
                 totals = map(sub, map(summed.__getitem__, ends), map(summed.__getitem__, starts))
                 if void_rule:
-                    flags = [0, *accumulate(map(eq, map(tuple, ballots), repeat(full)))]
+                    # every score is at most its full marks, so a ballot sums to the full marks
+                    # exactly when it gives every one of them: when it is void
+                    flags = [0, *accumulate(map(full_sum.__eq__, sums))]
                     void = list(
                         map(sub, map(flags.__getitem__, ends), map(flags.__getitem__, starts))
                     )
@@ -294,7 +329,7 @@ class Ballots(Rule):
                         for c, k, t in zip(cast, void, totals, strict=True)
                     ]
                 )
-            points = map(_FIRST, map(weigh, zip(*means, strict=True)))
+            points = weigh_columns(means, n)
             return [p if ok else None for p, ok in zip(points, usual, strict=True)]
 
         return column
