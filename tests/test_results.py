@@ -392,10 +392,13 @@ def test_assessor_points_over_the_maximum_fail_as_in_result(data: st.DataObject)
 
 def test_bad_calls_are_refused() -> None:
     scorer = gr.Scorer(gr.load("jiangcheng"), PARAMS)
+    # refused when called, before any result is asked for
     with pytest.raises(TypeError, match="iterable of records"):
-        list(scorer.results(jiangcheng_records(1)[0]))
+        scorer.results(jiangcheng_records(1)[0])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="chunk_size"):
-        list(scorer.results([], chunk_size=0))
+        scorer.results([], chunk_size=0)
+    with pytest.raises(TypeError, match="not iterable"):
+        scorer.results(3)  # type: ignore[call-overload]
     assert list(scorer.results([])) == []
 
 
@@ -406,7 +409,7 @@ def test_a_rubric_counting_working_days_needs_the_period(data: st.DataObject) ->
     assert scorer.rubric.needs_working_days
     record = data.draw(evidence(scorer.rubric))
     with pytest.raises(gr.GridrulesError, match="period"):
-        list(scorer.results([record]))
+        scorer.results([record])
     for period in ("2026-10", "2026-02"):
         agree(scorer, [record] * 3, one={"period": period}, sizes=(2,))
 

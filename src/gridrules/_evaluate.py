@@ -563,19 +563,36 @@ class Scorer:
             raise TypeError("results() takes an iterable of records; score one with result()")
         if chunk_size < 1:
             raise ValueError(f"chunk_size must be 1 or more, got {chunk_size}")
+        # checked now, not when the first result is asked for
         days_named = self._working_days(period, calendar)
-        days = None if days_named is None else days_named[0]
         if self._chunks is None:
             from ._columns import ChunkScorer
 
             self._chunks = ChunkScorer(self)
-        by_columns = self._chunks
+        return self._results(
+            self._chunks,
+            iter(records),
+            None if days_named is None else days_named[0],
+            {"period": period, "calendar": calendar},
+            return_errors,
+            chunk_size,
+        )
+
+    def _results(
+        self,
+        by_columns: ChunkScorer,
+        records: Iterator[Mapping[str, object]],
+        days: Decimal | None,
+        when: dict[str, Any],
+        return_errors: bool,
+        chunk_size: int,
+    ) -> Iterator[Result | GridrulesError]:
         for chunk in _in_chunks(records, chunk_size):
             done: list[Result | GridrulesError | None]
             done, left = by_columns.score(chunk, days)  # type: ignore[assignment]
             for row in left:
                 try:
-                    done[row] = self.result(chunk[row], period=period, calendar=calendar)
+                    done[row] = self.result(chunk[row], **when)
                 except GridrulesError as error:
                     if not return_errors:
                         yield from done[:row]  # type: ignore[misc]  # all scored by now
