@@ -556,8 +556,10 @@ class Scorer:
         :class:`~gridrules.EvidenceError` naming every problem) once the results before it
         have been yielded; with ``return_errors=True`` the error is yielded in its place and
         scoring goes on, so that no record is lost. ``period`` and ``calendar`` apply to every
-        record (see :meth:`result`). Threads may share a scorer: the tables of values already
-        seen serve one chunk at a time.
+        record (see :meth:`result`); a rubric that needs a period, given none, is refused when
+        ``results`` is called, as are records that are not an iterable (a single mapping among
+        them) and a ``chunk_size`` under 1. Threads may share a scorer: the tables of values
+        already seen serve one chunk at a time.
         """
         if isinstance(records, Mapping):
             raise TypeError("results() takes an iterable of records; score one with result()")
