@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import operator
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, getcontext
 from itertools import compress, repeat
 from typing import TYPE_CHECKING, Any
@@ -231,15 +231,15 @@ class _Keyed:
     """A function of a few fields' values (an item's points, a veto's test), run on a chunk:
     once per distinct combination of the raw values, and looked up for every row."""
 
-    __slots__ = ("compute", "fails", "fields", "tables")
+    __slots__ = ("compute", "fields", "tables")
 
     def __init__(self, fields: Sequence[str], compute: Callable[[dict[str, Any]], Any]) -> None:
         self.fields = tuple(fields)
         self.compute = compute
-        self.tables: dict[tuple[Any, ...], dict[Any, Any]] = {}
-        # the combinations whose function raised (assessor points over the maximum): their rows
-        # go to the one-record path, which raises the same error
-        self.fails: dict[tuple[Any, ...], set[Any]] = {}
+        # per signature: the results by combination, and the combinations whose function raised
+        # (assessor points over the maximum), whose rows go to the one-record path, which raises
+        # the same error
+        self.tables: dict[tuple[Any, ...], tuple[dict[Any, Any], set[Any]]] = {}
 
     def column(self, chunk: _Chunk) -> list[Any]:
         columns = [chunk.columns[f] for f in self.fields]
@@ -250,18 +250,16 @@ class _Keyed:
             columns[0].keys if single else list(zip(*(c.keys for c in columns), strict=True))
         )
         signature = (*(c.kind for c in columns), chunk.setting)
-        table = self.tables.get(signature)
-        if table is None:
+        held = self.tables.get(signature)
+        if held is None:
             if len(self.tables) >= _SIGNATURES:  # the oldest goes: memory stays bounded
-                oldest = next(iter(self.tables))
-                del self.tables[oldest], self.fails[oldest]
-            table = self.tables[signature] = {}
-            self.fails[signature] = set()
+                del self.tables[next(iter(self.tables))]
+            held = self.tables[signature] = ({}, set())
+        table, fails = held
         try:
             return list(map(table.__getitem__, keys))
         except KeyError:
             pass
-        fails = self.fails[signature]
         distinct = set(keys)
         for key in _new_keys(distinct, table, fails):
             values = dict(chunk.shared)
@@ -389,9 +387,7 @@ class ChunkScorer:
         self._lock = threading.Lock()
         rubric = scorer.rubric
         self._plan = self._plan_children(rubric.children, rubric.weights, rubric.maximum)
-        self._vetoes = [
-            (veto, _Keyed((veto.when.field,), _veto_test(holds))) for veto, holds in scorer.vetoes
-        ]
+        self._vetoes = [(veto, _Keyed((veto.when.field,), holds)) for veto, holds in scorer.vetoes]
 
     # -- preparing --------------------------------------------------------------------------
 
@@ -552,10 +548,6 @@ class ChunkScorer:
                 flags[row] = frozenset(v.flag for v in vetoes if v.flag is not None)
         points = map(dict, map(zip, repeat(self.item_ids, n), zip(*items, strict=True)))
         return list(map(Result, total, base, bonus, penalty, grades, stars, flags, points))
-
-
-def _veto_test(holds: Callable[[Mapping[str, Any]], bool]) -> Callable[[dict[str, Any]], bool]:
-    return lambda values: bool(holds(values))
 
 
 def _run(

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from ._evidence import _SMALL_COUNTS, Field, _Bad
 from ._grades import Veto
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ._columns import ChunkScorer
 
 __all__ = ["CHUNK_SIZE", "Result", "Scorer", "bind_parameters"]
+
+_T = TypeVar("_T")
 
 CHUNK_SIZE = 1024
 """How many records :meth:`Scorer.results` scores at a time, by default."""
@@ -589,7 +591,7 @@ class Scorer:
         return_errors: bool,
         chunk_size: int,
     ) -> Iterator[Result | GridrulesError]:
-        for chunk in _in_chunks(records, chunk_size):
+        for chunk in in_chunks(records, chunk_size):
             done: list[Result | GridrulesError | None]
             done, left = by_columns.score(chunk, days)  # type: ignore[assignment]
             for row in left:
@@ -782,8 +784,9 @@ def _composite(entries: tuple[tuple[Any, ...], ...]) -> _FastPart:
     return total
 
 
-def _in_chunks(records: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    it = iter(records)
+def in_chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    """``items`` in lists of ``size`` (the last may be shorter), read only as each is needed."""
+    it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
 

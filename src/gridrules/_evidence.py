@@ -76,18 +76,26 @@ def _check_count(value: object) -> Decimal:
     return number
 
 
-def _check_amount(value: object) -> Decimal:
-    if type(value) is int:
-        if 0 <= value < _SMALL_LIMIT:
-            return _SMALL_COUNTS[value]
-    elif type(value) is str:
-        number = _AMOUNT_TEXT.get(value)
-        if number is None:
-            number = _read_amount(value)
-            if len(_AMOUNT_TEXT) < _MEMO_LIMIT:
-                _AMOUNT_TEXT[value] = number
-        return number
-    return _read_amount(value)
+def _remembering(
+    below: int, texts: dict[str, Decimal], read: Callable[[object], Decimal]
+) -> Callable[[object], Decimal]:
+    """A number's check: an int from 0 below ``below`` is the shared Decimal of its value, a
+    text is read once and remembered in ``texts`` (bounded), anything else is ``read`` in full."""
+
+    def check(value: object) -> Decimal:
+        if type(value) is int:
+            if 0 <= value < below:
+                return _SMALL_COUNTS[value]
+        elif type(value) is str:
+            number = texts.get(value)
+            if number is None:
+                number = read(value)
+                if len(texts) < _MEMO_LIMIT:
+                    texts[value] = number
+            return number
+        return read(value)
+
+    return check
 
 
 def _read_amount(value: object) -> Decimal:
@@ -103,20 +111,6 @@ def _read_amount(value: object) -> Decimal:
     return number
 
 
-def _check_percentage(value: object) -> Decimal:
-    if type(value) is int:
-        if 0 <= value <= 100:
-            return _SMALL_COUNTS[value]
-    elif type(value) is str:
-        number = _PERCENT_TEXT.get(value)
-        if number is None:
-            number = _read_percentage(value)
-            if len(_PERCENT_TEXT) < _MEMO_LIMIT:
-                _PERCENT_TEXT[value] = number
-        return number
-    return _read_percentage(value)
-
-
 def _read_percentage(value: object) -> Decimal:
     """The full check of a percentage, reporting what is wrong with it."""
     if isinstance(value, str) and value.strip().endswith("%"):
@@ -130,6 +124,10 @@ def _read_percentage(value: object) -> Decimal:
     if not ZERO <= number <= HUNDRED:
         raise _Bad(f"a percentage must be from 0 to 100, got {value!r}")
     return number
+
+
+_check_amount = _remembering(_SMALL_LIMIT, _AMOUNT_TEXT, _read_amount)
+_check_percentage = _remembering(101, _PERCENT_TEXT, _read_percentage)
 
 
 # the words as they usually come, each read exactly as _check_flag reads it

@@ -96,6 +96,24 @@ def _cap_text(outcome: Outcome, cap: Decimal | None) -> str:
     return f"，共{fmt(cap)}分封顶" if outcome.capped and cap is not None else ""
 
 
+def _per_unit_amount(
+    rule: PerOccurrence | Penalty | Bonus, ctx: Context, *, flag: bool = False
+) -> Amount:
+    """The points-only form of the rules that count ``field × points`` (once when the field is a
+    yes/no ``per="flag"``), up to their ``cap``: nothing for a count of 0 or a no."""
+    field, points = rule.field, ctx.value(rule.points, "points")
+    cap = None if rule.cap is None else ctx.value(rule.cap, "cap")
+
+    def amount(values: Mapping[str, Any]) -> Decimal | None:
+        count = values[field]
+        if not count:
+            return None
+        amount: Decimal = (1 if flag else count) * points
+        return cap if cap is not None and amount > cap else amount
+
+    return amount
+
+
 class Context:
     """What a rule may know when it is compiled: bound parameters and its item."""
 
@@ -254,17 +272,7 @@ class PerOccurrence(Rule):
         return run
 
     def compile_amount(self, ctx: Context) -> Amount:
-        field, points = self.field, ctx.value(self.points, "points")
-        cap = None if self.cap is None else ctx.value(self.cap, "cap")
-
-        def amount(values: Mapping[str, Any]) -> Decimal | None:
-            count = values[field]
-            if not count:
-                return None
-            amount: Decimal = count * points
-            return cap if cap is not None and amount > cap else amount
-
-        return amount
+        return _per_unit_amount(self, ctx, flag=self.per == "flag")
 
     def per_unit(self, ctx: Context) -> tuple[str, Decimal] | None:
         if self.cap is not None:
@@ -981,17 +989,7 @@ class Penalty(Rule):
         return run
 
     def compile_amount(self, ctx: Context) -> Amount:
-        field, points = self.field, ctx.value(self.points, "points")
-        cap = None if self.cap is None else ctx.value(self.cap, "cap")
-        flag = self.per == "flag"
-
-        def amount(values: Mapping[str, Any]) -> Decimal | None:
-            value = values[field]
-            if not value:
-                return None
-            return _cap_amount((1 if flag else value) * points, cap)[0]
-
-        return amount
+        return _per_unit_amount(self, ctx, flag=self.per == "flag")
 
     def arithmetic(self, outcome: Outcome) -> str:
         points = self.points if isinstance(self.points, Decimal) else outcome.amount
@@ -1053,16 +1051,7 @@ class Bonus(Rule):
         return run
 
     def compile_amount(self, ctx: Context) -> Amount:
-        field, points = self.field, ctx.value(self.points, "points")
-        cap = None if self.cap is None else ctx.value(self.cap, "cap")
-
-        def amount(values: Mapping[str, Any]) -> Decimal | None:
-            count = values[field]
-            if not count:
-                return None
-            return _cap_amount(count * points, cap)[0]
-
-        return amount
+        return _per_unit_amount(self, ctx)
 
     def arithmetic(self, outcome: Outcome) -> str:
         return (

@@ -193,6 +193,12 @@ class VetoLine:
     flag: str | None
     clause: str
 
+    @property
+    def effect(self) -> str:
+        """What the veto did, as the sheet says it: 列为不合格, 标记 no_honours, or both."""
+        done = (f"列为{self.grade}" if self.grade else "", f"标记 {self.flag}" if self.flag else "")
+        return "，".join(part for part in done if part)
+
 
 class _Lines:
     """What a scored sheet's item and section lines are made from: the explained scoring's
@@ -424,15 +430,7 @@ def render_text(sheet: ScoreSheet) -> str:
     if sheet.stars is not None:
         out.append(f"星级：{'★' * sheet.stars}（{sheet.stars}星）")
     for veto in sheet.vetoes:
-        effect = "，".join(
-            part
-            for part in (
-                f"列为{veto.grade}" if veto.grade else "",
-                f"标记 {veto.flag}" if veto.flag else "",
-            )
-            if part
-        )
-        out.append(f"否决：{veto.label or veto.id}，{effect}。依据：「{veto.clause}」")
+        out.append(f"否决：{veto.label or veto.id}，{veto.effect}。依据：「{veto.clause}」")
     if sheet.defaults:
         out.append(f"取默认值的字段：{'、'.join(sheet.defaults)}")
     if sheet.parameters:

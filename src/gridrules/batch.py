@@ -50,7 +50,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ._evaluate import Result, Scorer
+from ._evaluate import Result, Scorer, in_chunks
 from ._numbers import fmt
 from ._rubric import Rubric
 from ._tabular import (
@@ -445,17 +445,6 @@ def _score_chunk(
     return item_ids, out
 
 
-def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
-    chunk: list[Row] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _as_rows(rows: Iterable[Row | Mapping[str, Any]]) -> Iterator[Row]:
     for number, row in enumerate(rows, 1):
         yield row if isinstance(row, Row) else Row(number, row)
@@ -502,7 +491,7 @@ def _check_workers(workers: int, chunk_size: int) -> int:
 def _score_serial(
     scorer: Scorer, rows: Iterable[Row], chunk_size: int
 ) -> Generator[Scored | Rejected, None, None]:
-    for chunk in _chunks(rows, chunk_size):
+    for chunk in in_chunks(rows, chunk_size):
         scored = iter(
             _score_many(scorer, [(row.evidence, row.period) for row in chunk if not row.problems])
         )
@@ -519,7 +508,7 @@ def _score_parallel(
 ) -> Generator[Scored | Rejected, None, None]:
     work = (
         (chunk, [(row.evidence, row.period) for row in chunk if not row.problems])
-        for chunk in _chunks(rows, chunk_size)
+        for chunk in in_chunks(rows, chunk_size)
     )
     done = _in_order(_score_chunk, work, workers, _init_scorer, (scorer.rubric, scorer.params))
     try:
@@ -927,7 +916,7 @@ def run_batch(
             layout.check(reader.path, reader.columns)
             chunks = reader.raw_chunks(chunk_size)
         else:  # JSON lines and Excel: split by the reader, then scored and written alike
-            chunks = _chunks(read_rows(reader, layout), chunk_size)
+            chunks = in_chunks(read_rows(reader, layout), chunk_size)
         plan = _Plan(
             scorer,
             reader.columns if isinstance(reader, CsvReader) else (),

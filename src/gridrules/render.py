@@ -359,15 +359,7 @@ def _results(sheet: ScoreSheet) -> list[tuple[str, str]]:
     if sheet.stars is not None:
         pairs.append(("星级", _stars(sheet.stars)))
     for veto in sheet.vetoes:
-        effect = "，".join(
-            part
-            for part in (
-                f"列为{veto.grade}" if veto.grade else "",
-                f"标记 {veto.flag}" if veto.flag else "",
-            )
-            if part
-        )
-        pairs.append(("否决", f"{veto.label or veto.id}，{effect}。依据「{veto.clause}」"))
+        pairs.append(("否决", f"{veto.label or veto.id}，{veto.effect}。依据「{veto.clause}」"))
     return pairs
 
 
