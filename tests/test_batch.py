@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 import gridrules as gr
-from gridrules import batch
 from gridrules._numbers import fmt
-from gridrules._tabular import detect_encoding, open_reader
 from gridrules.batch import Layout, Rejected, Row, Scored, run_batch, score_rows
 from gridrules.errors import DataFileError, ParameterError
+from gridrules.io import batch
+from gridrules.io.tables import detect_encoding, open_reader
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -729,7 +729,7 @@ def test_workers_are_spawned_while_another_thread_runs(tmp_path: Path) -> None:
 
 
 def test_decimal_text_remembers_values_but_not_the_sign_of_zero() -> None:
-    from gridrules._tabular import DecimalText
+    from gridrules.io.tables import DecimalText
 
     text = DecimalText()
     values = ["19.0", "19", "0", "-0", "0.00", "-0.0", "8.50", "-2.5", "1E+1"]

@@ -532,7 +532,7 @@ def test_batch_jsonl(tmp_path: Path) -> None:
 
 
 def test_batch_interrupted_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from gridrules import _tabular
+    from gridrules.io import tables as _tabular
 
     out = tmp_path / "scores.csv"
     out.write_text("yesterday's scores\n", encoding="utf-8")

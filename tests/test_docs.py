@@ -112,6 +112,11 @@ def _automodules() -> dict[str, set[str]]:
 
 
 def public_modules() -> list[str]:
+    """The public faces: gridrules' top-level modules and packages not starting with ``_``.
+
+    A layer's package (``gridrules.model``, ``gridrules.io``, ...) exports nothing itself; its
+    modules are documented where a public face re-exports them.
+    """
     return sorted(
         f"gridrules.{info.name}"
         for info in pkgutil.iter_modules(gr.__path__)
@@ -145,12 +150,13 @@ def documented() -> tuple[set[int], set[str]]:
 
     A name is documented by its own autodoc directive, or by an ``automodule`` with ``:members:``
     (which takes a class or function that has a docstring, or any with ``:undoc-members:``, and
-    data that has a docstring). A class re-exported from another module is documented once.
+    data that has a docstring). An object re-exported from another module (a layer's module
+    re-exported by its public face) is documented once.
     """
     explicit, automodules = _explicit_targets(), _automodules()
     objects: set[int] = set()
     names: set[str] = set()
-    for module_name in ["gridrules", *public_modules()]:
+    for module_name in dict.fromkeys(["gridrules", *public_modules(), *automodules]):
         module = importlib.import_module(module_name)
         options = automodules.get(module_name, set())
         excluded = _excluded(module_name)
@@ -164,8 +170,7 @@ def documented() -> tuple[set[int], set[str]]:
                     found = _has_attribute_doc(module_name, name)
             if found:
                 names.add(qualified)
-                if _is_code(obj):
-                    objects.add(id(obj))
+                objects.add(id(obj))
     return objects, names
 
 
@@ -177,7 +182,7 @@ def _undocumented(module: ModuleType) -> list[str]:
         if name.startswith("__"):
             continue
         qualified, obj = f"{module.__name__}.{name}", getattr(module, name)
-        if qualified in names or (_is_code(obj) and id(obj) in objects):
+        if qualified in names or id(obj) in objects:
             continue
         missing.append(qualified)
     return missing

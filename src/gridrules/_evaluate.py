@@ -439,8 +439,8 @@ class Scorer:
         """The working days of ``period`` on ``calendar`` (China's by default), when needed."""
         if not self.needs_working_days:
             return None
-        from .calendars import get_calendar
-        from .periods import Period
+        from .dates.calendars import get_calendar
+        from .dates.periods import Period
 
         if period is None:
             raise GridrulesError(

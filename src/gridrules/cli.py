@@ -529,7 +529,7 @@ def batch(
     rows go to the errors file with their row number, field and reason, and the run goes on. Both
     files are written only when the whole input has been read.
     """
-    from .batch import Layout, run_batch
+    from .io.batch import Layout, run_batch
 
     params = read_mapping(params_file, "parameters") if params_file else None
     rubric = _load(name)

@@ -23,8 +23,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from ._numbers import fmt
-from .errors import DataFileError
+from .._numbers import fmt
+from ..errors import DataFileError
 
 __all__ = [
     "ENCODINGS",
