@@ -50,7 +50,7 @@ import records  # noqa: E402
 import rubrics  # noqa: E402
 
 import gridrules as gr  # noqa: E402
-from gridrules._numbers import fmt  # noqa: E402
+from gridrules.model.numbers import fmt  # noqa: E402
 
 AGREE_ON = 1000
 

@@ -241,7 +241,7 @@ def building_blocks() -> dict[str, tuple[type, str | None]]:
         and issubclass(obj, gr.Rule)
         and obj is not gr.Rule
     }
-    for module in ("gridrules._kinds", "gridrules._rules"):
+    for module in ("gridrules.model.rules",):
         try:
             rules.update(getattr(importlib.import_module(module), "RULE_TYPES", ()))
         except ImportError:

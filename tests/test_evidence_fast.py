@@ -147,5 +147,5 @@ def test_every_problem_still_reported_at_once_after_the_memos_fill() -> None:
     assert {p.field: p.message for p in caught.value.problems} == {
         "rate": "a percentage must be from 0 to 100, got '101'",
         "discretion": "points must be from 0 to 2.5, got '2.6'",
-        "votes": "expected a number, got the boolean True",
+        "votes": "ballot A#1, score 1: expected a number (0 or more), got the boolean True",
     }

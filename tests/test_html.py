@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import gridrules as gr
-from gridrules._numbers import fmt
+from gridrules import serialization
+from gridrules.model.numbers import fmt
 from gridrules.render import (
     rubric_html,
     rubric_json,
@@ -217,7 +218,7 @@ def test_rubric_renderings() -> None:
     page = rubric_html(rubric)
     assert "<th>考核项目</th>" in page
     assert "A1-signin" in page
-    assert gr.serialization.structure_rubric(json.loads(rubric_json(rubric))) == rubric
+    assert serialization.structure_rubric(json.loads(rubric_json(rubric))) == rubric
 
 
 def test_dense_sheet_is_set_smaller_than_a_short_one(

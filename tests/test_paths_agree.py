@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from strategies import rubrics
 
 import gridrules as gr
-from gridrules._numbers import fmt
 from gridrules.batch import Rejected, Row, Scored, run_batch, score_rows
+from gridrules.model.numbers import fmt
 from gridrules.testing import evidence
 
 PARAMS = {"monthly_visit_deduction": "1", "quarterly_visit_deduction": "2"}

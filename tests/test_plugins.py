@@ -125,8 +125,26 @@ def test_an_invalid_rubric_file_is_broken(modules: Any, tmp_path: Path) -> None:
 def test_a_rubric_must_carry_the_plugin_name(modules: Any) -> None:
     modules("fake_misnamed", [rubric("other")])
     registry = Registry([Dist("gridrules-misnamed", EntryPoint("misnamed", "fake_misnamed"))])
+    # the culprit is reported under its own entry point, not under the name it claims
+    assert registry.names() == ["misnamed"]
     with pytest.raises(gr.PluginError, match="must be named 'misnamed'"):
-        registry.get("other")
+        registry.get("misnamed")
+
+
+def test_a_plugin_claiming_another_plugins_name_leaves_the_owner_working(modules: Any) -> None:
+    modules("fake_xingji", [rubric("xingji")])
+    modules("fake_evil", [rubric("xingji")])
+    registry = Registry(
+        [
+            Dist("gridrules-evil", EntryPoint("evil", "fake_evil")),
+            Dist("gridrules-xingji", EntryPoint("xingji", "fake_xingji")),
+        ]
+    )
+    assert registry.get("xingji").name == "xingji"
+    assert registry.info("xingji").distribution == "gridrules-xingji"
+    (evil,) = [info for info in registry.available() if info.name == "evil"]
+    assert evil.status == "broken"
+    assert "registers rubric 'xingji', outside its own names" in (evil.error or "")
 
 
 def test_variants_share_the_plugin_name(modules: Any) -> None:

@@ -22,7 +22,7 @@ from strategies import rubrics
 from test_paths_agree import from_result, jiangcheng_records
 
 import gridrules as gr
-from gridrules import _columns
+from gridrules.engine import columns as _columns
 from gridrules.serialization import load_params
 from gridrules.testing import evidence
 
@@ -240,17 +240,18 @@ def test_a_bool_in_a_count_column_is_refused_after_ints_were_read() -> None:
     assert expected[4][0][0] == "missed_meetings"
 
 
-def test_equal_numbers_of_different_spellings_keep_their_own_digits() -> None:
-    # "3" and "3.0" read as 3 and 3.0, and so deduct 1.5 and 1.50: never one for the other
+def test_equal_numbers_of_every_spelling_score_alike_digit_for_digit() -> None:
+    # "3", "3.0", 3.0 and Decimal("3.00") are all read as the count 3 (one form for one number),
+    # so each deducts 3 × 0.5 = 1.5, on every path, with the same digits
     scorer = gr.Scorer(gr.load("jiangcheng"), PARAMS)
-    good = jiangcheng_records(1)[0]
+    good = {**jiangcheng_records(1)[0], "missed_signins": 0}
     records = [
         {**good, "missed_signins": spelling}
         for spelling in (3, "3", "3.0", Decimal("3.0"), Decimal(3), 3.0, "3.00")
     ]
     expected = agree(scorer, records)
-    signins = {repr(e["items"]["attendance"]) for e in expected if isinstance(e, dict)}
-    assert len(signins) > 1  # the spellings did make a difference
+    signins = {e["items"]["attendance"] for e in expected if isinstance(e, dict)}
+    assert signins == {repr(Decimal("8.5"))}  # 10 − 1.5
 
 
 def test_records_that_are_not_plain_dicts_are_scored_the_one_record_way() -> None:
@@ -427,21 +428,22 @@ def test_one_scorer_serves_several_threads() -> None:
     assert all(run == expected for run in runs)
 
 
-def test_a_change_of_decimal_context_is_not_answered_from_old_tables() -> None:
-    from decimal import localcontext
+def test_the_callers_decimal_context_changes_nothing() -> None:
+    from decimal import ROUND_DOWN, localcontext
 
-    # 123457 × 0.001 = 123.457 off 1,000,000: 999876.543 in 28 digits, 1.00E+6 in 3
+    # 123457 × 0.001 = 123.457 off 1,000,000: 999876.543, whatever the caller's context (in
+    # a context of 3 digits the arithmetic would give 1.00E+6)
     item = gr.Item(
         "x", "项", 1000000, rules=[gr.PerOccurrence("n", "0.001")], clause="每次扣0.001分"
     )
     scorer = gr.Scorer(gr.Rubric(name="wide", title="宽", maximum=1000000, children=[item]))
     records = [{"n": 123457}] * 3
     full = agree(scorer, records)
-    with localcontext() as context:
-        context.prec = 3
+    with localcontext(prec=3, rounding=ROUND_DOWN, traps=[]):
         short = agree(scorer, records)
-    assert full[0]["total"] == repr(Decimal("999876.543"))
-    assert short[0]["total"] == repr(Decimal("1.00E+6"))
+        sheet = scorer.score(records[0])
+    assert full[0]["total"] == short[0]["total"] == repr(Decimal("999876.543"))
+    assert sheet.total == Decimal("999876.543")
     assert agree(scorer, records) == full
 
 

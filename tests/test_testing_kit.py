@@ -10,9 +10,7 @@ import pytest
 from helpers import one_item
 
 import gridrules as gr
-from gridrules import serialization
-from gridrules._outcome import Effect, Outcome
-from gridrules._rules import Compiled, Context
+from gridrules import serialization, testing
 from gridrules.testing import RubricCheckError, check_rubric, edge_values, evidence
 
 
@@ -20,21 +18,23 @@ from gridrules.testing import RubricCheckError, check_rubric, edge_values, evide
 class ForgivingPerOccurrence(gr.PerOccurrence):
     """A broken rule: it stops deducting from the third occurrence on (not monotonic)."""
 
-    def compile(self, ctx: Context) -> Compiled:
-        def run(values: Mapping[str, Any]) -> Outcome | None:
-            count = values[self.field]
-            if not count or count >= 3:
-                return None
-            return Outcome(self, Effect.DEDUCT, count * self.points, count, self.points)
+    def compile(self, ctx: gr.Context) -> gr.Step:
+        field, points = self.field, ctx.value(self.points, "points")
 
-        return run
+        def amount(values: Mapping[str, Any], units: Any) -> Any:
+            count = values[field]
+            return None if not count or count >= 3 else count * points
+
+        return gr.Step(
+            self, gr.Effect.DEDUCT, lambda values, amount, units: "", amount=amount, reads=(field,)
+        )
 
 
 def test_check_rubric_reports_a_minimal_failing_record(monkeypatch: pytest.MonkeyPatch) -> None:
     rubric = one_item([ForgivingPerOccurrence("missed", 1)])
     # the broken rule is not a known rule kind, so skip the rubric round trip for this test
-    monkeypatch.setattr(serialization, "unstructure_rubric", lambda r: {})
-    monkeypatch.setattr(serialization, "structure_rubric", lambda data: rubric)
+    monkeypatch.setattr(testing, "unstructure_rubric", lambda r: {})
+    monkeypatch.setattr(testing, "structure_rubric", lambda data: rubric)
     with pytest.raises(RubricCheckError) as caught:
         check_rubric(rubric, max_examples=200)
     message = str(caught.value)

@@ -7,21 +7,39 @@ caused it. Every score is a :class:`~decimal.Decimal`.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ._ballots import Ballots, BallotType, Criterion
-from ._combine import CombinedSheet, PeriodCombination, PeriodPart
-from ._evaluate import Result, Scorer
-from ._evidence import Field, FieldKind
-from ._grades import Band, GradeBands, StarRating, Veto
-from ._intervals import Interval
-from ._numbers import Rounding
-from ._outcome import Effect, Outcome
-from ._rubric import Assumption, Item, Parameter, Rubric, Section, Weight
-from ._rules import (
+from .calendars import CalendarError, WorkingCalendar, get_calendar
+from .engine.result import Result
+from .engine.rubric import Rubric
+from .engine.scorer import Scorer
+from .errors import (
+    BandError,
+    DataFileError,
+    EvidenceError,
+    GridrulesError,
+    NumberError,
+    ParameterError,
+    PluginError,
+    Problem,
+    RubricError,
+)
+from .hookspecs import hookimpl
+from .io.datafiles import Evidence, load_evidence, load_params
+from .model.combinations import PeriodCombination, PeriodPart
+from .model.conditions import When
+from .model.fields import Field, FieldKind
+from .model.grades import Band, GradeBands, StarRating, Veto
+from .model.intervals import Interval
+from .model.numbers import Rounding
+from .model.refs import FromField, Param, PerWorkingDay
+from .model.rules import (
     AllOrNothing,
     AssessorPoints,
     AwardLevel,
+    Ballots,
+    BallotType,
     Bonus,
     Checklist,
+    Criterion,
     Level,
     Penalty,
     PerOccurrence,
@@ -30,25 +48,15 @@ from ._rules import (
     Rule,
     Tier,
     Tiers,
-    When,
     ZeroIf,
 )
-from ._sheet import ItemLine, ParameterLine, Reason, ScoreSheet, SectionLine, VetoLine
-from ._values import FromField, Param, PerWorkingDay
-from .calendars import CalendarError, WorkingCalendar, get_calendar
-from .errors import (
-    BandError,
-    DataFileError,
-    EvidenceError,
-    GridrulesError,
-    ParameterError,
-    PluginError,
-    Problem,
-    RubricError,
-)
+from .model.steps import Context, Effect, Outcome, Step
+from .model.tree import Assumption, Item, Parameter, Section
+from .model.weights import Weight
 from .periods import Period, PeriodError
-from .plugins import RubricInfo, available, load
-from .serialization import load_params
+from .plugins import RubricInfo, available, load, rubric_file
+from .sheet.lines import ItemLine, ParameterLine, Reason, SectionLine, VetoLine
+from .sheet.sheet import CombinedSheet, ScoreSheet
 
 try:
     __version__ = version("gridrules")
@@ -68,9 +76,11 @@ __all__ = [
     "CalendarError",
     "Checklist",
     "CombinedSheet",
+    "Context",
     "Criterion",
     "DataFileError",
     "Effect",
+    "Evidence",
     "EvidenceError",
     "Field",
     "FieldKind",
@@ -81,6 +91,7 @@ __all__ = [
     "Item",
     "ItemLine",
     "Level",
+    "NumberError",
     "Outcome",
     "Param",
     "Parameter",
@@ -109,6 +120,7 @@ __all__ = [
     "Section",
     "SectionLine",
     "StarRating",
+    "Step",
     "Tier",
     "Tiers",
     "Veto",
@@ -120,6 +132,9 @@ __all__ = [
     "__version__",
     "available",
     "get_calendar",
+    "hookimpl",
     "load",
+    "load_evidence",
     "load_params",
+    "rubric_file",
 ]

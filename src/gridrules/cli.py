@@ -32,7 +32,7 @@ from typing import Any, NoReturn
 import click
 
 from . import plugins
-from ._rubric import Rubric
+from .engine.rubric import Rubric
 from .errors import GridrulesError
 
 __all__ = [
@@ -223,7 +223,7 @@ def show(name: str, fmt: str, params_file: Path | None, output: Path | None) -> 
     NAME is an installed rubric or the path of a rubric file (.toml or .json).
     """
     from . import render
-    from .serialization import dump_rubric
+    from .io.datafiles import dump_rubric
 
     params = read_mapping(params_file, "parameters") if params_file else None
     rubric = _load(name, params, f"{params_file}: " if params_file else "")
@@ -256,7 +256,7 @@ SHEET_FORMATS = ("text", "json", "md", "html")
 
 def _render_sheet(sheet: Any, fmt: str, assessor: str | None) -> str:
     from . import render
-    from .serialization import dump_sheet
+    from .io.datafiles import dump_sheet
 
     if fmt == "json":
         return dump_sheet(sheet)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from ._rubric import Rubric
+    from .engine.rubric import Rubric
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
 

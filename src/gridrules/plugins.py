@@ -19,8 +19,9 @@ import attrs
 import pluggy
 
 from . import hookspecs
-from ._rubric import Rubric
+from .engine.rubric import Rubric
 from .errors import GridrulesError, PluginError
+from .io.datafiles import load_rubric
 
 __all__ = [
     "Registry",
@@ -74,6 +75,9 @@ class RubricInfo:
     distribution: str
     status: str
     error: str | None = None
+    source: str | None = None
+    """The source text the plugin ships beside its rubric (``source.txt``), whose clauses the
+    rubric quotes; ``None`` when it ships none."""
 
     @property
     def ok(self) -> bool:
@@ -150,7 +154,9 @@ class Registry:
     ) -> None:
         try:
             module = ep.load()
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # a plugin's import may even call sys.exit(): contained
             error = PluginError(
                 f"plugin {name!r} ({dist}) failed to import {ep.value!r}: "
                 f"{type(exc).__name__}: {exc}"
@@ -158,27 +164,10 @@ class Registry:
             entries[name] = self._broken(name, dist, version, error)
             return
         try:
-            self.plugin_manager.register(module, name=name)
-            hook = self.plugin_manager.hook
-            impls = [i for i in hook.gridrules_rubrics.get_hookimpls() if i.plugin_name == name]
-            calendars = [
-                i for i in hook.gridrules_calendars.get_hookimpls() if i.plugin_name == name
-            ]
-            for impl in calendars:
-                listed: Any = impl.function()
-                self._calendars.extend((name, dist, Path(path)) for path in listed or ())
-            if calendars and not impls:
-                return  # a plugin of local working-day calendars only
-            if not impls:
-                raise PluginError(
-                    f"plugin {name!r} ({dist}) implements neither gridrules_rubrics nor "
-                    "gridrules_calendars"
-                )
-            provided: list[Any] = []
-            for impl in impls:
-                result: Any = impl.function()
-                provided.extend(result or ())
-        except Exception as exc:
+            provided = self._provided(module, name, dist)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
             error = (
                 exc
                 if isinstance(exc, PluginError)
@@ -189,15 +178,50 @@ class Registry:
             )
             entries[name] = self._broken(name, dist, version, error)
             return
+        if provided is None:
+            return  # a plugin of local working-day calendars only
         if not provided:
             error = PluginError(f"plugin {name!r} ({dist}) provides no rubric")
             entries[name] = self._broken(name, dist, version, error)
             return
         for item in provided:
-            self._add_rubric(entries, name, dist, version, item)
+            self._add_rubric(entries, name, dist, version, item, _package_of(module))
+
+    def _provided(self, module: Any, name: str, dist: str) -> list[Any] | None:
+        """What a plugin provides: the rubrics its hook returns, or else the rubric files its
+        package ships by convention (``rubric.toml``, ``rubric-<variant>.toml``, or the same in
+        JSON); ``None`` for a plugin of calendars only. Its calendars are noted on the way."""
+        self.plugin_manager.register(module, name=name)
+        hook = self.plugin_manager.hook
+        impls = [i for i in hook.gridrules_rubrics.get_hookimpls() if i.plugin_name == name]
+        calendars = [i for i in hook.gridrules_calendars.get_hookimpls() if i.plugin_name == name]
+        for impl in calendars:
+            listed: Any = impl.function()
+            self._calendars.extend((name, dist, Path(path)) for path in listed or ())
+        if impls:
+            provided: list[Any] = []
+            for impl in impls:
+                result: Any = impl.function()
+                provided.extend(result or ())
+            return provided
+        files = _rubric_files(module)
+        if files:
+            return list(files)
+        if calendars:
+            return None
+        raise PluginError(
+            f"plugin {name!r} ({dist}) ships no rubric.toml and implements neither "
+            "gridrules_rubrics nor gridrules_calendars"
+        )
 
     def _add_rubric(
-        self, entries: dict[str, _Entry], plugin: str, dist: str, version: str, item: Any
+        self,
+        entries: dict[str, _Entry],
+        plugin: str,
+        dist: str,
+        version: str,
+        item: Any,
+        package: Path | None,
     ) -> None:
         try:
             rubric = _as_rubric(item, plugin)
@@ -207,18 +231,24 @@ class Registry:
             return
         name = rubric.name
         if name != plugin and not name.startswith(plugin + "-"):
+            # the culprit is named under its own entry point; the rubric it claims is untouched
             error = PluginError(
-                f"plugin {plugin!r} ({dist}) registers rubric {name!r}; its rubrics must be named "
-                f"{plugin!r} or {plugin + '-<variant>'!r}"
+                f"plugin {plugin!r} ({dist}) registers rubric {name!r}, outside its own names: "
+                f"its rubrics must be named {plugin!r} or {plugin + '-<variant>'!r}"
             )
-            entries[name] = self._broken(name, dist, version, error)
+            entries.setdefault(plugin, self._broken(plugin, dist, version, error))
             return
         if name in entries:
             other = entries[name].info.distribution
             error = PluginError(f"rubric {name!r} is registered twice: by {other} and by {dist}")
             entries[name] = self._broken(name, f"{other}, {dist}", version, error)
             return
-        info = RubricInfo(name, rubric.title, rubric.region, rubric.version, dist, "ok")
+        source = None
+        if package is not None and (package / "source.txt").is_file():
+            source = str(package / "source.txt")
+        info = RubricInfo(
+            name, rubric.title, rubric.region, rubric.version, dist, "ok", source=source
+        )
         entries[name] = _Entry(info, rubric)
 
     # -- public ----------------------------------------------------------------------------
@@ -235,6 +265,11 @@ class Registry:
     def names(self) -> list[str]:
         """The names of every rubric and broken plugin, sorted."""
         return sorted(self._discover())
+
+    def info(self, name: str) -> RubricInfo:
+        """What :meth:`available` lists of rubric ``name`` (:meth:`get`'s errors if unknown)."""
+        self.get(name)
+        return self._discover()[name].info
 
     def get(self, name: str) -> Rubric:
         """The installed rubric ``name``.
@@ -258,9 +293,27 @@ class Registry:
         return entry.rubric
 
 
-def _as_rubric(item: Any, plugin: str) -> Rubric:
-    from .serialization import load_rubric
+def _package_of(module: Any) -> Path | None:
+    """The folder of a plugin's package, where its data files are found by convention."""
+    paths = getattr(module, "__path__", None)
+    if paths:
+        return Path(next(iter(paths)))
+    file = getattr(module, "__file__", None)
+    return None if file is None else Path(file).parent
 
+
+_CONVENTIONAL = ("rubric.toml", "rubric-*.toml", "rubric.json", "rubric-*.json")
+
+
+def _rubric_files(module: Any) -> list[Path]:
+    """The rubric files a plugin's package ships by convention, in name order."""
+    package = _package_of(module)
+    if package is None:
+        return []
+    return sorted({path for pattern in _CONVENTIONAL for path in package.glob(pattern)})
+
+
+def _as_rubric(item: Any, plugin: str) -> Rubric:
     if isinstance(item, Rubric):
         return item
     if isinstance(item, str | Path):
@@ -293,9 +346,6 @@ def load(name: str | Path, params: Mapping[str, object] | None = None) -> Rubric
     With ``params`` the parameters are bound and checked now: every missing or invalid one is
     reported at once, each quoting the clause it fills.
     """
-    from ._evaluate import bind_parameters
-    from .serialization import load_rubric
-
     text = str(name)
     if isinstance(name, Path) or text.endswith((".toml", ".json")):
         rubric = load_rubric(name)
@@ -303,5 +353,5 @@ def load(name: str | Path, params: Mapping[str, object] | None = None) -> Rubric
         rubric = registry().get(text)
     if params is not None:
         rubric = rubric.with_params(params)
-        bind_parameters(rubric, None)
+        rubric.bind(None)
     return rubric

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from ._rubric import Rubric
+    from .engine.rubric import Rubric
     from .testing import Scenario
 
 

@@ -41,10 +41,12 @@ from sphinx.util.nodes import make_refnode  # type: ignore[import-not-found,unus
 
 import gridrules
 
-from ._numbers import fmt
-from ._rubric import Item, Rubric, Section, Weight
-from ._rules import Rule
+from .engine.rubric import Rubric
 from .errors import GridrulesError
+from .model.numbers import fmt
+from .model.rules import Rule
+from .model.tree import Item, Section
+from .model.weights import Weight
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx  # type: ignore[import-not-found,unused-ignore]

@@ -18,13 +18,16 @@ import attrs
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from ._evaluate import Scorer
-from ._evidence import Field, FieldKind
-from ._numbers import HUNDRED, ZERO, fmt, to_decimal
-from ._outcome import Effect
-from ._rubric import Item, Rubric
-from ._rules import Penalty, PerOccurrence, Quota, RateShortfall, Tiers, ZeroIf
+from .engine.rubric import Rubric
+from .engine.scorer import Scorer
 from .errors import DataFileError, GridrulesError, ParameterError
+from .io.datafiles import load_params, structure_rubric, structure_sheet, unstructure_rubric
+from .model.fields import Field, FieldKind
+from .model.numbers import HUNDRED, ZERO, fmt, to_decimal
+from .model.rules import Penalty, PerOccurrence, Quota, RateShortfall, Tiers, ZeroIf
+from .model.steps import Effect
+from .model.tree import Item
+from .sheet.convert import unstructure_sheet
 
 __all__ = [
     "RubricCheckError",
@@ -229,8 +232,6 @@ def _check_record(
             f"one more occurrence of {fid} raised the total from {fmt(sheet.total)} to "
             f"{fmt(worse.total)}"
         )
-    from .serialization import structure_sheet, unstructure_sheet
-
     assert structure_sheet(unstructure_sheet(sheet)) == sheet, "score sheet round trip"
 
 
@@ -252,8 +253,6 @@ def check_rubric(
 
     :raises RubricCheckError: with the minimal failing evidence record.
     """
-    from .serialization import structure_rubric, unstructure_rubric
-
     if structure_rubric(unstructure_rubric(rubric)) != rubric:
         raise RubricCheckError(f"rubric {rubric.name!r} does not round-trip through plain data")
     failures: list[tuple[dict[str, Any], Any, BaseException]] = []
@@ -372,8 +371,6 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
     shared = data.get("params", {})
     params_file = data.get("params_file")
     if params_file is not None:
-        from .serialization import load_params
-
         shared = {**load_params(path.parent / params_file), **shared}
     scenarios = []
     for index, raw in enumerate(data.get("scenario", [])):

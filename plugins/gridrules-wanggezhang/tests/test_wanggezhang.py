@@ -6,7 +6,7 @@ scenarios_missing_params.toml beside this file (collected by gridrules' pytest p
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -304,10 +304,12 @@ def test_invariants_on_generated_evidence(role: str, params: dict[str, Any]) -> 
         # the grade, the sheet's round trip
         _check_record(rubric, prepared, record, PERIOD)
         sheet = prepared.score(record, period=PERIOD)
-        # the total is the weighted sum of the five parts, each out of 100
-        assert sheet.total == sum(
-            (weights[line.item_id] * line.points for line in sheet.lines), Decimal(0)
-        )
+        # the total is the weighted sum of the five parts, each out of 100, worked out exactly
+        # (the parts' ballots may carry 28 digits: a sum in the default context would round it)
+        with localcontext(prec=100):
+            assert sheet.total == sum(
+                (weights[line.item_id] * line.points for line in sheet.lines), Decimal(0)
+            )
         # 取消评选树优资格 is a flag, set exactly when the grid missed 2 months running or was
         # found falsifying once
         disqualified = (

@@ -22,10 +22,12 @@ import tomllib
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import attrs
 import holidays as holidays_package
 
 from ..errors import DataFileError, GridrulesError
@@ -35,6 +37,7 @@ __all__ = [
     "CalendarError",
     "HolidaysCalendar",
     "LocalCalendar",
+    "PeriodUnits",
     "UnknownYearWarning",
     "WorkingCalendar",
     "get_calendar",
@@ -61,6 +64,19 @@ def _weekdays_of_year(year: int) -> frozenset[date]:
             found.add(day)
         day += _ONE_DAY
     return frozenset(found)
+
+
+@attrs.frozen
+class PeriodUnits:
+    """The period a record is scored for, counted on a calendar: what a target per working day
+    (每天N条, 周末、节假日除外) is multiplied by. Scoring hands it to the rules that need it."""
+
+    period: Period
+    working_days: Decimal
+    """The working days of the period on the calendar (a make-up Saturday counts, a holiday
+    Monday does not)."""
+    calendar: str
+    """The calendar's name, shown on the sheet."""
 
 
 class WorkingCalendar(abc.ABC):
@@ -120,6 +136,13 @@ class WorkingCalendar(abc.ABC):
         :raises CalendarError: naming the year and the period when a year is unknown.
         """
         return len(self.working_dates(period))
+
+    def units(self, period: Period) -> PeriodUnits:
+        """What targets per unit of time multiply when ``period`` is scored on this calendar.
+
+        :raises CalendarError: naming the year and the period when a year is unknown.
+        """
+        return PeriodUnits(period, Decimal(self.working_days(period)), self.name)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
@@ -72,8 +72,31 @@ ACCEPTED_FORMS = (
     "2026 (year), 2026-H1 or 2026-H2 (half-year), 2026-Q1 to 2026-Q4 (quarter), "
     "2026-10 (month), 2026-10-X1, 2026-10-X2 or 2026-10-X3 (xun, ten-day period: X1 = days 1-10, "
     "X2 = days 11-20, X3 = day 21 to month end), 2026-W41 (ISO week), "
+    "the same in Chinese (2026年, 2026年上半年, 2026年第三季度, 2026年10月, 2026年10月上旬, "
+    "2026年第41周), "
     "2026-03-05..2026-12-31 (window of days, both ends included)"
 )
+
+_CHINESE_NUMBERS = {"一": "1", "二": "2", "三": "3", "四": "4"}
+_CHINESE: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"(?P<y>\d{4})年度?"), lambda m: m["y"]),
+    (
+        re.compile(r"(?P<y>\d{4})年?(?P<h>[上下])半年度?"),
+        lambda m: f"{m['y']}-H{1 if m['h'] == '上' else 2}",
+    ),
+    (
+        re.compile(r"(?P<y>\d{4})年?第?(?P<q>[一二三四1-4])季度"),
+        lambda m: f"{m['y']}-Q{_CHINESE_NUMBERS.get(m['q'], m['q'])}",
+    ),
+    (re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月份?"), lambda m: f"{m['y']}-{int(m['m']):02d}"),
+    (
+        re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<x>[上中下])旬"),
+        lambda m: f"{m['y']}-{int(m['m']):02d}-X{'上中下'.index(m['x']) + 1}",
+    ),
+    (re.compile(r"(?P<y>\d{4})年第(?P<w>\d{1,2})周"), lambda m: f"{m['y']}-W{int(m['w']):02d}"),
+)
+"""Periods as a street office writes them (2026年上半年, 2026年第三季度, 2026年10月上旬), each
+with the form :meth:`Period.parse` reads it as."""
 
 _PATTERNS: tuple[tuple[PeriodKind, re.Pattern[str]], ...] = (
     (PeriodKind.YEAR, re.compile(r"(?P<year>\d{4})")),
@@ -243,6 +266,11 @@ class Period:
         if not isinstance(text, str):
             raise PeriodError(f"expected period text, got {type(text).__name__} {text!r}")
         stripped = text.strip()
+        for chinese, canonical in _CHINESE:
+            written = chinese.fullmatch(stripped)
+            if written is not None:
+                stripped = canonical(written)
+                break
         for kind, pattern in _PATTERNS:
             match = pattern.fullmatch(stripped)
             if match is None:

@@ -50,10 +50,11 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .._evaluate import Result, Scorer, in_chunks
-from .._numbers import fmt
-from .._rubric import Rubric
+from ..engine.result import Result
+from ..engine.rubric import Rubric
+from ..engine.scorer import Scorer, in_chunks
 from ..errors import DataFileError, EvidenceError, GridrulesError, Problem
+from ..model.numbers import fmt
 from .tables import (
     CsvReader,
     DecimalText,

@@ -23,8 +23,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from .._numbers import fmt
 from ..errors import DataFileError
+from ..model.numbers import fmt
 
 __all__ = [
     "ENCODINGS",
@@ -438,10 +438,9 @@ class DecimalText:
     """``fmt`` with a memory: a batch writes the same few point values over and over.
 
     ``fmt`` depends only on a number's value, and equal Decimals hash alike, so one entry serves
-    ``19`` and ``19.0``; but ``-0`` equals ``0`` and prints otherwise, so zeros are never
-    remembered (and take a short way of their own). The memory is cleared when it grows, to keep
-    a long run's memory flat. Call it as ``known.get(value) or text(value)``, the lookup inline
-    in the hot loop; :meth:`__call__` does both.
+    ``19`` and ``19.0`` (and ``-0`` and ``0``, both printed ``0``). The memory is cleared when
+    it grows, to keep a long run's memory flat. Call it as ``known.get(value) or text(value)``,
+    the lookup inline in the hot loop; :meth:`__call__` does both.
     """
 
     __slots__ = ("known",)
@@ -453,8 +452,6 @@ class DecimalText:
 
     def text(self, value: Decimal) -> str:
         """The text of ``value`` (``fmt``), remembered for next time."""
-        if not value:
-            return "-0" if value.is_signed() else "0"
         text = fmt(value)
         known = self.known
         if len(known) >= self.LIMIT:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 
-from ._intervals import Interval, coverage_problems, first_holding
-from ._numbers import ZERO, as_tuple, fmt, to_decimal
-from ._rules import When
-from .errors import BandError
+from ..errors import BandError
+from .conditions import When
+from .fields import Field
+from .intervals import Interval, coverage_problems, first_holding
+from .numbers import ZERO, as_tuple, fmt, to_decimal
 
 __all__ = ["Band", "GradeBands", "StarRating", "Veto"]
 
@@ -185,6 +186,6 @@ class Veto:
             effects.append(f"标记 {self.flag}")
         return f"{self.when}时" + "，".join(effects)
 
-    def field_spec(self) -> Any:
+    def field_spec(self) -> Field:
         """The evidence field the veto's condition reads."""
         return self.when.field_spec(self.label)

@@ -10,11 +10,13 @@ from typing import Any, ClassVar, Literal
 
 import attrs
 
-from ._evidence import _SMALL_LIMIT, Field, FieldKind
-from ._numbers import ZERO, as_tuple, fmt, to_decimal
-from ._outcome import Effect, Outcome
-from ._rules import Amount, Compiled, Context, Rule, _field_id, _non_negative
-from ._values import Number, number
+from ..conditions import number_text
+from ..fields import SMALL_LIMIT, Field, FieldKind
+from ..numbers import ZERO, as_tuple, divide, fmt, shown, to_decimal
+from ..refs import Number, identifier, number
+from ..steps import Context, Effect, Step
+from ..weights import weights_problem
+from .base import Rule, non_negative
 
 __all__ = ["BallotType", "Ballots", "Criterion"]
 
@@ -30,7 +32,7 @@ class Criterion:
 
     id: str
     label: str
-    maximum: Decimal = attrs.field(converter=to_decimal, validator=_non_negative)
+    maximum: Decimal = attrs.field(converter=to_decimal, validator=non_negative)
 
 
 @attrs.frozen
@@ -39,7 +41,7 @@ class BallotType:
 
     id: str
     label: str
-    weight: Number = attrs.field(converter=number, validator=_non_negative)
+    weight: Number = attrs.field(converter=number, validator=non_negative)
     cast_by: str = ""
 
 
@@ -61,7 +63,7 @@ class Ballots(Rule):
     """
 
     kind: ClassVar[str] = "Ballots"
-    field: str = attrs.field(validator=_field_id)
+    field: str = attrs.field(validator=identifier)
     types: tuple[BallotType, ...] = attrs.field(converter=as_tuple)
     criteria: tuple[Criterion, ...] = attrs.field(converter=as_tuple)
     void_if_all_full: bool = attrs.field(default=True, kw_only=True)
@@ -80,11 +82,11 @@ class Ballots(Rule):
             raise ValueError("Ballots.criteria must name distinct criteria")
         if self.full_marks <= 0:
             raise ValueError("Ballots.criteria must have positive full marks")
-        literal = [t.weight for t in self.types if isinstance(t.weight, Decimal)]
-        if len(literal) == len(self.types) and sum(literal, ZERO) != 1:
-            raise ValueError(
-                "ballot weights must sum to 1, got " + " + ".join(fmt(w) for w in literal)
-            )
+        literal = [(t.id, t.weight) for t in self.types if isinstance(t.weight, Decimal)]
+        if len(literal) == len(self.types):
+            problem = weights_problem(literal)
+            if problem is not None:
+                raise ValueError(f"ballot weights {problem}")
 
     @property
     def full_marks(self) -> Decimal:
@@ -110,37 +112,25 @@ class Ballots(Rule):
         self, ctx: Context
     ) -> tuple[
         Callable[[Any], list[Any]],
-        Callable[[list[Any]], tuple[Decimal, Decimal]],
         Callable[[Iterable[Decimal | None]], tuple[Decimal, Decimal]],
         Callable[[list[list[Decimal | None]], int], list[Decimal]],
     ]:
         """The steps of scoring ballots, shared by every path so they agree to the digit.
 
         ``tally`` reads the ballots of each type: ``(type, weight, cast, void, mean)``, mean
-        ``None`` when none is valid; ``points`` turns a tally into the item's points and the
-        share of the weights counted; ``weigh`` does the same from the means alone, in the
-        order of the types, and ``weigh_columns`` for many records at once, from a column of
-        means per type.
+        ``None`` when none is valid; ``weigh`` turns the means, in the order of the types, into
+        the item's points and the share of the weights counted; ``weigh_columns`` does that for
+        many records at once, from a column of means per type. A mean and the final points are
+        divisions: each is :func:`~gridrules.model.numbers.divide`'s, the one rounding there is.
         """
-        weights = {t.id: ctx.value(t.weight, f"weight of ballot {t.id}") for t in self.types}
-        if sum(weights.values(), ZERO) != 1:
-            from .errors import ParameterError, Problem
-
-            raise ParameterError(
-                f"item {ctx.item_id!r}",
-                [
-                    Problem(
-                        "ballot weights",
-                        "ballot weights must sum to 1, got "
-                        + " + ".join(f"{k} {fmt(v)}" for k, v in weights.items()),
-                    )
-                ],
-            )
+        weights = tuple(
+            ctx.value(t.weight, f"weight of ballot {t.id}") for t in self.types
+        )  # summing to 1: checked when the rule was made, or the parameters bound
+        kinds = tuple(t.id for t in self.types)
         maxima = tuple(c.maximum for c in self.criteria)
         full, item_max = self.full_marks, ctx.item_maximum
         void_rule, reweight = self.void_if_all_full, self.empty == "reweight"
-
-        by_type = tuple(weights.items())
+        by_type = tuple(zip(kinds, weights, strict=True))
 
         def tally(cast: Any) -> list[Any]:
             counts = []
@@ -155,45 +145,35 @@ class Ballots(Rule):
                 n = len(valid)
                 mean: Decimal | None = None
                 if n:
-                    # each ballot's sum from ZERO, then their sum from ZERO, in that order as
-                    # ever (sum's own start, the int 0, would add the same digits but not be a
-                    # Decimal when there is nothing to add)
                     scored: Decimal = sum(map(sum, valid, repeat(ZERO)), ZERO)
-                    # x / 1 is x, digit for digit (its ideal exponent is x's own): no division
-                    mean = scored / n if n != 1 else scored
+                    mean = divide(scored, Decimal(n))
                 counts.append((kind, weight, len(ballots), len(ballots) - n, mean))
             return counts
 
-        weights_in_order = tuple(weights.values())
+        def settle(weighted: Decimal, share: Decimal) -> Decimal:
+            # one division at the end keeps the result exact wherever it can be
+            return divide(weighted * item_max, share * full) if share else ZERO
 
         def weigh(means: Iterable[Decimal | None]) -> tuple[Decimal, Decimal]:
-            # the weights counted, and their sum with the means, each begun at ZERO and taken
-            # in the order of the types
+            # the weights counted, and their sum with the means
             share = weighted = ZERO
-            for weight, mean in zip(weights_in_order, means, strict=True):
+            for weight, mean in zip(weights, means, strict=True):
                 if mean is not None or not reweight:
                     share += weight
                     weighted += weight * (mean or ZERO)
-            if not share:
-                return ZERO, ZERO
-            # one division at the end keeps the result exact wherever it can be
-            return weighted * item_max / (share * full), share
-
-        def points(counts: list[Any]) -> tuple[Decimal, Decimal]:
-            return weigh(map(_MEAN, counts))
+            return settle(weighted, share), share
 
         def weigh_columns(means: list[list[Decimal | None]], n: int) -> list[Decimal]:
-            # weigh's points for n records at once, from each type's column of means: the same
-            # operations on the same numbers in the same order (the tests compare every digit)
+            # weigh's points for n records at once, from each type's column of means
             share: list[Decimal] = [ZERO] * n
             weighted = share
-            for weight, column in zip(weights_in_order, means, strict=True):
+            for weight, column in zip(weights, means, strict=True):
                 if reweight:
                     share = [
                         s if m is None else s + weight for s, m in zip(share, column, strict=True)
                     ]
                     weighted = [
-                        x if m is None else x + weight * (m or ZERO)
+                        x if m is None else x + weight * m
                         for x, m in zip(weighted, column, strict=True)
                     ]
                 else:
@@ -201,52 +181,68 @@ class Ballots(Rule):
                     weighted = [
                         x + weight * (m or ZERO) for x, m in zip(weighted, column, strict=True)
                     ]
-            return [
-                x * item_max / (s * full) if s else ZERO
-                for x, s in zip(weighted, share, strict=True)
-            ]
+            return list(map(settle, weighted, share))
 
-        return tally, points, weigh, weigh_columns
+        return tally, weigh, weigh_columns
 
-    def compile(self, ctx: Context) -> Compiled:
-        tally, points_of, _, _ = self._counting(ctx)
-        field, rule = self.field, self
+    def compile(self, ctx: Context) -> Step:
+        tally, weigh, weigh_columns = self._counting(ctx)
+        field, full = self.field, self.full_marks
 
-        def run(values: Mapping[str, Any]) -> Outcome | None:
+        def amount(values: Mapping[str, Any], units: Any) -> Decimal:
+            return weigh(map(_MEAN, tally(values[field])))[0]
+
+        def summary(values: Mapping[str, Any]) -> str:
+            return "；".join(
+                f"{kind}:{cast}张/废{void}" for kind, _, cast, void, _ in tally(values[field])
+            )
+
+        def explain(values: Mapping[str, Any], amount: Decimal, units: Any) -> str:
             counts = tally(values[field])
-            points, share = points_of(counts)
-            return Outcome(rule, Effect.SET, points, _summary(counts), (counts, share))
+            share = weigh(map(_MEAN, counts))[1]
+            parts = []
+            for kind, weight, cast, void, mean in counts:
+                label = f"{kind}票{cast}张（废票{void}张）"
+                if mean is None:
+                    parts.append(f"{label}无有效票" + ("，权重按比例分给其他票" if share else ""))
+                else:
+                    parts.append(f"{label}平均{shown(mean)}/{fmt(full)}，权重{fmt(weight)}")
+            result = "；".join(parts)
+            if not share:
+                return result + "；无有效评议票，本项0分"
+            note = "" if share == 1 else f"（有效权重合计{fmt(share)}，按比例折算）"
+            return f"{result}{note}，得{shown(amount)}分"
 
-        return run
+        return Step(
+            self,
+            Effect.SET,
+            explain,
+            amount=amount,
+            reads=(field,),
+            column=self._column(weigh_columns),
+            shown=summary,
+        )
 
-    def compile_amount(self, ctx: Context) -> Amount:
-        tally, points_of, _, _ = self._counting(ctx)
-        field = self.field
-
-        def amount(values: Mapping[str, Any]) -> Decimal | None:
-            return points_of(tally(values[field]))[0]
-
-        return amount
-
-    def compile_column(self, ctx: Context) -> Callable[[Sequence[Any]], list[Decimal | None]]:
+    def _column(
+        self, weigh_columns: Callable[[list[list[Decimal | None]], int], list[Decimal]]
+    ) -> Callable[[Sequence[Any]], list[Decimal | None]]:
         """The points of a column of raw ballots values, one per record, for scoring many
         records at once: ``None`` for a value not in the usual form (a dict of lists of ballots,
         each a list of as many ``int`` scores as there are criteria, each from 0 to its
         criterion's full marks), which the caller scores the one-record way.
 
         Whole scores are summed as ints, all the records' ballots together: the very sums, and
-        so the very Decimals, that :meth:`compile_amount` makes by adding them up as Decimals.
+        so the very Decimals, that the one-record amount makes by adding them up as Decimals.
         A ballot of ints is void exactly when it sums to the full marks, its scores being
         checked to be at most theirs.
         """
-        _, _, _, weigh_columns = self._counting(ctx)
         types = tuple(t.id for t in self.types)
         known = frozenset(types)
         maxima = tuple(c.maximum for c in self.criteria)
         width = len(maxima)
-        # the scores the validator reads by table (see _evidence._ballots_checker); others are
+        # the scores the validator reads by table (see the ballots field's checker); others are
         # left to the one-record way
-        limits = tuple(min(_SMALL_LIMIT - 1, int(top)) for top in maxima)
+        limits = tuple(min(SMALL_LIMIT - 1, int(top)) for top in maxima)
         same_limit = len(set(limits)) == 1
         # a ballot of ints can only give full marks that are whole
         whole_full = all(top == top.to_integral_value() for top in maxima)
@@ -319,13 +315,7 @@ class Ballots(Rule):
                     void = [0] * n
                 means.append(
                     [
-                        None
-                        if k == c
-                        else (
-                            Decimal(t - k * full_sum) / (c - k)
-                            if c - k != 1
-                            else Decimal(t - k * full_sum)
-                        )
+                        None if k == c else divide(Decimal(t - k * full_sum), Decimal(c - k))
                         for c, k, t in zip(cast, void, totals, strict=True)
                     ]
                 )
@@ -334,33 +324,10 @@ class Ballots(Rule):
 
         return column
 
-    def arithmetic(self, outcome: Outcome) -> str:
-        tally, share = outcome.detail
-        parts = []
-        for kind, weight, cast, void, mean in tally:
-            label = f"{kind}票{cast}张（废票{void}张）"
-            if mean is None:
-                parts.append(f"{label}无有效票" + ("，权重按比例分给其他票" if share else ""))
-            else:
-                parts.append(f"{label}平均{fmt(mean)}/{fmt(self.full_marks)}，权重{fmt(weight)}")
-        result = "；".join(parts)
-        if not share:
-            return result + "；无有效评议票，本项0分"
-        note = "" if share == 1 else f"（有效权重合计{fmt(share)}，按比例折算）"
-        return f"{result}{note}，得{fmt(outcome.amount)}分"
-
     def describe(self) -> str:
         types = "、".join(
-            f"{t.id}票{('（' + t.cast_by + '）') if t.cast_by else ''}权重{_weight(t.weight)}"
+            f"{t.id}票{('（' + t.cast_by + '）') if t.cast_by else ''}权重{number_text(t.weight)}"
             for t in self.types
         )
         void = "，全部满分视为废票" if self.void_if_all_full else ""
         return f"民主评议：{types}{void}"
-
-
-def _weight(value: Number) -> str:
-    return fmt(value) if isinstance(value, Decimal) else f"[{value}]"
-
-
-def _summary(tally: list[Any]) -> str:
-    return "；".join(f"{kind}:{cast}张/废{void}" for kind, _, cast, void, _ in tally)

@@ -10,12 +10,13 @@ combination of the raw values it reads, then looked up for every record that has
   function that checks it for one record, and remembered (valid, with the value it reads as, or
   not). A record holding a value that is not valid goes, whole, to :meth:`Scorer.result`, which
   reports every problem it has, exactly as when it is scored alone.
-- **Scoring an item.** Its scores-only function (the one :meth:`Scorer.result` runs) is run on
-  the values of each new combination and remembered; the column of its points is then one
-  look-up per record.
-- **Summing.** Sections, weights, rounding, the penalty and bonus, the vetoes, grade and stars
-  follow, a column at a time, with the same operations in the same order as for one record, so
-  the Decimals come out identical, digit for digit and exponent for exponent.
+- **Scoring an item.** The item is walked (:func:`~gridrules.engine.walk.walk_item`, the very
+  walk :meth:`Scorer.result` makes) on the values of each new combination, and remembered; the
+  column of its points is then one look-up per record.
+- **Summing.** Sections, weights and roundings follow a column at a time, with the same
+  factors and roundings as the walk; the penalty and bonus, vetoes, grade and stars are the
+  plan's own :meth:`~gridrules.engine.plan.Plan.finish`, record by record. Every sum is exact,
+  so the Decimals come out identical, digit for digit and exponent for exponent.
 
 A raw value is remembered under itself, so values that are equal as keys but read differently
 must never share a table: ``1``, ``True`` and ``1.0`` are equal keys, as are ``Decimal("3")``
@@ -24,9 +25,10 @@ and ``Decimal("3.0")``. A column is looked up by its raw values only when it hol
 names is remembered as the tuple of its elements. Other columns (floats, Decimals, mixtures,
 ballots) are read value by value and their items worked out record by record, which is slower
 but the same. Every table is bounded (:data:`LIMIT` entries), so memory stays flat. An item's
-points also depend on the working days of the period scored and on the decimal context they are
-worked out in: an item keeps a table for each (the last :data:`_SIGNATURES` met), so that a
-change of either is never answered from a table made under another.
+points also depend on the period scored (a target per working day): an item keeps a table for
+each kind of column and period (the last :data:`_SIGNATURES` met), so that a record of one
+period is never answered from a table made for another. (They never depend on the caller's
+decimal context: every score is worked out in the library's own.)
 """
 
 from __future__ import annotations
@@ -34,22 +36,20 @@ from __future__ import annotations
 import operator
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from decimal import ROUND_HALF_UP, Decimal, getcontext
+from decimal import Decimal
 from itertools import compress, repeat
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ._evaluate import Result, _settler
-from ._evidence import Field, FieldKind, _Bad
-from ._grades import Veto
-from ._numbers import ZERO
-from ._outcome import Effect
-from ._rubric import Item, Node, Section
-from ._rules import Context
-from ._values import WORKING_DAYS
-from .errors import GridrulesError
-
-if TYPE_CHECKING:
-    from ._evaluate import Scorer
+from ..dates.calendars import PeriodUnits
+from ..errors import GridrulesError
+from ..model.fields import BadValue, Field, FieldKind
+from ..model.grades import Veto
+from ..model.numbers import ZERO
+from ..model.steps import Effect
+from .evidence import ABSENT, Validator
+from .plan import ItemPlan, Plan
+from .result import Result
+from .walk import walk_item
 
 __all__ = ["LIMIT", "ChunkScorer"]
 
@@ -58,8 +58,8 @@ LIMIT = 4096
 table that would grow beyond it is emptied and filled again."""
 
 _SIGNATURES = 8
-"""How many tables an item keeps, one for each kind of columns, working days (a period) and
-decimal context met; the oldest goes when another is needed."""
+"""How many tables an item keeps, one for each kind of columns and period met; the oldest goes
+when another is needed."""
 
 _NONE = type(None)
 # the kinds of column looked up by raw value, each with its own tables (see the module's text)
@@ -68,9 +68,6 @@ _INT_TYPES = frozenset({int, str, _NONE})
 _BOOL_TYPES = frozenset({bool, str, _NONE})
 _NAME_TYPES = frozenset({str, list, tuple, _NONE})
 _NAME_KINDS = frozenset({FieldKind.LEVEL, FieldKind.ELEMENTS})
-_ABSENT = object()
-_NO_VETOES: tuple[Veto, ...] = ()
-_NO_FLAGS: frozenset[str] = frozenset()
 _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
@@ -184,12 +181,12 @@ class _FieldReader:
             memo = self.memos[kind] = ({}, set())
         valid, invalid = memo
         for key in _new_keys(distinct, valid, invalid):
-            if key is None and self.default is not _ABSENT:
+            if key is None and self.default is not ABSENT:
                 valid[None] = self.default  # a null is a value not given: the default
                 continue
             try:
                 valid[key] = self.check(key)
-            except _Bad:
+            except BadValue:
                 invalid.add(key)
         if invalid and not invalid.isdisjoint(distinct):
             bad.update(i for i, key in enumerate(keys) if key in invalid)
@@ -199,32 +196,28 @@ class _FieldReader:
         read: list[Any] = []
         default, check = self.default, self.check
         for row, value in enumerate(raw):
-            if value is None and default is not _ABSENT:
+            if value is None and default is not ABSENT:
                 read.append(default)
                 continue
             try:
                 read.append(check(value))
-            except _Bad:
+            except BadValue:
                 bad.add(row)
                 read.append(None)
         return _Column(None, raw, raw, {}, read)
 
 
 class _Chunk:
-    """A chunk's columns, its size, what every record of it shares (the working days), and what
-    else an item's points depend on: the working days and the decimal context they are worked
-    out in (a table made under one is not used under another)."""
+    """A chunk's columns, its size, and the units of the period every record of it is scored
+    for: an item's points depend on them too, so a table made for one period is never used for
+    another."""
 
-    __slots__ = ("columns", "setting", "shared", "size")
+    __slots__ = ("columns", "size", "units")
 
-    def __init__(
-        self, columns: dict[str, _Column], size: int, shared: dict[str, Any], days: Any
-    ) -> None:
+    def __init__(self, columns: dict[str, _Column], size: int, units: PeriodUnits | None) -> None:
         self.columns = columns
         self.size = size
-        self.shared = shared
-        context = getcontext()
-        self.setting = (days, context.prec, context.rounding, context.Emin, context.Emax)
+        self.units = units
 
 
 class _Keyed:
@@ -233,7 +226,11 @@ class _Keyed:
 
     __slots__ = ("compute", "fields", "tables")
 
-    def __init__(self, fields: Sequence[str], compute: Callable[[dict[str, Any]], Any]) -> None:
+    def __init__(
+        self,
+        fields: Sequence[str],
+        compute: Callable[[dict[str, Any], PeriodUnits | None], Any],
+    ) -> None:
         self.fields = tuple(fields)
         self.compute = compute
         # per signature: the results by combination, and the combinations whose function raised
@@ -249,7 +246,7 @@ class _Keyed:
         keys: Sequence[Any] = (
             columns[0].keys if single else list(zip(*(c.keys for c in columns), strict=True))
         )
-        signature = (*(c.kind for c in columns), chunk.setting)
+        signature = (*(c.kind for c in columns), chunk.units)
         held = self.tables.get(signature)
         if held is None:
             if len(self.tables) >= _SIGNATURES:  # the oldest goes: memory stays bounded
@@ -262,13 +259,14 @@ class _Keyed:
             pass
         distinct = set(keys)
         for key in _new_keys(distinct, table, fails):
-            values = dict(chunk.shared)
-            for field, column, raw in zip(
-                self.fields, columns, (key,) if single else key, strict=True
-            ):
-                values[field] = column.valid[raw]
+            values = {
+                field: column.valid[raw]
+                for field, column, raw in zip(
+                    self.fields, columns, (key,) if single else key, strict=True
+                )
+            }
             try:
-                table[key] = self.compute(values)
+                table[key] = self.compute(values, chunk.units)
             except GridrulesError:
                 fails.add(key)
         if fails and not fails.isdisjoint(distinct):
@@ -278,12 +276,10 @@ class _Keyed:
     def _each(self, chunk: _Chunk, columns: list[_Column]) -> list[Any]:
         out: list[Any] = []
         failed: list[int] = []
-        fields, shared, compute = self.fields, chunk.shared, self.compute
+        fields, units, compute = self.fields, chunk.units, self.compute
         for row, read in enumerate(zip(*(c.values() for c in columns), strict=True)):
-            values = dict(shared)
-            values.update(zip(fields, read, strict=True))
             try:
-                out.append(compute(values))
+                out.append(compute(dict(zip(fields, read, strict=True)), units))
             except GridrulesError:
                 failed.append(row)
                 out.append(None)
@@ -293,10 +289,11 @@ class _Keyed:
 
 
 class _ByColumn:
-    """An item made of one rule with a column form of its own (see
-    :meth:`~gridrules.Rule.compile_column`): the rule's amounts for the whole column at once,
-    settled into the item's points as ``Scorer.result`` settles them; the values it leaves are
-    scored by the item's own function, value by value."""
+    """An item made of one step that sets its points and has a column form of its own (see
+    :class:`~gridrules.model.steps.Step`'s ``column``: ballots): the step's amounts for the
+    whole column at once, each settled by the item (:meth:`Item.settle
+    <gridrules.model.tree.Item.settle>`), as the walk settles points a step sets; the values it
+    leaves are walked one by one."""
 
     __slots__ = ("amounts", "field", "keyed", "settle")
 
@@ -328,10 +325,8 @@ class _ByColumn:
             failed = []
             # raises _Retry for the values that are not valid
             for row, value in zip(left, column.values_at(left), strict=True):
-                fields = dict(chunk.shared)
-                fields[self.field] = value
                 try:
-                    out[row] = compute(fields)
+                    out[row] = compute({self.field: value}, chunk.units)
                 except GridrulesError:
                     failed.append(row)
             if failed:
@@ -352,26 +347,32 @@ class _ItemNode:
 
 
 class _SectionNode:
-    """A section of the plan: its children, and its rounding's quantum (or ``None``)."""
+    """A section of the plan: its children, and its plan node (for its rounding)."""
 
-    __slots__ = ("children", "quantum")
+    __slots__ = ("children", "node")
 
-    def __init__(self, children: _Plan, quantum: Decimal | None) -> None:
+    def __init__(self, children: _Plan, node: Any) -> None:
         self.children = children
-        self.quantum = quantum
+        self.node = node
 
 
 _Plan = list[tuple[_ItemNode | _SectionNode, Decimal | None]]
 """A composite's children, in order, each with its weight's factor (or ``None``)."""
 
 
-class ChunkScorer:
-    """A :class:`~gridrules.Scorer`'s rubric prepared for scoring chunks of records column by
-    column (see the module's text); its tables live as long as it does, bounded."""
+def _ignoring_units(
+    holds: Callable[[dict[str, Any]], bool],
+) -> Callable[[dict[str, Any], PeriodUnits | None], bool]:
+    """A veto's test, as a table's function of the values and the period's units."""
+    return lambda values, units: holds(values)
 
-    def __init__(self, scorer: Scorer) -> None:
-        self.scorer = scorer
-        validator = scorer.validator
+
+class ChunkScorer:
+    """A plan prepared for scoring chunks of records column by column (see the module's text);
+    its tables live as long as it does, bounded."""
+
+    def __init__(self, plan: Plan, validator: Validator) -> None:
+        self.plan = plan
         self.fields = tuple(validator.fields)
         self._get = operator.itemgetter(*self.fields) if self.fields else None
         self._field_set = frozenset(self.fields)
@@ -379,72 +380,52 @@ class ChunkScorer:
             _FieldReader(
                 validator.fields[fid],
                 validator.fields[fid].checker(),
-                validator._defaults.get(fid, _ABSENT),
+                validator.defaults.get(fid, ABSENT),
             )
             for fid in self.fields
         ]
         self.item_ids: list[str] = []
         self._lock = threading.Lock()
-        rubric = scorer.rubric
-        self._plan = self._plan_children(rubric.children, rubric.weights, rubric.maximum)
-        self._vetoes = [(veto, _Keyed((veto.when.field,), holds)) for veto, holds in scorer.vetoes]
+        self._plan = self._plan_children(plan.root)
+        self._vetoes = [
+            (veto, _Keyed((veto.when.field,), _ignoring_units(holds)))
+            for veto, holds in plan.vetoes
+        ]
 
     # -- preparing --------------------------------------------------------------------------
 
-    def _plan_children(
-        self, children: tuple[Node, ...], weights: tuple[Any, ...], maximum: Decimal
-    ) -> _Plan:
-        scorer = self.scorer
-        factors: list[Decimal | None] = (
-            list(scorer._factors(children, weights, maximum)) if weights else [None] * len(children)
-        )
+    def _plan_children(self, nodes: tuple[Any, ...]) -> _Plan:
         plan: _Plan = []
-        for child, factor in zip(children, factors, strict=True):
-            if isinstance(child, Section):
-                inner = self._plan_children(child.children, child.weights, child.maximum)
-                quantum = None if child.rounding is None else child.rounding.quantum
-                plan.append((_SectionNode(inner, quantum), factor))
+        for node in nodes:
+            if node.children is not None:
+                plan.append((_SectionNode(self._plan_children(node.children), node), node.factor))
             else:
-                plan.append((self._plan_item(child), factor))
+                plan.append((self._plan_item(node), node.factor))
         return plan
 
-    def _plan_item(self, item: Item) -> _ItemNode:
-        scorer = self.scorer
-        # the very function Scorer.result runs for this item, on its own
-        part = scorer._fast_children((item,), (), item.maximum)
-        item_id = item.id
-        reports = item_id in scorer._reporting
-        fields = sorted({f.id for rule in item.rules for f in rule.fields()})
-
-        def compute(values: dict[str, Any]) -> Any:
-            items: dict[str, Decimal] = {}
-            extras: list[tuple[Decimal, Decimal]] = []
-            part(values, items, extras)
-            return (items[item_id], extras[0]) if reports else items[item_id]
-
-        self.item_ids.append(item_id)
-        keyed = _Keyed(fields, compute)
-        if len(item.rules) == 1 and not reports:
-            rule = item.rules[0]
-            amounts = rule.compile_column(Context(scorer.params, item_id, item.maximum))
-            if amounts is not None and rule.effect is Effect.SET:
-                settle = _settler(item.maximum, item.floor, item.rounding)
-                return _ItemNode(item_id, _ByColumn(fields[0], amounts, settle, keyed), False)
-        return _ItemNode(item_id, keyed, reports)
+    def _plan_item(self, node: ItemPlan) -> _ItemNode:
+        self.item_ids.append(node.id)
+        keyed = _Keyed(node.reads, lambda values, units: walk_item(node, values, units))
+        steps = node.steps
+        if len(steps) == 1 and steps[0].column is not None and steps[0].effect is Effect.SET:
+            settle = node.item.settle
+            by = _ByColumn(steps[0].reads[0], steps[0].column, settle, keyed)
+            return _ItemNode(node.id, by, False)
+        return _ItemNode(node.id, keyed, node.beyond)
 
     # -- scoring ----------------------------------------------------------------------------
 
     def score(
-        self, records: Sequence[object], days: Decimal | None
+        self, records: Sequence[object], units: PeriodUnits | None
     ) -> tuple[list[Result | None], list[int]]:
         """Results for the records that score this way, and the rows left for the one-record
         path (``None`` in their place): not a plain dict of every field, or a value or a
         combination that one record's scoring refuses."""
         with self._lock:  # the tables are shared: one chunk at a time, whatever the threads
-            return self._score_chunk(records, days)
+            return self._score_chunk(records, units)
 
     def _score_chunk(
-        self, records: Sequence[object], days: Decimal | None
+        self, records: Sequence[object], units: PeriodUnits | None
     ) -> tuple[list[Result | None], list[int]]:
         n_fields = len(self.fields)
         rows = [
@@ -455,7 +436,7 @@ class ChunkScorer:
         out: list[Result | None] = [None] * len(records)
         while rows:
             try:
-                scored = self._score([records[i] for i in rows], days)  # type: ignore[misc]
+                scored = self._score([records[i] for i in rows], units)  # type: ignore[misc]
             except _Retry as retry:
                 left = [row for n, row in enumerate(rows) if n not in retry.rows]
                 rows = left if len(left) < len(rows) else []
@@ -466,7 +447,7 @@ class ChunkScorer:
         done = set(rows)
         return out, [i for i in range(len(records)) if i not in done]
 
-    def _score(self, records: list[dict[str, Any]], days: Decimal | None) -> list[Result]:
+    def _score(self, records: list[dict[str, Any]], units: PeriodUnits | None) -> list[Result]:
         n = len(records)
         raws: list[Sequence[Any]] = []
         if self._get is not None:
@@ -485,8 +466,7 @@ class ChunkScorer:
         }
         if bad:
             raise _Retry(bad)
-        shared = {} if days is None else {WORKING_DAYS: days}
-        chunk = _Chunk(columns, n, shared, days)
+        chunk = _Chunk(columns, n, units)
         items: list[list[Decimal]] = []
         extras: list[list[tuple[Decimal, Decimal]]] = []
         base = _run(self._plan, chunk, items, extras)
@@ -500,54 +480,24 @@ class ChunkScorer:
         extras: list[list[tuple[Decimal, Decimal]]],
     ) -> list[Result]:
         n = chunk.size
-        scorer, rubric = self.scorer, self.scorer.rubric
-        # the penalty and bonus of each record, summed from ZERO in item order, as result() does;
-        # with no item sending any, both are ZERO itself
+        # the penalty and bonus of each record, summed from nothing in item order
         penalty: Sequence[Decimal] = [ZERO] * n
         bonus: Sequence[Decimal] = penalty
         for column in extras:
             penalty = list(map(operator.add, penalty, map(_FIRST, column)))
             bonus = list(map(operator.add, bonus, map(_SECOND, column)))
-        # from here on, what Scorer._finish does for one record, a column at a time
-        cap = scorer.bonus_cap
-        if cap is not None:
-            bonus = [cap if b > cap else b for b in bonus]
-        total: Sequence[Decimal] = [
-            b if p is ZERO and o is ZERO else b - p + o
-            for b, p, o in zip(base, penalty, bonus, strict=True)
-        ]
-        floor = rubric.floor
-        if floor is not None:
-            total = [floor if t < floor else t for t in total]
-        if rubric.rounding is not None:
-            quantum = rubric.rounding.quantum
-            total = list(map(Decimal.quantize, total, repeat(quantum, n), repeat(ROUND_HALF_UP, n)))
-        grades: Sequence[str | None] = (
-            [None] * n if scorer._grade is None else list(map(scorer._grade, total))
-        )
-        stars: Iterable[int | None] = repeat(None, n)
-        if scorer._stars is not None:
-            deducted: Iterable[Decimal] = (
-                total
-                if scorer._stars_by_total
-                else map(operator.add, map(operator.sub, repeat(scorer.maximum, n), base), penalty)
-            )
-            stars = map(scorer._stars, total, deducted)
-        flags: list[frozenset[str]] = [_NO_FLAGS] * n
-        if self._vetoes:
-            fired: dict[int, list[Veto]] = {}
-            for veto, test in self._vetoes:
-                for row in compress(range(n), test.column(chunk)):
-                    fired.setdefault(row, []).append(veto)
-            if fired and grades is not None:
-                grades = list(grades)
-            for row, vetoes in fired.items():
-                for veto in vetoes:
-                    if veto.grade is not None and scorer._grade is not None:
-                        grades[row] = veto.grade  # type: ignore[index]
-                flags[row] = frozenset(v.flag for v in vetoes if v.flag is not None)
+        fired: list[list[Veto]] = [[] for _ in range(n)] if self._vetoes else []
+        for veto, test in self._vetoes:
+            for row in compress(range(n), test.column(chunk)):
+                fired[row].append(veto)
+        finished = map(self.plan.finish, base, penalty, bonus, fired if fired else repeat((), n))
         points = map(dict, map(zip, repeat(self.item_ids, n), zip(*items, strict=True)))
-        return list(map(Result, total, base, bonus, penalty, grades, stars, flags, points))
+        return [
+            Result(total, b, capped, p, grade, stars, flags, item_points)
+            for (capped, total, grade, stars, flags), b, p, item_points in zip(
+                finished, base, penalty, points, strict=True
+            )
+        ]
 
 
 def _run(
@@ -556,10 +506,12 @@ def _run(
     items: list[list[Decimal]],
     extras: list[list[tuple[Decimal, Decimal]]],
 ) -> list[Decimal]:
-    """The points of a composite's children for every row, summed (times their weights) in
-    order from ZERO, as :func:`~gridrules._evaluate._composite` sums them for one record."""
+    """The points of a composite's children for every row, summed (times their weights), a
+    column at a time: what :func:`~gridrules.engine.walk.walk` does for one record, with the
+    same roundings and factors (every sum is exact, so the order of the parts changes nothing).
+    """
     n = chunk.size
-    total: list[Decimal] | None = None
+    total: list[Decimal] = [ZERO] * n
     for node, factor in plan:
         if isinstance(node, _ItemNode):
             column = node.by.column(chunk)
@@ -569,15 +521,10 @@ def _run(
             items.append(column)
         else:
             column = _run(node.children, chunk, items, extras)
-            if node.quantum is not None:
-                column = list(
-                    map(Decimal.quantize, column, repeat(node.quantum, n), repeat(ROUND_HALF_UP, n))
-                )
+            rounding = node.node.rounding
+            if rounding is not None:
+                column = list(map(rounding.apply, column))
         if factor is not None:
             column = list(map(operator.mul, column, repeat(factor, n)))
-        total = (
-            list(map(ZERO.__add__, column))
-            if total is None
-            else list(map(operator.add, total, column))
-        )
-    return total if total is not None else [ZERO] * n
+        total = list(map(operator.add, total, column))
+    return total

@@ -8,15 +8,21 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from ._numbers import to_decimal
+from .numbers import to_decimal
 
-__all__ = ["FromField", "Number", "Param", "PerWorkingDay", "number", "optional_number"]
+__all__ = [
+    "FromField",
+    "Number",
+    "Param",
+    "PerWorkingDay",
+    "identifier",
+    "number",
+    "optional_number",
+    "resolve",
+]
 
-WORKING_DAYS = "@working_days"
-"""The key under which the scorer hands rules the working days of the period being scored."""
 
-
-def _identifier(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+def identifier(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
     if not isinstance(value, str) or not value or not value.isascii() or " " in value:
         raise ValueError(
             f"{type(instance).__name__}.{attribute.name} must be a non-empty ASCII id without "
@@ -28,7 +34,7 @@ def _identifier(instance: object, attribute: attrs.Attribute[Any], value: str) -
 class Param:
     """A value the source leaves blank (xx分, xx%), filled from a declared rubric parameter."""
 
-    param: str = attrs.field(validator=_identifier)
+    param: str = attrs.field(validator=identifier)
 
     def __str__(self) -> str:
         return f"参数 {self.param}"
@@ -38,7 +44,7 @@ class Param:
 class FromField:
     """A value read from the evidence, e.g. a quota target the platform computes per person."""
 
-    field: str = attrs.field(validator=_identifier)
+    field: str = attrs.field(validator=identifier)
 
     def __str__(self) -> str:
         return f"字段 {self.field}"
@@ -87,6 +93,7 @@ def number(value: object) -> Number:
 
 
 def optional_number(value: object) -> Number | None:
+    """attrs converter: :func:`number`, or ``None`` left as it is."""
     return None if value is None else number(value)
 
 

@@ -9,7 +9,7 @@ from itertools import pairwise
 
 import attrs
 
-from ._numbers import fmt, to_decimal
+from .numbers import fmt, to_decimal
 
 __all__ = ["Interval", "coverage_problems", "first_holding"]
 

@@ -1,0 +1,153 @@
+"""The rubric as users hold it: its definition (:mod:`gridrules.model.rubric`) with the means
+to score it."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from ..dates.periods import Period, PeriodError
+from ..errors import GridrulesError, RubricError
+from ..model.numbers import exact
+from ..model.rubric import RubricDefinition
+from ..sheet.content import SheetContent
+from ..sheet.sheet import CombinedSheet, ScoreSheet
+from .evidence import Validator
+from .scorer import Scorer
+
+__all__ = ["Rubric"]
+
+_PREPARED: weakref.WeakKeyDictionary[Rubric, Scorer] = weakref.WeakKeyDictionary()
+
+
+@attrs.frozen(cache_hash=True)
+class Rubric(RubricDefinition):
+    """A whole assessment scheme (考核细则): metadata, the tree of sections and items, grading.
+
+    A rubric that can be built is a valid one: construction checks ids, maxima, parameters,
+    assumptions, fields, grade bands and vetoes, and the error names the rubric and the node.
+    Score one record with :meth:`score`; for many, :meth:`prepare` once and reuse the scorer.
+    """
+
+    def validator(self) -> Validator:
+        """A validator for this rubric's evidence records."""
+        return Validator(self.name, self.fields)
+
+    def prepare(self, params: Mapping[str, object] | None = None) -> Scorer:
+        """Compile the rubric once (with ``params``) into a :class:`~gridrules.Scorer`."""
+        if params:
+            return Scorer(self, params)
+        scorer = _PREPARED.get(self)
+        if scorer is None:
+            scorer = _PREPARED[self] = Scorer(self, None)
+        return scorer
+
+    def score(
+        self,
+        evidence: Mapping[str, object],
+        params: Mapping[str, object] | None = None,
+        *,
+        assessee: str | None = None,
+        period: object = None,
+        calendar: Any = None,
+        assessor: str | None = None,
+    ) -> ScoreSheet:
+        """Score one assessee's evidence for one period and explain every point.
+
+        ``period`` (``"2026-10"``) is shown on the sheet and gives quotas per working day their
+        target, counted on ``calendar`` (China's working days by default).
+        """
+        return self.prepare(params).score(
+            evidence, assessee=assessee, period=period, calendar=calendar, assessor=assessor
+        )
+
+    @exact
+    def combine(self, combination: str, sheets: Mapping[str, SheetContent]) -> CombinedSheet:
+        """Combine one assessee's sheets of shorter periods (半年/年终, 季度) into one result.
+
+        The sheets must be of this rubric and, where they say so, of one assessee and one year,
+        each of its own period. The combined total is graded with the rubric's bands; a grade
+        forced by a veto on any part stands, and the parts' flags carry over.
+
+        :raises RubricError: the combination is unknown, or a sheet is of another rubric.
+        :raises GridrulesError: the sheets are of several assessees, years or the same period,
+            or a part is missing or unknown.
+        """
+        for candidate in self.combinations:
+            if candidate.id == combination:
+                break
+        else:
+            known = ", ".join(c.id for c in self.combinations) or "none"
+            raise RubricError(
+                f"rubric {self.name!r} has no combination {combination!r} (declared: {known})"
+            )
+        for part, sheet in sheets.items():
+            if sheet.rubric != self.name:
+                raise RubricError(
+                    f"combination {combination!r}: the sheet for {part!r} was scored with rubric "
+                    f"{sheet.rubric!r}, not {self.name!r}"
+                )
+        assessee = _one_assessee(combination, sheets)
+        periods = _periods(combination, sheets)
+        combined = candidate.combine({part: sheet.total for part, sheet in sheets.items()})
+        forced = [v.grade for s in sheets.values() for v in s.vetoes if v.grade is not None]
+        if forced:
+            grade: str | None = forced[-1]
+        else:
+            grade = None if self.grades is None else self.grades.grade(combined.total)
+        flags: frozenset[str] = frozenset().union(*(sheet.flags for sheet in sheets.values()))
+        return CombinedSheet(
+            rubric=self.name,
+            combination=candidate.id,
+            label=candidate.label,
+            total=combined.total,
+            grade=grade,
+            parts=combined.parts,
+            arithmetic=combined.arithmetic,
+            clause=candidate.clause,
+            flags=flags,
+            assessee=assessee,
+            periods=periods,
+        )
+
+
+def _one_assessee(combination: str, sheets: Mapping[str, SheetContent]) -> str | None:
+    """The one assessee the sheets name (``None`` when none does); several are refused."""
+    named = {part: s.assessee for part, s in sheets.items() if s.assessee}
+    if len(set(named.values())) > 1:
+        shown = ", ".join(f"{part}: {who}" for part, who in named.items())
+        raise GridrulesError(
+            f"combination {combination!r} combines one assessee's sheets, got several ({shown})"
+        )
+    return next(iter(named.values()), None)
+
+
+def _periods(combination: str, sheets: Mapping[str, SheetContent]) -> tuple[tuple[str, str], ...]:
+    """The periods the sheets name, each read; they must be distinct and of one year."""
+    read: dict[str, Period] = {}
+    for part, sheet in sheets.items():
+        if sheet.period:
+            try:
+                read[part] = Period.parse(sheet.period)
+            except PeriodError as error:
+                raise GridrulesError(
+                    f"combination {combination!r}: the sheet for {part!r}: {error}"
+                ) from None
+    years = {p.start.year for p in read.values()} | {p.end.year for p in read.values()}
+    if len(years) > 1:
+        shown = ", ".join(f"{part}: {p}" for part, p in read.items())
+        raise GridrulesError(
+            f"combination {combination!r} combines the periods of one year, got {shown}"
+        )
+    seen: dict[Period, str] = {}
+    for part, span in read.items():
+        if span in seen:
+            raise GridrulesError(
+                f"combination {combination!r}: the sheets for {seen[span]!r} and {part!r} are "
+                f"both of {span}; each part is a period of its own"
+            )
+        seen[span] = part
+    return tuple((part, str(span)) for part, span in read.items())

@@ -1,0 +1,285 @@
+"""The scorer: a rubric compiled with its parameters, scoring records one at a time (explained or
+not) or many at once, every way through the same plan and the same walk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from itertools import islice
+from typing import Any, Literal, TypeVar, overload
+
+from ..dates.calendars import PeriodUnits, WorkingCalendar, get_calendar
+from ..dates.periods import Period
+from ..errors import GridrulesError
+from ..model.numbers import ZERO, exact, fmt
+from ..model.rubric import RubricDefinition
+from ..sheet.explain import Explanation, Traced
+from ..sheet.lines import ParameterLine, VetoLine
+from ..sheet.sheet import ScoreSheet
+from .columns import ChunkScorer
+from .evidence import Validator
+from .plan import Plan
+from .result import Result
+from .walk import walk, walk_item
+
+__all__ = ["CHUNK_SIZE", "Scorer", "in_chunks"]
+
+_T = TypeVar("_T")
+
+CHUNK_SIZE = 1024
+"""How many records :meth:`Scorer.results` scores at a time, by default."""
+_REMEMBERED_PERIODS = 64
+"""How many periods (and calendars) a scorer remembers the units of."""
+
+
+class Scorer:
+    """A rubric compiled with its parameters, ready to score many records fast.
+
+    Preparing checks the parameters (all problems at once), resolves every number, and compiles
+    each rule into its step (:class:`~gridrules.engine.plan.Plan`); scoring a record then
+    validates its fields and walks the plan, with no further checking of the rubric. Every
+    number is worked out in the library's own decimal context, whatever the caller's.
+    """
+
+    @exact
+    def __init__(
+        self, rubric: RubricDefinition, params: Mapping[str, object] | None = None
+    ) -> None:
+        self.rubric = rubric
+        self.params = rubric.bind(params)
+        given = set(params or {})
+        self.parameter_lines = tuple(
+            ParameterLine(
+                p.name,
+                p.description,
+                self.params[p.name],
+                "given" if p.name in given or p.value is not None else "default",
+                p.clause,
+            )
+            for p in rubric.parameters
+        )
+        self.validator = Validator(rubric.name, rubric.fields)
+        self.plan = Plan(rubric, self.params, walk_item)
+        self.maximum = self.plan.maximum
+        self.bonus_cap = self.plan.bonus_cap
+        self.needs_working_days = self.plan.needs_period
+        self._chunks: ChunkScorer | None = None  # made by the first call of results()
+        self._periods: dict[tuple[object, object], tuple[Period, PeriodUnits | None]] = {}
+        self._calendar: WorkingCalendar | None = None
+
+    # -- the period scored ---------------------------------------------------------------------
+
+    def _units(self, period: object, calendar: Any) -> tuple[Period | None, PeriodUnits | None]:
+        """The period given (read, whatever the rubric needs of it: a period that is not one is
+        refused), and its units on ``calendar`` (China's by default) when the rubric counts on
+        them."""
+        if period is None:
+            if self.needs_working_days:
+                raise GridrulesError(
+                    f"rubric {self.rubric.name!r} sets quotas per working day (每天N条): score it "
+                    "with period=... (e.g. '2026-10'; --period on the command line, or a period "
+                    "in the evidence's _meta or a period column)"
+                )
+            return None, None
+        key = (period if isinstance(period, str | Period) else str(period), calendar)
+        known = self._periods.get(key)
+        if known is None:
+            span = period if isinstance(period, Period) else Period.parse(str(period))
+            units = None
+            if self.needs_working_days:
+                if calendar is None:
+                    if self._calendar is None:
+                        self._calendar = get_calendar()
+                    calendar = self._calendar
+                units = calendar.units(span)
+            if len(self._periods) >= _REMEMBERED_PERIODS:
+                self._periods.clear()
+            known = self._periods[key] = (span, units)
+        return known
+
+    # -- scoring -------------------------------------------------------------------------------
+
+    @exact
+    def result(
+        self, evidence: Mapping[str, object], *, period: object = None, calendar: Any = None
+    ) -> Result:
+        """Score one record without writing out explanations (the fast path for batches).
+
+        ``period`` and ``calendar`` matter only to a rubric with quotas per working day; a
+        ``period`` given is read all the same, and refused when it is not a period.
+        """
+        values = self.validator.validate(evidence)[0]
+        units = None
+        if period is not None or self.needs_working_days:
+            units = self._units(period, calendar)[1]
+        plan = self.plan
+        items: dict[str, Decimal] = {}
+        extras: list[tuple[Decimal, Decimal]] = []
+        base = walk(plan.root, values, units, items, extras, None)
+        penalty = bonus = ZERO
+        for item_penalty, item_bonus in extras:
+            penalty += item_penalty
+            bonus += item_bonus
+        bonus, total, grade, stars, flags = plan.finish(
+            base, penalty, bonus, plan.fired(values) if plan.vetoes else ()
+        )
+        return Result(total, base, bonus, penalty, grade, stars, flags, items)
+
+    @overload
+    def results(
+        self,
+        records: Iterable[Mapping[str, object]],
+        *,
+        period: object = None,
+        calendar: Any = None,
+        return_errors: Literal[False] = False,
+        chunk_size: int = CHUNK_SIZE,
+    ) -> Iterator[Result]: ...
+
+    @overload
+    def results(
+        self,
+        records: Iterable[Mapping[str, object]],
+        *,
+        period: object = None,
+        calendar: Any = None,
+        return_errors: Literal[True],
+        chunk_size: int = CHUNK_SIZE,
+    ) -> Iterator[Result | GridrulesError]: ...
+
+    def results(
+        self,
+        records: Iterable[Mapping[str, object]],
+        *,
+        period: object = None,
+        calendar: Any = None,
+        return_errors: bool = False,
+        chunk_size: int = CHUNK_SIZE,
+    ) -> Iterator[Result | GridrulesError]:
+        """Score many records without explanations: the fastest path, for batches.
+
+        Yields, in order, the very :class:`Result` that :meth:`result` gives for each record,
+        equal down to every Decimal's digits and exponent. The records are scored a chunk of
+        ``chunk_size`` at a time, column by column, each item walked once for each distinct
+        combination of the values it reads (see :mod:`gridrules.engine.columns`); a record that
+        does not fit that way (a field left out, a value of an unusual type) is scored by
+        :meth:`result`. Memory holds one chunk and bounded tables, however many records there
+        are.
+
+        A record that cannot be scored raises its error (an
+        :class:`~gridrules.EvidenceError` naming every problem) once the results before it
+        have been yielded; with ``return_errors=True`` the error is yielded in its place and
+        scoring goes on, so that no record is lost. ``period`` and ``calendar`` apply to every
+        record (see :meth:`result`); a rubric that needs a period, given none, is refused when
+        ``results`` is called, as are a period that is not one, records that are not an iterable
+        (a single mapping among them) and a ``chunk_size`` under 1. Threads may share a scorer:
+        the tables of values already seen serve one chunk at a time.
+        """
+        if isinstance(records, Mapping):
+            raise TypeError("results() takes an iterable of records; score one with result()")
+        if chunk_size < 1:
+            raise ValueError(f"chunk_size must be 1 or more, got {chunk_size}")
+        # checked now, not when the first result is asked for
+        units = exact(self._units)(period, calendar)[1]
+        if self._chunks is None:
+            self._chunks = ChunkScorer(self.plan, self.validator)
+        return self._results(
+            self._chunks,
+            iter(records),
+            units,
+            {"period": period, "calendar": calendar},
+            return_errors,
+            chunk_size,
+        )
+
+    def _results(
+        self,
+        by_columns: ChunkScorer,
+        records: Iterator[Mapping[str, object]],
+        units: PeriodUnits | None,
+        when: dict[str, Any],
+        return_errors: bool,
+        chunk_size: int,
+    ) -> Iterator[Result | GridrulesError]:
+        score_chunk = exact(by_columns.score)
+        for chunk in in_chunks(records, chunk_size):
+            done: list[Result | GridrulesError | None]
+            done, left = score_chunk(chunk, units)  # type: ignore[assignment]
+            for row in left:
+                try:
+                    done[row] = self.result(chunk[row], **when)
+                except GridrulesError as error:
+                    if not return_errors:
+                        yield from done[:row]  # type: ignore[misc]  # all scored by now
+                        raise
+                    done[row] = error
+            yield from done  # type: ignore[misc]  # every row scored
+
+    @exact
+    def score(
+        self,
+        evidence: Mapping[str, object],
+        *,
+        assessee: str | None = None,
+        period: object = None,
+        calendar: Any = None,
+        assessor: str | None = None,
+    ) -> ScoreSheet:
+        """Score one record and explain every point on a :class:`~gridrules.ScoreSheet`.
+
+        :param assessee: who is assessed (被考核人员), shown on the sheet.
+        :param period: the period scored (``"2026-10"`` or a :class:`~gridrules.periods.Period`),
+            shown on the sheet; needed by quotas per working day, and refused when it is not a
+            period.
+        :param calendar: the working-day calendar for those quotas (China's by default); its name
+            is shown on the sheet.
+        :param assessor: who assessed (考核人), shown on the sheet.
+        """
+        span, units = self._units(period, calendar)
+        values, defaulted = self.validator.validate(evidence)
+        plan, rubric = self.plan, self.rubric
+        # each node leaves its record in the trace, from which the sheet's lines are written
+        # when first read
+        trace: list[Traced] = []
+        items: dict[str, Decimal] = {}
+        extras: list[tuple[Decimal, Decimal]] = []
+        base = walk(plan.root, values, units, items, extras, trace)
+        penalty = uncapped_bonus = ZERO
+        for item_penalty, item_bonus in extras:
+            penalty += item_penalty
+            uncapped_bonus += item_bonus
+        fired = plan.fired(values) if plan.vetoes else []
+        bonus, total, grade, stars, flags = plan.finish(base, penalty, uncapped_bonus, fired)
+        explanation = Explanation(trace, plan.layout, values, units)
+        return ScoreSheet(
+            rubric.name,
+            rubric.title,
+            rubric.version,
+            total,
+            self.maximum,
+            base,
+            bonus,
+            penalty,
+            grade,
+            stars,
+            flags,
+            explanation,
+            explanation,
+            tuple(VetoLine(v.id, v.label, v.grade, v.flag, v.clause) for v in fired),
+            rubric.assumptions,
+            self.parameter_lines,
+            tuple(sorted(defaulted)),
+            explanation,
+            uncapped_bonus,
+            assessee,
+            None if span is None else period if isinstance(period, str) else str(span),
+            None if units is None else f"{units.calendar}：{fmt(units.working_days)}个工作日",
+            assessor,
+        )
+
+
+def in_chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    """``items`` in lists of ``size`` (the last may be shorter), read only as each is needed."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk

@@ -1,0 +1,97 @@
+"""Combining the sheets of shorter periods into a longer one (半年考核占40%, 年终考核占60%)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+from ..errors import GridrulesError, RubricError
+from .numbers import ONE, ZERO, Rounding, as_tuple, divide, fmt, to_decimal
+from .weights import weights_problem
+
+__all__ = ["Combined", "PeriodCombination", "PeriodPart"]
+
+
+@attrs.frozen
+class PeriodPart:
+    """One period that enters a combination: its id (``half_year``), label and weight."""
+
+    id: str
+    label: str
+    weight: Decimal = attrs.field(default=ONE, converter=to_decimal)
+
+
+@attrs.frozen
+class PeriodCombination:
+    """半年考核占40%, 年终考核占60% / 年度考核综合季度考核结果: one longer period from shorter ones.
+
+    ``method="weighted"``: Σ weight × part total, the weights summing to 1. ``method="mean"``: the
+    plain mean of the parts' totals (weights are ignored and must be left at 1). The combined total
+    is rounded when ``rounding`` is declared, then graded with the rubric's bands.
+    """
+
+    id: str
+    label: str
+    parts: tuple[PeriodPart, ...] = attrs.field(converter=as_tuple)
+    method: Literal["weighted", "mean"] = attrs.field(
+        default="weighted", validator=attrs.validators.in_(("weighted", "mean"))
+    )
+    clause: str = ""
+    rounding: Rounding | None = None
+
+    def __attrs_post_init__(self) -> None:
+        ids = [p.id for p in self.parts]
+        if len(ids) < 2 or len(set(ids)) != len(ids):
+            raise RubricError(f"combination {self.id!r} needs two or more distinct parts")
+        if self.method == "weighted":
+            problem = weights_problem((p.id, p.weight) for p in self.parts)
+            if problem is not None:
+                raise RubricError(f"combination {self.id!r}: weights {problem}")
+        elif any(p.weight != ONE for p in self.parts):
+            raise RubricError(f"combination {self.id!r}: a mean takes no weights")
+
+    def combine(self, totals: Mapping[str, Decimal]) -> Combined:
+        """The combined total of one assessee's part totals, with each part's contribution.
+
+        :raises GridrulesError: a part is missing or unknown, naming it.
+        """
+        ids = [p.id for p in self.parts]
+        missing = [i for i in ids if i not in totals]
+        unknown = [k for k in totals if k not in ids]
+        if missing or unknown:
+            problems = []
+            if missing:
+                problems.append(f"missing the sheet of {', '.join(missing)}")
+            if unknown:
+                problems.append(f"unknown part(s) {', '.join(unknown)}")
+            raise GridrulesError(
+                f"combination {self.id!r}: {'; '.join(problems)} (expected parts: {', '.join(ids)})"
+            )
+        if self.method == "mean":
+            count = Decimal(len(ids))
+            parts = tuple((i, totals[i], divide(totals[i], count)) for i in ids)
+            total = divide(sum((totals[i] for i in ids), ZERO), count)
+            arithmetic = f"({' + '.join(fmt(totals[i]) for i in ids)}) ÷ {len(ids)}"
+        else:
+            parts = tuple((p.id, totals[p.id], totals[p.id] * p.weight) for p in self.parts)
+            total = sum((c for _, _, c in parts), ZERO)
+            arithmetic = " + ".join(
+                f"{fmt(totals[p.id])} × {fmt(p.weight * 100)}%" for p in self.parts
+            )
+        if self.rounding is not None:
+            total = self.rounding.apply(total)
+        return Combined(total, parts, f"{arithmetic} = {fmt(total)}")
+
+
+@attrs.frozen
+class Combined:
+    """What a :class:`PeriodCombination` makes of the part totals."""
+
+    total: Decimal
+    parts: tuple[tuple[str, Decimal, Decimal], ...]
+    """(part id, the part's total, its contribution to the combined total)."""
+    arithmetic: str
+    """The working: ``"90 × 40% + 97 × 60% = 94.2"``."""

@@ -1,0 +1,320 @@
+"""A rubric as data: its metadata, tree and grading, and their validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any, Self
+
+import attrs
+
+from ..errors import RubricError
+from .combinations import PeriodCombination
+from .fields import Field, FieldKind, evidence_schema, merge_fields
+from .grades import GradeBands, StarRating, Veto
+from .numbers import ONE, ZERO, Rounding, as_tuple, exact, fmt, to_decimal
+from .params import bind, check_parameter_value
+from .refs import FromField, Number, Param, PerWorkingDay, optional_number
+from .rules import Ballots
+from .steps import Effect
+from .tree import Assumption, Item, Node, Parameter, Section, check_children, node_id, sum_maxima
+from .weights import Weight
+
+__all__ = ["RubricDefinition"]
+
+
+def _decimal(value: object) -> Decimal:
+    return to_decimal(value, "maximum")
+
+
+def _optional_decimal(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, "value")
+
+
+@attrs.frozen(cache_hash=True)
+class RubricDefinition:
+    """A whole assessment scheme (考核细则) as data: metadata, the tree of sections and items,
+    grading, and everything that can be known of it before any record is scored.
+
+    A rubric that can be built is a valid one: construction checks ids, maxima, parameters,
+    assumptions, fields, grade bands and vetoes, and the error names the rubric and the node.
+    :class:`gridrules.Rubric` is this definition with the means to score it.
+    """
+
+    name: str = attrs.field(validator=node_id)
+    title: str
+    maximum: Decimal = attrs.field(converter=_decimal)
+    children: tuple[Node, ...] = attrs.field(converter=as_tuple)
+    version: str = "1.0"
+    region: str = ""
+    issuer: str = ""
+    effective: str | None = None
+    source: str = ""
+    description: str = ""
+    weights: tuple[Weight, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    maximum_assumption: str | None = None
+    assumptions: tuple[Assumption, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    parameters: tuple[Parameter, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    grades: GradeBands | None = None
+    stars: StarRating | None = None
+    vetoes: tuple[Veto, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    bonus_cap: Number | None = attrs.field(default=None, converter=optional_number)
+    floor: Decimal | None = attrs.field(default=ZERO, converter=_optional_decimal)
+    rounding: Rounding | None = None
+    combinations: tuple[PeriodCombination, ...] = attrs.field(converter=as_tuple, factory=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        where = f"rubric {self.name!r}"
+        try:
+            exact(self._validate)()
+        except RubricError as error:
+            message = str(error)
+            raise type(error)(
+                message if message.startswith(where) else f"{where}: {message}"
+            ) from None
+        except (ValueError, TypeError) as error:
+            raise RubricError(f"{where}: {error}") from None
+
+    # -- validation ---------------------------------------------------------------------
+
+    def _validate(self) -> None:
+        if self.effective is not None:
+            try:
+                dt.date.fromisoformat(self.effective)
+            except ValueError:
+                raise RubricError(
+                    f"effective date must be YYYY-MM-DD, got {self.effective!r}"
+                ) from None
+        check_children("the rubric", self.children, self.weights)
+        nodes = list(self.nodes())
+        seen: set[str] = set()
+        for node in nodes:
+            if node.id in seen:
+                raise RubricError(f"node id {node.id!r} is used twice")
+            seen.add(node.id)
+        assumption_ids = [a.id for a in self.assumptions]
+        if len(set(assumption_ids)) != len(assumption_ids):
+            raise RubricError(f"assumption ids repeat: {assumption_ids}")
+        self._check_maxima(set(assumption_ids))
+        names = [p.name for p in self.parameters]
+        if len(set(names)) != len(names):
+            raise RubricError(f"parameter names repeat: {names}")
+        declared = set(names)
+        for where, ref in self._references():
+            if isinstance(ref, FromField | PerWorkingDay) and not where.endswith("Quota.target"):
+                raise RubricError(
+                    f"{where}: only a quota's target may come from the evidence or the calendar"
+                )
+            if isinstance(ref, Param) and ref.param not in declared:
+                raise RubricError(
+                    f"{where} uses parameter {ref.param!r}, which is not declared "
+                    f"(declared: {sorted(declared) or 'none'})"
+                )
+        fields = self.fields  # merges and checks field kinds
+        if self.grades is not None:
+            self.grades.validate(self.grade_ceiling, "grades")
+        for veto in self.vetoes:
+            if veto.grade is not None and (
+                self.grades is None or veto.grade not in self.grades.names
+            ):
+                raise RubricError(
+                    f"veto {veto.id!r} forces grade {veto.grade!r}, which is not one of the "
+                    f"grade bands {self.grades.names if self.grades else '(none declared)'}"
+                )
+        combination_ids = [c.id for c in self.combinations]
+        if len(set(combination_ids)) != len(combination_ids):
+            raise RubricError(f"combination ids repeat: {combination_ids}")
+        for param in self.parameters:
+            for value in (param.default, param.value):
+                if value is not None:
+                    check_parameter_value(param, value)
+        del fields
+
+    def _check_maxima(self, assumption_ids: set[str]) -> None:
+        for node in self.nodes():
+            if isinstance(node, Section):
+                self._check_total(
+                    f"section {node.id!r}",
+                    node.maximum,
+                    node.children_maximum,
+                    node.maximum_assumption,
+                    assumption_ids,
+                    bool(node.weights),
+                )
+        self._check_total(
+            "the rubric",
+            self.maximum,
+            self.children_maximum,
+            self.maximum_assumption,
+            assumption_ids,
+            bool(self.weights),
+        )
+
+    @staticmethod
+    def _check_total(
+        where: str,
+        stated: Decimal,
+        allowed: Decimal,
+        assumption: str | None,
+        assumption_ids: set[str],
+        weighted: bool,
+    ) -> None:
+        if assumption is not None and assumption not in assumption_ids:
+            raise RubricError(f"{where} cites assumption {assumption!r}, which is not declared")
+        if weighted or stated == allowed or assumption is not None:
+            return
+        raise RubricError(
+            f"{where} states a maximum of {fmt(stated)} but its parts allow {fmt(allowed)}; "
+            "fix the numbers or record an assumption and name it in maximum_assumption"
+        )
+
+    def _references(self) -> Iterator[tuple[str, Number | None]]:
+        for node in self.nodes():
+            if isinstance(node, Item):
+                for rule in node.rules:
+                    for attribute, value in rule.numbers():
+                        yield f"item {node.id!r}, rule {rule.kind}.{attribute}", value
+            else:
+                for weight in node.weights:
+                    yield f"section {node.id!r}, weight of {weight.child!r}", weight.weight
+        for weight in self.weights:
+            yield f"the rubric's weight of {weight.child!r}", weight.weight
+        for veto in self.vetoes:
+            yield f"veto {veto.id!r}", veto.when.value
+        yield "bonus_cap", self.bonus_cap
+
+    # -- derived facts ------------------------------------------------------------------
+
+    def nodes(self) -> Iterator[Node]:
+        """Every section and item, depth first, in the order of the source."""
+        for child in self.children:
+            yield from child.walk()
+
+    def items(self) -> Iterator[Item]:
+        """Every item, in the order of the source."""
+        for node in self.nodes():
+            if isinstance(node, Item):
+                yield node
+
+    def node(self, node_id: str) -> Node:
+        """The section or item with id ``node_id`` (:class:`KeyError` when there is none)."""
+        for node in self.nodes():
+            if node.id == node_id:
+                return node
+        raise KeyError(node_id)
+
+    @property
+    def children_maximum(self) -> Decimal:
+        """The sum of the top-level parts' maxima."""
+        return sum_maxima(self.children)
+
+    @property
+    def effective_maximum(self) -> Decimal:
+        """The base maximum the parts allow (the stated one for a weighted rubric)."""
+        return self.maximum if self.weights else self.children_maximum
+
+    @property
+    def bonus_ceiling(self) -> Decimal | None:
+        """The most bonus points a record can earn, or ``None`` when a bonus is uncapped."""
+        if isinstance(self.bonus_cap, Decimal):
+            return self.bonus_cap
+        if self.bonus_cap is not None:
+            return None  # a parameter: known only once bound
+        total = ZERO
+        for item in self.items():
+            for rule in item.rules:
+                if rule.effect is Effect.BONUS:
+                    cap = getattr(rule, "cap", None)
+                    levels = getattr(rule, "levels", None)
+                    if cap is None and levels is not None:
+                        cap = max(level.points for level in levels)
+                    if not isinstance(cap, Decimal):
+                        return None
+                    total += cap
+        return total
+
+    @property
+    def grade_ceiling(self) -> Decimal | None:
+        """The highest total a record can reach (``None`` when a bonus is uncapped)."""
+        ceiling = self.bonus_ceiling
+        return None if ceiling is None else self.effective_maximum + ceiling
+
+    def weight_groups(self) -> list[tuple[tuple[str, ...], Decimal]]:
+        """The parameters that are the weights of one composite, and the share they must fill.
+
+        A weighted section, the rubric's root, or a set of ballot types whose weights are
+        parameters must have those weights sum to 1 less its literal weights.
+        """
+        groups: list[list[Number]] = [[w.weight for w in self.weights]]
+        for node in self.nodes():
+            if isinstance(node, Item):
+                groups.extend(
+                    [t.weight for t in rule.types]
+                    for rule in node.rules
+                    if isinstance(rule, Ballots)
+                )
+            else:
+                groups.append([w.weight for w in node.weights])
+        found = []
+        for weights in groups:
+            names = tuple(w.param for w in weights if isinstance(w, Param))
+            if names:
+                literal = sum((w for w in weights if isinstance(w, Decimal)), ZERO)
+                found.append((names, ONE - literal))
+        return found
+
+    @functools.cached_property
+    def needs_working_days(self) -> bool:
+        """Whether scoring needs the period scored (a target per working day)."""
+        return any(rule.needs_period for item in self.items() for rule in item.rules)
+
+    @functools.cached_property
+    def fields(self) -> dict[str, Field]:
+        """Every evidence field the rubric reads, by id."""
+        declared: list[tuple[str, Field]] = []
+        for item in self.items():
+            for rule in item.rules:
+                owner = f"item {item.id!r} ({rule.kind})"
+                for field in rule.fields():
+                    if field.kind is FieldKind.POINTS and field.maximum is None:
+                        # assessor points with no bound of their own are bounded by their item,
+                        # so a value over it is reported with the record's other problems
+                        field = attrs.evolve(field, maximum=item.maximum)
+                    declared.append((owner, field))
+        for veto in self.vetoes:
+            declared.append((f"veto {veto.id!r}", veto.field_spec()))
+        return merge_fields(self.name, declared)
+
+    def evidence_schema(self) -> dict[str, Any]:
+        """The JSON Schema of one evidence record."""
+        return evidence_schema(self.name, self.title, self.fields)
+
+    # -- parameters ------------------------------------------------------------------------
+
+    def bind(
+        self, given: Mapping[str, object] | None = None, *, require_all: bool = True
+    ) -> dict[str, Decimal]:
+        """The parameter values in force with ``given``: given, else bound, else defaults.
+
+        Every problem is reported at once (unknown names, bad values, and, when
+        ``require_all``, missing required parameters and weights that do not sum to 1), each
+        quoting the clause the parameter fills.
+
+        :raises ParameterError: naming the rubric and every problem.
+        """
+        return exact(bind)(
+            self.name, self.parameters, self.weight_groups(), given, require_all=require_all
+        )
+
+    def with_params(self, params: Mapping[str, object]) -> Self:
+        """A copy with parameter values bound (checked; unknown names are an error)."""
+        values = self.bind(params, require_all=False)
+        return attrs.evolve(
+            self,
+            parameters=[
+                attrs.evolve(p, value=values[p.name]) if p.name in values else p
+                for p in self.parameters
+            ],
+        )

@@ -1,0 +1,90 @@
+"""The rule protocol: what every building block provides.
+
+A rule is a frozen attrs class: data a rubric file can hold, validated when built. It provides
+
+- ``kind`` (class attribute): its name in a rubric file (``kind = "PerOccurrence"``);
+- ``clause`` and ``label``: the exact quote it implements (empty: its item's) and a short
+  Chinese name for the sheet;
+- :meth:`~Rule.fields`: the evidence fields it reads;
+- :meth:`~Rule.numbers`: its numbers by name, so that the rubric can check their parameters;
+- :meth:`~Rule.problems`: what is wrong with it inside an item of a given maximum;
+- :meth:`~Rule.compile`: the one :class:`~gridrules.model.steps.Step` it becomes once the
+  parameters are bound, which holds the arithmetic and its explanation;
+- :meth:`~Rule.describe`: the rule in a few Chinese words, for the 考核细则 table;
+- :attr:`~Rule.effect`: how its points act (deducted, set, zeroed, a penalty, a bonus).
+
+A new rule kind is one such class; the engine, the column path, the sheet and the checks need
+nothing more of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import attrs
+
+from ..fields import Field
+from ..numbers import fmt
+from ..refs import Number
+from ..steps import Context, Effect, Step
+
+__all__ = ["Rule", "capped", "non_negative"]
+
+
+def non_negative(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """attrs validator: a literal number must be 0 or more (deductions are written positive)."""
+    if isinstance(value, Decimal) and value < 0:
+        raise ValueError(
+            f"{type(instance).__name__}.{attribute.name} must be 0 or more, got {fmt(value)} "
+            "(write deductions as positive points)"
+        )
+
+
+def capped(amount: Decimal, cap: Decimal | None) -> Decimal:
+    """``amount``, at most ``cap`` (共N分, 封顶); ``None`` is no cap."""
+    return cap if cap is not None and amount > cap else amount
+
+
+class Rule:
+    """Base of the item rules; see the module's text for the protocol."""
+
+    kind: ClassVar[str]
+    clause: str
+    label: str
+
+    def fields(self) -> Iterable[Field]:
+        """The evidence fields this rule reads."""
+        raise NotImplementedError
+
+    def numbers(self) -> Iterable[tuple[str, Number | None]]:
+        """The rule's numbers by attribute name, for parameter and reference checks."""
+        return ()
+
+    def problems(self, item_maximum: Decimal) -> list[str]:
+        """What is wrong with this rule inside an item of ``item_maximum`` points."""
+        return []
+
+    def compile(self, ctx: Context) -> Step:
+        """The step this rule becomes, its numbers resolved with the bound parameters."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """The rule in a few Chinese words, for the rubric table."""
+        raise NotImplementedError
+
+    @property
+    def effect(self) -> Effect:
+        """How the rule's points act on its item and the total."""
+        return Effect.DEDUCT
+
+    @property
+    def needs_period(self) -> bool:
+        """Whether the rule's step reads the period scored (a target per working day)."""
+        return False
+
+    @property
+    def primary_field(self) -> str:
+        """The evidence field the rule is about (shown beside its reasons)."""
+        return next(iter(self.fields())).id

@@ -1,0 +1,79 @@
+"""Rules that zero an item: 本项不得分 / 扣除该项所有分值, and 未完成指标的该子项不计分."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import attrs
+
+from ..conditions import When
+from ..fields import Field, FieldKind
+from ..refs import Number, identifier
+from ..steps import Context, Effect, Step
+from .base import Rule
+
+__all__ = ["AllOrNothing", "ZeroIf"]
+
+
+@attrs.frozen
+class ZeroIf(Rule):
+    """本项不得分 / 扣除该项所有分值: a condition zeroes the item, whatever else it scored."""
+
+    kind: ClassVar[str] = "ZeroIf"
+    when: When
+    clause: str = attrs.field(default="", kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
+
+    @property
+    def effect(self) -> Effect:
+        return Effect.ZERO
+
+    def fields(self) -> Iterable[Field]:
+        yield self.when.field_spec(self.label)
+
+    def numbers(self) -> Iterable[tuple[str, Number | None]]:
+        return (("when.value", self.when.value),)
+
+    def compile(self, ctx: Context) -> Step:
+        when = self.when
+
+        def explain(values: Mapping[str, Any], amount: Decimal, units: Any) -> str:
+            return f"{when}，本项不得分"
+
+        return Step(self, Effect.ZERO, explain, holds=when.compile(ctx.params), reads=(when.field,))
+
+    def describe(self) -> str:
+        return f"{self.when}时本项不得分"
+
+
+@attrs.frozen
+class AllOrNothing(Rule):
+    """未完成指标的, 该子项不计分: full marks when the target was met, else 0."""
+
+    kind: ClassVar[str] = "AllOrNothing"
+    field: str = attrs.field(validator=identifier)
+    clause: str = attrs.field(default="", kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
+
+    @property
+    def effect(self) -> Effect:
+        return Effect.ZERO
+
+    def fields(self) -> Iterable[Field]:
+        yield Field(self.field, FieldKind.FLAG, self.label)
+
+    def compile(self, ctx: Context) -> Step:
+        field = self.field
+
+        def unmet(values: Mapping[str, Any]) -> bool:
+            return values[field] is False  # a flag is a bool once validated
+
+        def explain(values: Mapping[str, Any], amount: Decimal, units: Any) -> str:
+            return "未完成指标，该项不计分"
+
+        return Step(self, Effect.ZERO, explain, holds=unmet, reads=(field,))
+
+    def describe(self) -> str:
+        return "完成指标得满分，未完成不计分"

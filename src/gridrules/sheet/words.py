@@ -1,0 +1,152 @@
+"""What every rendering of a sheet says the same way: the words for effects, the working of
+each reason, the results under the table, the notes, and how numbers are shown.
+
+A value a division left long (a ballot mean of 262 ÷ 3, a weighted contribution) is shown to
+two decimal places with ``≈`` before it (:func:`~gridrules.model.numbers.shown`), and every sheet
+that shows one says so in its notes; the score itself keeps every digit.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ..model.numbers import SHOWN_PLACES, fmt, shown
+from .content import SheetContent
+from .lines import ItemLine, SectionLine
+
+__all__ = [
+    "EFFECT_WORDS",
+    "SOURCE_WORDS",
+    "h",
+    "md",
+    "notes",
+    "reason_texts",
+    "results",
+    "sheet_rows",
+    "stars_text",
+]
+
+SOURCE_WORDS = {"default": "默认值", "given": "地方设定"}
+"""Where a parameter's value came from, as a sheet says it."""
+EFFECT_WORDS = {"deduct": "扣", "set": "得", "zero": "清零", "penalty": "倒扣", "bonus": "加"}
+"""Each effect of a rule, as a sheet says it."""
+ROUNDED_NOTE = f"带 ≈ 的数值为四舍五入保留{SHOWN_PLACES}位小数的显示值，计算按精确值进行"
+"""The note of a sheet that shows a value rounded for display."""
+
+
+def md(text: str) -> str:
+    """Text made safe inside a Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def h(text: object) -> str:
+    """Text escaped for HTML."""
+    return html.escape(str(text), quote=True)
+
+
+def reason_texts(line: ItemLine) -> list[tuple[str, str]]:
+    """Each reason of a line as (working, clause)."""
+    texts = []
+    for reason in line.reasons:
+        word = EFFECT_WORDS.get(reason.effect, reason.effect)
+        head = f"{reason.label}：" if reason.label else ""
+        amount = "" if reason.effect == "zero" else f"{shown(reason.amount)}分"
+        texts.append((f"{head}{reason.arithmetic}，{word}{amount}", reason.clause))
+    if line.weight is not None and line.contribution is not None:
+        texts.append((weighted_text(line.points, line.weight, line.contribution), ""))
+    return texts
+
+
+def weighted_text(points: Decimal, weight: Decimal, contribution: Decimal) -> str:
+    """A weighted part's contribution: ``权重0.3：80 折合 24分``."""
+    return f"权重{shown(weight)}：{shown(points)} 折合 {shown(contribution)}分"
+
+
+def stars_text(stars: int | None, most: int | None = None) -> str:
+    """Stars as a sheet draws them: ``★★★（3星）``, with ``☆`` up to ``most``."""
+    if stars is None:
+        return ""
+    return "★" * stars + "☆" * max(0, (most or stars) - stars) + f"（{stars}星）"
+
+
+def results(sheet: SheetContent) -> list[tuple[str, str]]:
+    """The lines under the table: total, base, bonus and penalty, grade, stars, vetoes, flags."""
+    pairs = [("考核得分", f"{shown(sheet.total)}（满分{shown(sheet.maximum)}）")]
+    if sheet.bonus or sheet.penalty or sheet.bonus_before_cap:
+        parts = [f"基本得分 {shown(sheet.base)}"]
+        if sheet.bonus or sheet.bonus_before_cap:
+            capped = (
+                f"（合计{shown(sheet.bonus_before_cap)}，封顶{shown(sheet.bonus)}）"
+                if sheet.bonus_before_cap is not None and sheet.bonus_before_cap != sheet.bonus
+                else ""
+            )
+            parts.append(f"加分 {shown(sheet.bonus)}{capped}")
+        if sheet.penalty:
+            parts.append(f"倒扣 {shown(sheet.penalty)}")
+        pairs.append(("其中", "；".join(parts)))
+    if sheet.grade is not None:
+        pairs.append(("考核等次", sheet.grade))
+    if sheet.stars is not None:
+        pairs.append(("星级", stars_text(sheet.stars)))
+    for veto in sheet.vetoes:
+        pairs.append(("否决", f"{veto.label or veto.id}，{veto.effect}。依据「{veto.clause}」"))
+    return pairs
+
+
+def _long(value: Decimal | None) -> bool:
+    return value is not None and shown(value).startswith("≈")
+
+
+def rounded_for_display(sheet: SheetContent) -> bool:
+    """Whether the sheet shows a value rounded for display (``≈``)."""
+    figures = [sheet.total, sheet.base, sheet.bonus, sheet.penalty, sheet.bonus_before_cap]
+    for line in sheet.lines:
+        figures += [line.points, line.deducted, line.contribution]
+        figures += [reason.amount for reason in line.reasons]
+    for section in sheet.sections:
+        figures += [section.points, section.contribution]
+    return any(map(_long, figures))
+
+
+def notes(sheet: SheetContent) -> list[tuple[str, list[str]]]:
+    """The notes under the results: defaulted fields, parameters, assumptions, and the rounding
+    for display, if any."""
+    notes: list[tuple[str, list[str]]] = []
+    if rounded_for_display(sheet):
+        notes.append(("数值显示", [ROUNDED_NOTE]))
+    if sheet.defaults:
+        notes.append(("取默认值的字段", ["、".join(sheet.defaults)]))
+    if sheet.parameters:
+        notes.append(
+            (
+                "使用的参数",
+                [
+                    f"{p.name} = {fmt(p.value)}（{SOURCE_WORDS[p.source]}；{p.description}）"
+                    for p in sheet.parameters
+                ],
+            )
+        )
+    if sheet.assumptions:
+        notes.append(
+            (
+                "依据的假设",
+                [
+                    f"[{a.id}] 原文「{' '.join(a.quote.split())}」：{a.decision}"
+                    for a in sheet.assumptions
+                ],
+            )
+        )
+    return notes
+
+
+def sheet_rows(sheet: SheetContent) -> Iterator[SectionLine | ItemLine]:
+    """The table's rows in order: each section's subtotal before its first item, then items."""
+    sections = {s.section_id: s for s in sheet.sections}
+    shown: set[str] = set()
+    for line in sheet.lines:
+        if line.section and line.section not in shown and line.section in sections:
+            shown.add(line.section)
+            yield sections[line.section]
+        yield line
