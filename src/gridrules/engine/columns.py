@@ -486,18 +486,12 @@ class ChunkScorer:
         for column in extras:
             penalty = list(map(operator.add, penalty, map(_FIRST, column)))
             bonus = list(map(operator.add, bonus, map(_SECOND, column)))
-        fired: list[list[Veto]] = [[] for _ in range(n)] if self._vetoes else []
+        fired: list[Sequence[Veto]] = [()] * n
         for veto, test in self._vetoes:
             for row in compress(range(n), test.column(chunk)):
-                fired[row].append(veto)
-        finished = map(self.plan.finish, base, penalty, bonus, fired if fired else repeat((), n))
+                fired[row] = (*fired[row], veto)
         points = map(dict, map(zip, repeat(self.item_ids, n), zip(*items, strict=True)))
-        return [
-            Result(total, b, capped, p, grade, stars, flags, item_points)
-            for (capped, total, grade, stars, flags), b, p, item_points in zip(
-                finished, base, penalty, points, strict=True
-            )
-        ]
+        return list(map(self.plan.finish, base, penalty, bonus, fired, points))
 
 
 def _run(

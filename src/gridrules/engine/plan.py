@@ -4,18 +4,18 @@ node, and what turns the points into a total, a grade and stars, said once.
 The plan is made once per rubric and parameters (:class:`~gridrules.Scorer` makes it), and
 every way of scoring walks it: one record with or without a trace (:mod:`.walk`), many records
 a column at a time (:mod:`.columns`). What is worked out here is worked out for good: the
-parameters are resolved, each weighted part's factor is divided out once, and an item whose
-points depend on one small count has them in a table, filled by walking the item itself.
+parameters are resolved, and each weighted part's factor is divided out once.
 """
 
 from __future__ import annotations
 
 import copy
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..model.fields import SMALL_COUNTS, FieldKind
+from ..model.fields import FieldKind
 from ..model.grades import Veto
 from ..model.numbers import ZERO, Rounding, divide
 from ..model.rubric import RubricDefinition
@@ -23,35 +23,41 @@ from ..model.steps import Context, Effect, Step
 from ..model.tree import Item, Node, Section
 from ..model.weights import Weight
 from ..sheet.explain import Layout
+from .result import Result
 
-__all__ = ["TABLED", "Finished", "ItemPlan", "Plan", "SectionPlan"]
+__all__ = ["REMEMBERED", "ItemPlan", "Plan", "Row", "SectionPlan"]
 
-TABLED = 64
-"""How many small counts (0 to 63) an item whose points depend on one count has its points for."""
+REMEMBERED = 4096
+"""How many combinations of values an item remembers its points for (see :attr:`ItemPlan.memo`)."""
+_DISCRETE = frozenset({FieldKind.COUNT, FieldKind.FLAG})
 
 
 class ItemPlan:
     """An item of the plan: its steps sorted by form, and what it repeats for every record.
 
     ``units`` are the steps of the ``count × points`` form, ``(step, field, points, cap, once,
-    effect)``; ``amounts`` the steps with an amount function; ``zeros`` the steps that zero it;
+    effect)``; ``tests`` the conditions that zero it, ``(step, field, operator, argument)``;
+    ``zeros`` the conditions of another shape; ``amounts`` the steps with an amount function;
     ``beyond`` says whether any sends a penalty or bonus to the total. ``untouched`` is the
-    item's points when nothing acts on it; ``table`` its points by the value of ``counted``,
-    when they depend on that one count alone.
+    item's points when nothing acts on it. ``memo`` remembers the item's points by the values it
+    reads (``key`` picks them out of a record), for an item that reads only counts and yes/no
+    fields and depends on nothing else: in a city's records the same few combinations come back
+    again and again. :attr:`row` is all of it as the walk reads it.
     """
 
     __slots__ = (
         "alone",
         "amounts",
         "beyond",
-        "counted",
         "factor",
         "id",
         "item",
+        "key",
         "maximum",
+        "memo",
         "reads",
         "steps",
-        "table",
+        "tests",
         "units",
         "untouched",
         "zeros",
@@ -68,15 +74,35 @@ class ItemPlan:
         self.factor = factor
         self.units = tuple((s, *s.unit, s.effect) for s in steps if s.unit is not None)
         self.amounts = tuple(s for s in steps if s.amount is not None)
+        self.tests = tuple((s, *s.test) for s in steps if s.test is not None)
         self.zeros = tuple(s for s in steps if s.holds is not None)
         self.beyond = any(s.effect in (Effect.PENALTY, Effect.BONUS) for s in steps)
         self.reads = tuple(sorted({field for step in steps for field in step.reads}))
         self.untouched = item.settle(item.maximum, ZERO)
-        self.table: dict[Decimal, Decimal] | None = None
-        self.counted = ""
+        self.memo: dict[Any, Decimal] | None = None
+        self.key: Callable[[Mapping[str, Any]], Any] | None = None
         self.alone = self if factor is None else copy.copy(self)
         self.alone.factor = None
         """The item outside any weighted composite: to be walked alone, for its own points."""
+
+    @property
+    def row(self) -> Row:
+        """The item as the walk reads it (see :data:`Row`)."""
+        return (
+            None,
+            self.item,
+            self.id,
+            self.memo,
+            self.key,
+            self.units,
+            self.tests,
+            self.zeros,
+            self.amounts,
+            self.maximum,
+            self.untouched,
+            self.beyond,
+            self.factor,
+        )
 
 
 class SectionPlan:
@@ -91,9 +117,20 @@ class SectionPlan:
         self.rounding: Rounding | None = section.rounding
         self.factor = factor
 
+    @property
+    def row(self) -> Row:
+        """The section as the walk reads it (see :data:`Row`)."""
+        rows = tuple(child.row for child in self.children)
+        return (rows, self.section, self.id, self.rounding, *_NOTHING, self.factor)
 
-Finished = tuple[Decimal, Decimal, "str | None", "int | None", frozenset[str]]
-"""``(bonus, total, grade, stars, flags)``: what :meth:`Plan.finish` makes of the points."""
+
+Row = tuple[Any, ...]
+"""A plan node as :func:`~gridrules.engine.walk.walk` reads it, one tuple unpacked at once (a
+call or an attribute per node and record cost more than the arithmetic): ``(children, node,
+id, memo or rounding, key, units, tests, zeros, amounts, maximum, untouched, beyond,
+factor)``. A section's ``children`` are rows, its fourth its rounding, the rest ``None``; an
+item's ``children`` are ``None``."""
+_NOTHING = (None,) * 8
 
 _NO_FLAGS: frozenset[str] = frozenset()
 
@@ -102,12 +139,7 @@ class Plan:
     """A rubric and its bound parameters, compiled: the tree of plan nodes, the vetoes, and the
     one way the points become a total, a grade and stars (:meth:`finish`)."""
 
-    def __init__(
-        self,
-        rubric: RubricDefinition,
-        params: Mapping[str, Any],
-        table: Callable[[ItemPlan, dict[str, Any]], Decimal],
-    ) -> None:
+    def __init__(self, rubric: RubricDefinition, params: Mapping[str, Any]) -> None:
         self.rubric = rubric
         self.params = params
         self.maximum = rubric.effective_maximum
@@ -117,16 +149,19 @@ class Plan:
         self.items: list[ItemPlan] = []
         self.root = self._children(rubric.children, rubric.weights, rubric.maximum, None)
         self.fields = rubric.fields
-        self._fill_tables(table)
+        self._remember()
+        self.rows: tuple[Row, ...] = tuple(node.row for node in self.root)
+        """The root's children as the walk reads them."""
         cap = rubric.bonus_cap
         self.bonus_cap = None if cap is None else Context(params, "", ZERO).value(cap, "bonus cap")
         self.vetoes = tuple((v, v.when.compile(params)) for v in rubric.vetoes)
         self.needs_period = rubric.needs_working_days
         self.floor = rubric.floor
         self.rounding = rubric.rounding
-        self._grade = None if rubric.grades is None else rubric.grades.grader()
-        self._stars = None if rubric.stars is None else rubric.stars.rater()
-        self._stars_by_total = rubric.stars is not None and rubric.stars.basis == "points"
+        self.finish = self._finisher()
+        """The :class:`~gridrules.Result` of one record, from its base points, penalty, bonus
+        (before the cap), the vetoes that fired and its items' points: the capped bonus, total,
+        grade, stars and flags worked out in this one place, for every way of scoring."""
         self.layout = Layout(self.parents, self.weights, sorted(self.fields))
 
     # -- compiling --------------------------------------------------------------------------
@@ -170,21 +205,21 @@ class Plan:
             factors.append(factor)
         return factors
 
-    def _fill_tables(self, walk_item: Callable[[ItemPlan, dict[str, Any]], Decimal]) -> None:
-        """Give each item whose points depend on one count alone its points for the small
-        counts, each worked out by walking the item (``walk_item``), as a record would."""
+    def _remember(self) -> None:
+        """Give a memo to each item that reads only counts and yes/no fields, sends nothing
+        beyond itself, and does not count on the period: its points then depend on those values
+        alone (read in one form, so that equal values are equal digits), and the walk may
+        remember them. It fills as it goes, up to :data:`REMEMBERED` combinations."""
         fields = self.fields
         for node in self.items:
             if (
-                len(node.reads) != 1
-                or fields[node.reads[0]].kind is not FieldKind.COUNT
+                not node.reads
                 or node.beyond
+                or any(fields[field].kind not in _DISCRETE for field in node.reads)
                 or any(step.rule.needs_period for step in node.steps)
             ):
                 continue
-            field = node.reads[0]
-            table = {count: walk_item(node, {field: count}) for count in SMALL_COUNTS[:TABLED]}
-            node.counted, node.table = field, table
+            node.memo, node.key = {}, operator.itemgetter(*node.reads)
 
     # -- finishing ------------------------------------------------------------------------------
 
@@ -192,29 +227,46 @@ class Plan:
         """The vetoes whose condition holds for one record."""
         return [veto for veto, holds in self.vetoes if holds(values)]
 
-    def finish(
-        self, base: Decimal, penalty: Decimal, bonus: Decimal, fired: Sequence[Veto]
-    ) -> Finished:
-        """The capped bonus, total, grade, stars and flags of one record, from its base points,
-        penalty, bonus and the vetoes that fired: the one place they are worked out."""
-        if self.bonus_cap is not None and bonus > self.bonus_cap:
-            bonus = self.bonus_cap
-        total = base - penalty + bonus
-        if self.floor is not None and total < self.floor:
-            total = self.floor
-        if self.rounding is not None:
-            total = self.rounding.apply(total)
-        grade = None if self._grade is None else self._grade(total)
-        stars = None
-        if self._stars is not None:
+    def _finisher(
+        self,
+    ) -> Callable[[Decimal, Decimal, Decimal, Sequence[Veto], dict[str, Decimal]], Result]:
+        """:attr:`finish`, made once with everything it reads bound."""
+        cap, floor, maximum = self.bonus_cap, self.floor, self.maximum
+        apply = None if self.rounding is None else self.rounding.apply
+        grade_of = None if self.rubric.grades is None else self.rubric.grades.grader()
+        stars = self.rubric.stars
+        stars_of = None if stars is None else stars.rater()
+        by_total = stars is not None and stars.basis == "points"
+
+        def finish(
+            base: Decimal,
+            penalty: Decimal,
+            bonus: Decimal,
+            fired: Sequence[Veto],
+            items: dict[str, Decimal],
+        ) -> Result:
+            if cap is not None and bonus > cap:
+                bonus = cap
+            # nothing beyond the items: the total is the base itself (base − 0 + 0, digit for
+            # digit)
+            total = base if penalty is ZERO and bonus is ZERO else base - penalty + bonus
+            if floor is not None and total < floor:
+                total = floor
+            if apply is not None:
+                total = apply(total)
+            grade = None if grade_of is None else grade_of(total)
             # the deductions are worked out only when the stars depend on them
-            stars = self._stars(
-                total, total if self._stars_by_total else self.maximum - base + penalty
+            rated = (
+                None
+                if stars_of is None
+                else stars_of(total, total if by_total else maximum - base + penalty)
             )
-        flags = _NO_FLAGS
-        if fired:
+            if not fired:
+                return Result(total, base, bonus, penalty, grade, rated, _NO_FLAGS, items)
             for veto in fired:
                 if veto.grade is not None:
                     grade = veto.grade
-            flags = frozenset(veto.flag for veto in fired if veto.flag is not None)
-        return bonus, total, grade, stars, flags
+            flags = frozenset(v.flag for v in fired if v.flag)
+            return Result(total, base, bonus, penalty, grade, rated, flags, items)
+
+        return finish

@@ -20,7 +20,7 @@ from .columns import ChunkScorer
 from .evidence import Validator
 from .plan import Plan
 from .result import Result
-from .walk import walk, walk_item
+from .walk import walk
 
 __all__ = ["CHUNK_SIZE", "Scorer", "in_chunks"]
 
@@ -59,7 +59,7 @@ class Scorer:
             for p in rubric.parameters
         )
         self.validator = Validator(rubric.name, rubric.fields)
-        self.plan = Plan(rubric, self.params, walk_item)
+        self.plan = Plan(rubric, self.params)
         self.maximum = self.plan.maximum
         self.bonus_cap = self.plan.bonus_cap
         self.needs_working_days = self.plan.needs_period
@@ -115,15 +115,12 @@ class Scorer:
         plan = self.plan
         items: dict[str, Decimal] = {}
         extras: list[tuple[Decimal, Decimal]] = []
-        base = walk(plan.root, values, units, items, extras, None)
+        base = walk(plan.rows, values, units, items, extras, None)
         penalty = bonus = ZERO
         for item_penalty, item_bonus in extras:
             penalty += item_penalty
             bonus += item_bonus
-        bonus, total, grade, stars, flags = plan.finish(
-            base, penalty, bonus, plan.fired(values) if plan.vetoes else ()
-        )
-        return Result(total, base, bonus, penalty, grade, stars, flags, items)
+        return plan.finish(base, penalty, bonus, plan.fired(values) if plan.vetoes else (), items)
 
     @overload
     def results(
@@ -243,26 +240,26 @@ class Scorer:
         trace: list[Traced] = []
         items: dict[str, Decimal] = {}
         extras: list[tuple[Decimal, Decimal]] = []
-        base = walk(plan.root, values, units, items, extras, trace)
+        base = walk(plan.rows, values, units, items, extras, trace)
         penalty = uncapped_bonus = ZERO
         for item_penalty, item_bonus in extras:
             penalty += item_penalty
             uncapped_bonus += item_bonus
         fired = plan.fired(values) if plan.vetoes else []
-        bonus, total, grade, stars, flags = plan.finish(base, penalty, uncapped_bonus, fired)
+        result = plan.finish(base, penalty, uncapped_bonus, fired, items)
         explanation = Explanation(trace, plan.layout, values, units)
         return ScoreSheet(
             rubric.name,
             rubric.title,
             rubric.version,
-            total,
+            result.total,
             self.maximum,
             base,
-            bonus,
+            result.bonus,
             penalty,
-            grade,
-            stars,
-            flags,
+            result.grade,
+            result.stars,
+            result.flags,
             explanation,
             explanation,
             tuple(VetoLine(v.id, v.label, v.grade, v.flag, v.clause) for v in fired),

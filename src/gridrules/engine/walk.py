@@ -22,7 +22,7 @@ from ..dates.calendars import PeriodUnits
 from ..model.numbers import ZERO
 from ..model.steps import Effect
 from ..sheet.explain import Traced
-from .plan import ItemPlan
+from .plan import REMEMBERED, ItemPlan, Row
 
 __all__ = ["walk", "walk_item"]
 
@@ -30,36 +30,51 @@ _DEDUCT, _SET, _PENALTY = Effect.DEDUCT, Effect.SET, Effect.PENALTY
 
 
 def walk(
-    nodes: tuple[Any, ...],
+    rows: tuple[Row, ...],
     values: Mapping[str, Any],
     units: PeriodUnits | None,
     items: dict[str, Decimal],
     extras: list[tuple[Decimal, Decimal]],
     trace: list[Traced] | None,
 ) -> Decimal:
-    """The points of ``nodes`` (a composite's children) for one record, summed (times their
-    weights) in order; each item's points go into ``items``, the ``(penalty, bonus)`` of each
-    item that has any into ``extras``, and, when ``trace`` is a list, each node's record into it.
-    """
+    """The points of ``rows`` (a composite's children, see :data:`~.plan.Row`) for one record,
+    summed (times their weights); each item's points go into ``items``, the ``(penalty, bonus)``
+    of each item that has any into ``extras``, and, when ``trace`` is a list, each node's record
+    into it."""
     total = ZERO
-    for node in nodes:
-        children = node.children
+    for (
+        children,
+        node,
+        node_id,
+        memo,
+        key,
+        unit_steps,
+        tests,
+        zeros,
+        amounts,
+        maximum,
+        untouched,
+        beyond,
+        factor,
+    ) in rows:
         if children is not None:
             got = walk(children, values, units, items, extras, trace)
-            if node.rounding is not None:
-                got = node.rounding.apply(got)
+            if memo is not None:  # a section's rounding
+                got = memo.apply(got)
             if trace is not None:
-                trace.append((node.section, got))
+                trace.append((node, got))
         else:
-            table = node.table
-            known = None if table is None or trace is not None else table.get(values[node.counted])
+            known = None
+            if memo is not None and trace is None:
+                remembered = key(values)
+                known = memo.get(remembered)
             if known is not None:
                 got = known
             else:
                 fired: list[tuple[Any, Decimal]] | None = None if trace is None else []
-                start = node.maximum
+                start = maximum
                 deducted = penalty = bonus = ZERO
-                for step, field, points, cap, once, effect in node.units:
+                for step, field, points, cap, once, effect in unit_steps:
                     count = values[field]
                     if count:
                         amount = points if once else count * points
@@ -73,7 +88,7 @@ def walk(
                             bonus += amount
                         if fired is not None:
                             fired.append((step, amount))
-                for step in node.amounts:
+                for step in amounts:
                     amount = step.amount(values, units)
                     if amount is not None:
                         effect = step.effect
@@ -88,33 +103,42 @@ def walk(
                         if fired is not None:
                             fired.append((step, amount))
                 zeroed = False
-                for step in node.zeros:
-                    if step.holds(values):
+                for step, field, test, argument in tests:
+                    if test(values[field], argument):
                         zeroed = True
                         if fired is None:
                             break
-                        fired.append((step, node.maximum))
+                        fired.append((step, maximum))
+                if not zeroed or fired is not None:
+                    for step in zeros:
+                        if step.holds(values):
+                            zeroed = True
+                            if fired is None:
+                                break
+                            fired.append((step, maximum))
                 if zeroed:
                     got = ZERO
-                elif start is node.maximum and deducted is ZERO:
-                    got = node.untouched
+                elif start is maximum and deducted is ZERO:
+                    got = untouched
                 else:
-                    got = node.item.settle(start, deducted)
-                if node.beyond:
+                    got = node.settle(start, deducted)
+                if beyond:
                     extras.append((penalty, bonus))
                 if trace is not None:
-                    trace.append((node.item, got, fired))
-            items[node.id] = got
-        total += got if node.factor is None else got * node.factor
+                    trace.append((node, got, fired))
+                elif memo is not None and len(memo) < REMEMBERED:
+                    memo[remembered] = got
+            items[node_id] = got
+        total += got if factor is None else got * factor
     return total
 
 
 def walk_item(node: ItemPlan, values: Mapping[str, Any], units: PeriodUnits | None = None) -> Any:
     """One item's points for one record, alone: ``(points, (penalty, bonus))`` for an item that
     sends a penalty or bonus to the total, else its points. The column path remembers it per
-    distinct combination of the values the item reads; the plan fills its tables with it."""
+    distinct combination of the values the item reads."""
     items: dict[str, Decimal] = {}
     extras: list[tuple[Decimal, Decimal]] = []
-    # the item's factor stays out: the column path and the tables want its own points
-    walk((node.alone,), values, units, items, extras, None)
+    # the item's factor stays out: the column path wants its own points
+    walk((node.alone.row,), values, units, items, extras, None)
     return (items[node.id], extras[0]) if node.beyond else items[node.id]

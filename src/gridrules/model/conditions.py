@@ -75,12 +75,17 @@ class When:
             return Field(self.field, FieldKind.FLAG, description, default=False)
         return Field(self.field, self.value_kind, description, self.default)
 
-    def compile(self, params: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], bool]:
-        """The condition as a test of one record's values, its parameter filled in."""
-        test, field = OPERATORS[self.op], self.field
+    def test(self, params: Mapping[str, Any]) -> tuple[str, Callable[[Any, Any], bool], Any]:
+        """The condition as data, its parameter filled in: ``(field, operator, argument)``, which
+        holds when ``operator(value, argument)``."""
         argument: bool | Decimal | None = _FLAG_ARGUMENT.get(self.op)
         if self.value is not None:
             argument = resolve(self.value, params, str(self))
+        return self.field, OPERATORS[self.op], argument
+
+    def compile(self, params: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], bool]:
+        """The condition as a function of one record's values (its :meth:`test`, applied)."""
+        field, test, argument = self.test(params)
 
         def holds(values: Mapping[str, Any]) -> bool:
             return test(values[field], argument)

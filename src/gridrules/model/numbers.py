@@ -132,13 +132,10 @@ def exact(function: Callable[_P, _R]) -> Callable[_P, _R]:
     return in_context
 
 
-def divide(dividend: Decimal, divisor: Decimal) -> Decimal:
-    """``dividend ÷ divisor``, exact when it ends within :data:`QUOTIENT_DIGITS` digits, else
-    carried to that many significant digits, rounded half-even.
-
-    ``x ÷ 1`` is ``x`` itself, digit for digit.
-    """
-    return _QUOTIENTS.divide(dividend, divisor)
+divide: Callable[[Decimal | int, Decimal | int], Decimal] = _QUOTIENTS.divide
+"""``dividend ÷ divisor``: exact when the quotient ends within :data:`QUOTIENT_DIGITS` digits,
+else carried to that many significant digits, rounded half-even; ``x ÷ 1`` is ``x`` itself,
+digit for digit. (The quotient context's own method: divisions are done per record.)"""
 
 
 def check_size(value: Decimal) -> str | None:

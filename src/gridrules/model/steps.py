@@ -7,7 +7,9 @@ three forms:
 
 - ``unit``: ``count × points`` of one field, capped (每发现一次扣N分, 倒扣, 每例加N分). The engine
   works it out itself, in its loop, without a call: most rules of most rubrics are of this form.
-- ``holds``: a test that zeroes the item when it holds (本项不得分).
+- ``test`` or ``holds``: a condition that zeroes the item when it holds (本项不得分): ``test``
+  as data, ``(field, operator, argument)``, worked out in the engine's loop like ``unit``;
+  ``holds`` as a function of the record, for a condition of another shape.
 - ``amount``: a function from the record to the points, ``None`` when the rule has nothing to
   say (a quota met, a tier that deducts nothing).
 
@@ -27,7 +29,7 @@ from typing import Any, TypeAlias
 from ..dates.calendars import PeriodUnits
 from .refs import Number, resolve
 
-__all__ = ["Amount", "Context", "Effect", "Explain", "Outcome", "Step", "Unit", "Values"]
+__all__ = ["Amount", "Context", "Effect", "Explain", "Outcome", "Step", "Test", "Unit", "Values"]
 
 Values: TypeAlias = Mapping[str, Any]
 """One record's validated values, by field id."""
@@ -39,6 +41,8 @@ Explain: TypeAlias = Callable[[Values, Decimal, "PeriodUnits | None"], str]
 Unit: TypeAlias = tuple[str, Decimal, "Decimal | None", bool]
 """``(field, points, cap, once)``: the points are ``count × points`` (``points`` once, for a
 yes/no field, when ``once``), at most ``cap``; nothing when the count is 0 or the answer no."""
+Test: TypeAlias = tuple[str, Callable[[Any, Any], bool], Any]
+"""``(field, operator, argument)``: the condition holds when ``operator(value, argument)``."""
 
 
 class Effect(enum.Enum):
@@ -77,7 +81,7 @@ class Context:
 
 class Step:
     """One rule compiled for one item: what it reads, how it acts, how its points are worked out
-    (exactly one of ``unit``, ``holds`` and ``amount``), and how that is explained."""
+    (exactly one of ``unit``, ``test``, ``holds`` and ``amount``), and how that is explained."""
 
     __slots__ = (
         "amount",
@@ -88,6 +92,7 @@ class Step:
         "reads",
         "rule",
         "shown",
+        "test",
         "unit",
     )
 
@@ -99,23 +104,26 @@ class Step:
         *,
         reads: tuple[str, ...] = (),
         unit: Unit | None = None,
+        test: Test | None = None,
         holds: Callable[[Values], bool] | None = None,
         amount: Amount | None = None,
         column: Callable[[Sequence[Any]], list[Decimal | None]] | None = None,
         shown: Callable[[Values], Any] | None = None,
     ) -> None:
-        forms = [form for form in (unit, holds, amount) if form is not None]
+        forms = [form for form in (unit, test, holds, amount) if form is not None]
         if len(forms) != 1:
-            raise TypeError("a step has exactly one of unit, holds and amount")
-        if holds is not None and effect is not Effect.ZERO:
-            raise TypeError("a step that holds or not zeroes its item (Effect.ZERO)")
+            raise TypeError("a step has exactly one of unit, test, holds and amount")
+        if (test is not None or holds is not None) is not (effect is Effect.ZERO):
+            raise TypeError("a step zeroes its item (Effect.ZERO) exactly when it is a condition")
         self.rule = rule
         self.effect = effect
         self.explain = explain
         self.unit = unit
+        self.test = test
         self.holds = holds
         self.amount = amount
-        self.reads = (unit[0],) if unit is not None and not reads else reads
+        first = unit or test
+        self.reads = (first[0],) if first is not None and not reads else reads
         self.column = column
         """Optional: the amounts of a column of raw values of the one field read, for many
         records at once, ``None`` for a value left to the one-record way (ballots)."""
@@ -124,7 +132,9 @@ class Step:
         """What the sheet shows as the evidence the step used (by default, its first field)."""
 
     def __repr__(self) -> str:
-        form = "unit" if self.unit else "holds" if self.holds else "amount"
+        form = next(
+            name for name in ("unit", "test", "holds", "amount") if getattr(self, name) is not None
+        )
         return f"Step({type(self.rule).__name__}, {self.effect.value}, {form})"
 
 

@@ -146,7 +146,7 @@ class Ballots(Rule):
                 mean: Decimal | None = None
                 if n:
                     scored: Decimal = sum(map(sum, valid, repeat(ZERO)), ZERO)
-                    mean = divide(scored, Decimal(n))
+                    mean = divide(scored, n)
                 counts.append((kind, weight, len(ballots), len(ballots) - n, mean))
             return counts
 
@@ -315,7 +315,7 @@ class Ballots(Rule):
                     void = [0] * n
                 means.append(
                     [
-                        None if k == c else divide(Decimal(t - k * full_sum), Decimal(c - k))
+                        None if k == c else divide(t - k * full_sum, c - k)
                         for c, k, t in zip(cast, void, totals, strict=True)
                     ]
                 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -42,7 +43,7 @@ class ZeroIf(Rule):
         def explain(values: Mapping[str, Any], amount: Decimal, units: Any) -> str:
             return f"{when}，本项不得分"
 
-        return Step(self, Effect.ZERO, explain, holds=when.compile(ctx.params), reads=(when.field,))
+        return Step(self, Effect.ZERO, explain, test=when.test(ctx.params))
 
     def describe(self) -> str:
         return f"{self.when}时本项不得分"
@@ -65,15 +66,11 @@ class AllOrNothing(Rule):
         yield Field(self.field, FieldKind.FLAG, self.label)
 
     def compile(self, ctx: Context) -> Step:
-        field = self.field
-
-        def unmet(values: Mapping[str, Any]) -> bool:
-            return values[field] is False  # a flag is a bool once validated
-
         def explain(values: Mapping[str, Any], amount: Decimal, units: Any) -> str:
             return "未完成指标，该项不计分"
 
-        return Step(self, Effect.ZERO, explain, holds=unmet, reads=(field,))
+        # a flag is a bool once validated: unmet is False itself
+        return Step(self, Effect.ZERO, explain, test=(self.field, operator.is_, False))
 
     def describe(self) -> str:
         return "完成指标得满分，未完成不计分"
