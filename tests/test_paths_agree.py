@@ -193,3 +193,117 @@ def test_batch_file_holds_what_one_record_scoring_gives(tmp_path: Path) -> None:
                 ";".join(sorted(sheet.flags)),
             )
             assert [line[i] for i in items] == [fmt(sheet.points[i]) for i in items]
+
+
+# -- the branches a fast path could take alone -------------------------------------------------
+#
+# Each rubric below exercises a shape that the memo or the column path could treat on its own;
+# every record is scored explained, one at a time and many at once, and the figures must agree
+# digit for digit with each other and with the working written beside them.
+
+
+def all_paths(rubric: gr.Rubric, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    scorer = rubric.prepare()
+    explained = [from_sheet(scorer.score(r)) for r in records]
+    assert [from_result(scorer.result(r)) for r in records] == explained
+    assert [from_result(r) for r in scorer.results(records)] == explained
+    assert [from_result(r) for r in scorer.results(records, chunk_size=1)] == explained
+    return explained
+
+
+def test_points_set_inside_an_item_of_several_rules() -> None:
+    # 考评组打分 out of 10, less 0.5 a missed report, zeroed when falsified
+    item = gr.Item(
+        "work",
+        "工作情况",
+        10,
+        rules=[
+            gr.AssessorPoints("given"),
+            gr.PerOccurrence("missed_reports", "0.5"),
+            gr.ZeroIf(gr.When("falsified")),
+        ],
+        clause="考评组打分，缺一次扣0.5分，弄虚作假本项不得分",
+    )
+    rubric = gr.Rubric(name="setting", title="设分", maximum=10, children=[item])
+    records = [
+        {"given": 8, "missed_reports": 2, "falsified": False},  # 8 − 2 × 0.5 = 7
+        {"given": 8, "missed_reports": 0, "falsified": False},  # 8
+        {"given": "9.5", "missed_reports": 30, "falsified": False},  # 9.5 − 15, floor 0
+        {"given": 10, "missed_reports": 1, "falsified": True},  # zeroed: 0
+    ] * 3
+    got = [figures["total"] for figures in all_paths(rubric, records)]
+    assert got[:4] == [repr(Decimal(v)) for v in ("7.0", "8", "0", "0")]
+
+
+def test_item_rounding_inside_a_weighted_section() -> None:
+    # two items out of 10, each 四舍五入取整, weighted 50% / 50% in a section of 100
+    items = [
+        gr.Item(
+            name,
+            name,
+            10,
+            rules=[gr.PerOccurrence(f"{name}_missed", "0.5")],
+            clause="缺一次扣0.5分",
+            rounding=gr.Rounding(0),
+        )
+        for name in ("a", "b")
+    ]
+    section = gr.Section(
+        "part", "部分", 100, items, weights=[gr.Weight("a", "0.5"), gr.Weight("b", "0.5")]
+    )
+    rubric = gr.Rubric(name="rounded", title="取整", maximum=100, children=[section])
+    records = [
+        # a: 10 − 0.5 = 9.5 → 10; b: 10 − 1.5 = 8.5 → 9; 10 × 0.5 × 10 + 9 × 0.5 × 10 = 95
+        {"a_missed": 1, "b_missed": 3},
+        # a: 10 − 2.5 = 7.5 → 8; b: 10; 8 × 5 + 10 × 5 = 90
+        {"a_missed": 5, "b_missed": 0},
+    ] * 2
+    got = all_paths(rubric, records)
+    assert [Decimal(f["total"].split("'")[1]) for f in got[:2]] == [95, 90]
+    assert [f["items"] for f in got[:2]] == [
+        {"a": repr(Decimal(10)), "b": repr(Decimal(9))},
+        {"a": repr(Decimal(8)), "b": repr(Decimal(10))},
+    ]
+
+
+def test_a_quota_whose_target_comes_from_the_evidence() -> None:
+    # 每月不少于(平台下达的)件数, 少一件扣1分
+    item = gr.Item(
+        "cases",
+        "办件",
+        10,
+        rules=[gr.Quota("collected", target=gr.FromField("assigned"), points=1)],
+        clause="少一件扣1分",
+    )
+    rubric = gr.Rubric(name="fed", title="目标", maximum=10, children=[item])
+    records = [
+        {"collected": 9, "assigned": 12},  # 3 short × 1: 7
+        {"collected": 12, "assigned": 12},  # met: 10
+        {"collected": 15, "assigned": 12},  # over: 10
+        {"collected": 0, "assigned": 40},  # 40 short: floor 0
+    ] * 2
+    got = all_paths(rubric, records)
+    assert [f["total"] for f in got[:4]] == [repr(Decimal(v)) for v in (7, 10, 10, 0)]
+
+
+def test_a_zero_if_with_a_comparison() -> None:
+    # 6个月以上未更新数据, 本项不得分
+    item = gr.Item(
+        "data",
+        "数据更新",
+        10,
+        rules=[
+            gr.PerOccurrence("errors", 1),
+            gr.ZeroIf(gr.When("months_stale", ">=", 6)),
+        ],
+        clause="6个月以上未更新数据的本项不得分",
+    )
+    rubric = gr.Rubric(name="stale", title="更新", maximum=10, children=[item])
+    records = [
+        {"errors": 1, "months_stale": 5},  # 10 − 1 = 9
+        {"errors": 1, "months_stale": 6},  # zeroed: 0
+        {"errors": 0, "months_stale": 7},  # zeroed: 0
+        {"errors": 0, "months_stale": 0},  # 10
+    ] * 2
+    got = all_paths(rubric, records)
+    assert [f["total"] for f in got[:4]] == [repr(Decimal(v)) for v in (9, 0, 0, 10)]

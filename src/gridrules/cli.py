@@ -17,7 +17,7 @@ Exit codes:
 
 from __future__ import annotations
 
-import importlib.metadata
+import contextlib
 import json
 import os
 import re
@@ -552,7 +552,7 @@ def batch(
         progress = sys.stderr.isatty()
     bar = _ProgressBar() if progress else None
     try:
-        with bar if bar is not None else _nothing():
+        with bar if bar is not None else contextlib.nullcontext():
             summary = run_batch(
                 rubric,
                 input_path,
@@ -580,33 +580,12 @@ def batch(
         sys.exit(EXIT_PROBLEMS)
 
 
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
 # -- check ------------------------------------------------------------------------------------
-
-
-def _source_of(rubric_name: str) -> Path | None:
-    """The source text a plugin ships (``<module>.SOURCE``), found through its entry point."""
-    for ep in importlib.metadata.entry_points(group=plugins.GROUP):
-        if rubric_name == ep.name or rubric_name.startswith(ep.name + "-"):
-            try:
-                module = ep.load()
-            except Exception:  # the registry reports a broken plugin already
-                return None
-            source = getattr(module, "SOURCE", None)
-            return Path(source) if source is not None else None
-    return None
 
 
 def _check_one(name: str, source: Path | None, examples: int) -> Iterator[str]:
     """Every problem found in rubric ``name``; prints what was checked to stderr."""
-    from .testing import RubricCheckError, check_citations, check_rubric
+    from .testing import RubricCheckError, check_citations, check_rubric, source_of
 
     try:
         rubric = plugins.load(name)
@@ -614,9 +593,9 @@ def _check_one(name: str, source: Path | None, examples: int) -> Iterator[str]:
         yield f"cannot be loaded: {error}"
         return
     checked = ["structure (maxima add up, grade bands cover the totals): ok"]
-    source = source if source is not None else _source_of(rubric.name)
+    source = source if source is not None else source_of(name)
     if source is None:
-        checked.append("citations: no source text (the plugin has no SOURCE); not checked")
+        checked.append("citations: no source text (no source.txt beside the rubric); not checked")
     else:
         try:
             text = source.read_text(encoding="utf-8-sig")
@@ -654,7 +633,7 @@ def _check_one(name: str, source: Path | None, examples: int) -> Iterator[str]:
 @click.option(
     "--source",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="the source text whose clauses NAME quotes [default: the plugin's SOURCE]",
+    help="the source text whose clauses NAME quotes [default: source.txt beside the rubric]",
 )
 def check(name: str | None, examples: int, source: Path | None) -> None:
     """Validate installed rubrics, or rubric NAME: structure, citations, invariants.

@@ -4,6 +4,10 @@ Registered through the ``pytest11`` entry point, so installing gridrules is enou
 
 - every ``scenarios*.toml`` file under the test paths is collected, one test per scenario; a
   failure names the file, the scenario, the item, the expected and actual values and the clause;
+- for the rubric a scenario file names, two more tests (once per session): every clause it
+  quotes is in the source text its plugin ships (``source.txt``), and
+  :func:`gridrules.testing.check_rubric` holds, with the file's parameters when it gives some and
+  with generated ones; so a rubric plugin needs no test module of its own;
 - ``pytest --gridrules-check`` adds one test per installed rubric running
   :func:`gridrules.testing.check_rubric` (rubrics with required parameters are checked with
   generated parameter values);
@@ -46,26 +50,99 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
 
 
 def _rubric_for(scenario: Scenario) -> Rubric:
-    import gridrules
-
     from .testing import ScenarioFailure
 
     if scenario.rubric is None:
         raise ScenarioFailure(f'{scenario.file}: name the rubric with rubric = "<slug>"')
-    target = scenario.rubric
-    if target.endswith((".toml", ".json")):
-        target = str(Path(scenario.file).parent / target)
-    return gridrules.load(target)
+    return _load(scenario.rubric, Path(scenario.file))
 
 
 class ScenarioFile(pytest.File):
-    """A scenario file: one test per ``[[scenario]]``."""
+    """A scenario file: one test per ``[[scenario]]``, and the checks of its rubric."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        from .testing import load_scenarios
+        from .testing import load_scenarios, scenario_defaults
 
         for scenario in load_scenarios(self.path):
             yield ScenarioItem.from_parent(self, name=scenario.name, scenario=scenario)
+        target, params, period = scenario_defaults(self.path)
+        checked: set[str] = self.config.stash.setdefault(_CHECKED, set())
+        if target is None or target in checked:
+            return
+        checked.add(target)
+        yield CitationsItem.from_parent(self, name=f"citations[{target}]", target=target)
+        runs = [("generated", None)] + ([("file", params)] if params else [])
+        for label, given in runs:
+            yield InvariantsItem.from_parent(
+                self,
+                name=f"invariants[{target}, {label} parameters]",
+                target=target,
+                params=given,
+                period=period,
+            )
+
+
+_CHECKED = pytest.StashKey[set[str]]()
+
+
+class CitationsItem(pytest.Item):
+    """Every clause a rubric quotes is in the source text its plugin ships."""
+
+    def __init__(self, *, target: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.target = target
+
+    def runtest(self) -> None:
+        from .testing import check_citations, source_of
+
+        source = source_of(self.target, Path(self.path).parent)
+        if source is None:
+            if self.target.endswith((".toml", ".json")):
+                pytest.skip(f"no source.txt beside {self.target}: its quotes are not checked")
+            raise AssertionError(
+                f"rubric {self.target!r}: its plugin ships no source.txt beside its rubric "
+                "file, so its quotes cannot be checked"
+            )
+        missing = check_citations(_load(self.target, self.path), source.read_text("utf-8"))
+        assert not missing, f"quoted but not in {source}:\n" + "\n".join(missing)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"citations: {self.target}"
+
+
+class InvariantsItem(pytest.Item):
+    """check_rubric on the rubric a scenario file names."""
+
+    def __init__(
+        self, *, target: str, params: dict[str, Any] | None, period: str | None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.target = target
+        self.params = params
+        self.period = period
+
+    def runtest(self) -> None:
+        from .testing import check_rubric
+
+        check_rubric(_load(self.target, self.path), self.params, period=self.period)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        from .testing import RubricCheckError
+
+        if isinstance(excinfo.value, RubricCheckError):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"check_rubric: {self.target}"
+
+
+def _load(target: str, scenario_file: Path) -> Rubric:
+    import gridrules
+
+    if target.endswith((".toml", ".json")):
+        target = str(Path(scenario_file).parent / target)
+    return gridrules.load(target)
 
 
 class ScenarioItem(pytest.Item):

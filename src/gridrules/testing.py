@@ -27,6 +27,7 @@ from .model.numbers import HUNDRED, ZERO, fmt, to_decimal
 from .model.rules import Penalty, PerOccurrence, Quota, RateShortfall, Tiers, ZeroIf
 from .model.steps import Effect
 from .model.tree import Item
+from .plugins import registry
 from .sheet.convert import unstructure_sheet
 
 __all__ = [
@@ -40,6 +41,8 @@ __all__ = [
     "load_scenarios",
     "parameters",
     "run_scenario",
+    "scenario_defaults",
+    "source_of",
 ]
 
 _BIG = 10**6
@@ -199,10 +202,33 @@ def _deduction_fields(rubric: Rubric) -> list[str]:
     return sorted(chosen)
 
 
+def _figures(scored: Any, items: Mapping[str, Decimal]) -> dict[str, Any]:
+    """What every path must give alike, each Decimal by its digits (``repr``), not its value."""
+    return {
+        "total": repr(scored.total),
+        "base": repr(scored.base),
+        "bonus": repr(scored.bonus),
+        "penalty": repr(scored.penalty),
+        "grade": scored.grade,
+        "stars": scored.stars,
+        "flags": scored.flags,
+        "items": {item: repr(points) for item, points in items.items()},
+    }
+
+
 def _check_record(
     rubric: Rubric, scorer: Scorer, record: dict[str, Any], period: object = None
 ) -> None:
     sheet = scorer.score(record, period=period)
+    explained = _figures(sheet, sheet.points)
+    alone = scorer.result(record, period=period)
+    assert _figures(alone, alone.items) == explained, (
+        f"result() gives {_figures(alone, alone.items)}, the explained sheet {explained}"
+    )
+    (many,) = scorer.results([record], period=period)
+    assert _figures(many, many.items) == explained, (
+        f"results() gives {_figures(many, many.items)}, the explained sheet {explained}"
+    )
     items = {item.id: item for item in rubric.items()}
     for line in sheet.lines:
         item: Item = items[line.item_id]
@@ -249,7 +275,9 @@ def check_rubric(
 
     Every item within [floor, maximum] (or zeroed); the total within the maximum plus the bonus
     cap; one more occurrence of a deduction never raises the total; the grade matches its band (or
-    the veto that forced it); stars within range; rubric and sheet round-trip exactly.
+    the veto that forced it); stars within range; :meth:`~gridrules.Scorer.result` and
+    :meth:`~gridrules.Scorer.results` give the explained sheet's figures digit for digit; rubric
+    and sheet round-trip exactly.
 
     :raises RubricCheckError: with the minimal failing evidence record.
     """
@@ -442,6 +470,31 @@ def run_scenario(rubric: Rubric, scenario: Scenario) -> None:
             raise  # pragma: no cover - _fail raises
         if to_decimal(points) != line.points:
             _fail(scenario, f"item {item_id}", points, fmt(line.points), line.clause)
+
+
+def scenario_defaults(path: str | Path) -> tuple[str | None, dict[str, Any], str | None]:
+    """What a scenario file gives all its scenarios: the rubric it names, the parameters it
+    shares (its ``params`` and ``params_file``), and its period."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise DataFileError(f"{path}: cannot read the scenario file: {error}") from None
+    shared = dict(data.get("params", {}))
+    if data.get("params_file") is not None:
+        shared = {**load_params(path.parent / data["params_file"]), **shared}
+    return data.get("rubric"), shared, data.get("period")
+
+
+def source_of(target: str, beside: Path | None = None) -> Path | None:
+    """The source text a rubric quotes: ``source.txt`` that its plugin ships, or, for a rubric
+    file, the one beside it (``beside`` is where a relative file name is looked for)."""
+    if target.endswith((".toml", ".json")):
+        folder = (Path(beside) / target).parent if beside is not None else Path(target).parent
+        found = folder / "source.txt"
+        return found if found.is_file() else None
+    source = registry().info(target).source
+    return None if source is None else Path(source)
 
 
 def iter_scenario_files(root: str | Path) -> Iterator[Path]:

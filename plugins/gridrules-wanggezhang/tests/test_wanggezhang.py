@@ -10,7 +10,6 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
-import gridrules_wanggezhang
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,8 +17,8 @@ from hypothesis import strategies as st
 import gridrules
 from gridrules.calendars import get_calendar
 from gridrules.periods import Period
-from gridrules.serialization import load_params, structure_rubric, unstructure_rubric
-from gridrules.testing import _check_record, check_citations, check_rubric
+from gridrules.serialization import load_params
+from gridrules.testing import _check_record
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "wanggezhang"
 PARAMS_FILE = EXAMPLES / "params.toml"
@@ -55,23 +54,11 @@ def rubric_of(role: str) -> gridrules.Rubric:
 
 def test_both_roles_are_registered_by_one_plugin() -> None:
     infos = {i.name: i for i in gridrules.available() if i.name.startswith("wanggezhang")}
-    assert set(infos) == set(gridrules_wanggezhang.RUBRICS)
+    assert set(infos) == {"wanggezhang-leader", "wanggezhang-member"}
     assert {i.status for i in infos.values()} == {"ok"}
     assert {i.distribution for i in infos.values()} == {"gridrules-wanggezhang"}
     assert infos["wanggezhang-leader"].title == "社区网格长网格管理员考核办法（网格长）"
     assert infos["wanggezhang-member"].title == "社区网格长网格管理员考核办法（网格管理员）"
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_every_clause_is_quoted_from_the_source(role: str) -> None:
-    source = gridrules_wanggezhang.SOURCE.read_text(encoding="utf-8")
-    assert check_citations(rubric_of(role), source) == []
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_the_rubric_round_trips_through_plain_data(role: str) -> None:
-    rubric = rubric_of(role)
-    assert structure_rubric(unstructure_rubric(rubric)) == rubric
 
 
 # -- structure ----------------------------------------------------------------------------------
@@ -329,10 +316,3 @@ def test_invariants_on_generated_evidence(role: str, params: dict[str, Any]) -> 
         assert prepared.score(more, period=PERIOD).total >= sheet.total
 
     check()
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_core_invariants_with_generated_parameters(role: str) -> None:
-    # check_rubric draws the weight parameters of each composite so that they sum to 1, and
-    # scores quotas per working day for a fixed period
-    check_rubric(rubric_of(role), max_examples=40, period=PERIOD)

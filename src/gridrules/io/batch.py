@@ -59,11 +59,11 @@ from .tables import (
     CsvReader,
     DecimalText,
     TableReader,
-    _cells,
     format_of,
     open_reader,
     open_writer,
     render_rows,
+    row_cells,
 )
 
 __all__ = [
@@ -643,7 +643,7 @@ class _Plan:
                 done.blank += 1
                 continue
             if len(values) != width or unnamed:
-                problem = _cells(self.header, values)[1]
+                problem = row_cells(self.header, values)[1]
                 if problem is not None:
                     yield number, {}, None, None, None, [], (Problem(where, problem),)
                     continue

@@ -38,6 +38,7 @@ __all__ = [
     "open_reader",
     "open_writer",
     "render_rows",
+    "row_cells",
 ]
 
 FORMATS = ("csv", "jsonl", "xlsx")
@@ -200,7 +201,8 @@ def _header(path: Path, cells: Sequence[Any], where: str) -> tuple[str, ...]:
     return names
 
 
-def _cells(columns: tuple[str, ...], values: Sequence[Any]) -> tuple[dict[str, Any], str | None]:
+def row_cells(columns: tuple[str, ...], values: Sequence[Any]) -> tuple[dict[str, Any], str | None]:
+    """A row's cells by column name, or the reason the row does not fit the header."""
     if len(values) > len(columns) and any(v not in (None, "") for v in values[len(columns) :]):
         return {}, (f"the row has {len(values)} cells but the header names {len(columns)} columns")
     cells: dict[str, Any] = {}
@@ -274,7 +276,7 @@ class CsvReader(TableReader):
             if _blank(values):
                 self.blank += 1
                 continue
-            cells, problem = _cells(self.columns, values)
+            cells, problem = row_cells(self.columns, values)
             yield Record(number, cells, problem)
 
     def raw_chunks(self, size: int) -> Iterator[tuple[int, list[list[str]]]]:
@@ -410,7 +412,7 @@ class XlsxReader(TableReader):
             if _blank(values):
                 self.blank += 1
                 continue
-            cells, problem = _cells(self.columns, values)
+            cells, problem = row_cells(self.columns, values)
             yield Record(self._row, cells, problem)
 
     def close(self) -> None:

@@ -1,14 +1,5 @@
-"""gridrules rubric plugin: 曾都区社区网格管理员考核细则表格, an excerpt (demo)."""
+"""gridrules rubric plugin: 曾都区社区网格管理员考核细则表格, an excerpt (demo).
 
-from pathlib import Path
-
-from gridrules.hookspecs import hookimpl
-from gridrules.plugins import rubric_file
-
-SOURCE = rubric_file(__package__, "source.txt")
-"""The source excerpt the rubric quotes."""
-
-
-@hookimpl
-def gridrules_rubrics() -> list[Path]:
-    return [rubric_file(__package__, "rubric.toml")]
+The rubric is ``rubric.toml`` and the source text it quotes ``source.txt``, both beside this file:
+gridrules finds them by convention, through the entry point in the group ``gridrules``.
+"""
