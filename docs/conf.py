@@ -85,13 +85,17 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(SearchStrategy|PluginManager|HookimplMarker|HookspecMarker|Converter)"),
     # private classes that public signatures mention without exporting them (see _public_name)
     (r"py:.*", r"gridrules\._\w+\..*"),
+    # the type variables of generic helpers (gridrules.model.numbers.exact)
+    (r"py:class", r"(~?_[PRST]|gridrules\.[\w.]+\._[PRST])"),
     # docutils and Sphinx types in gridrules.sphinxext
     (r"py:.*", r"(docutils|sphinx)(\..*)?"),
     (r"py:.*", r"(nodes|addnodes)\..*"),
     (r"py:.*", r"(Sphinx|Builder|BuildEnvironment|Domain|ObjType|SphinxDirective|XRefRole)"),
 ]
 
-_PRIVATE = re.compile(r"^gridrules\._[a-z_]+\.(?P<name>[A-Za-z_.]+)$")
+_PRIVATE = re.compile(
+    r"^gridrules\.(?:_[a-z_]+|(?:dates|model|sheet|engine|io)(?:\.[a-z_]+)*)\.(?P<name>[A-Z][A-Za-z_.]*)$"
+)
 _PUBLIC_MODULES = (
     "gridrules",
     "gridrules.periods",
@@ -107,8 +111,9 @@ _PUBLIC_MODULES = (
 def _public_name(app: Any, env: Any, node: Any, contnode: Any) -> Any:
     """Resolve a reference the way a reader means it, when Sphinx cannot.
 
-    Every public class lives in a private module and is re-exported from ``gridrules``, so type
-    hints spell ``gridrules._rules.Quota`` where the API reference documents ``gridrules.Quota``;
+    Every public class lives in a layer's module and is re-exported from ``gridrules``, so type
+    hints spell ``gridrules.model.rules.deductions.Quota`` where the API reference documents
+    ``gridrules.Quota``;
     docstrings of one public module name another's classes unqualified (``Period``). Try the
     public modules in turn.
     """

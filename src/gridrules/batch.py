@@ -1,4 +1,4 @@
-"""Scoring a whole table of assessees (see :mod:`gridrules.io.batch`)."""
+"""Scoring a whole table of assessees (``gridrules.io.batch``)."""
 
 from .io.batch import (
     ASSESSEE_COLUMNS,

@@ -1,4 +1,4 @@
-"""Event logs to evidence: counting the platform's records (:mod:`gridrules.io.events`)."""
+"""Event logs to evidence: counting the platform's records (``gridrules.io.events``)."""
 
 from .io.events import (
     DEFAULT_TIMEZONE,

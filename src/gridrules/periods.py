@@ -1,4 +1,4 @@
-"""Periods of assessment: 月, 季度, 半年, 年, 周, 旬, windows (:mod:`gridrules.dates.periods`)."""
+"""Periods of assessment: 月, 季度, 半年, 年, 周, 旬, windows (``gridrules.dates.periods``)."""
 
 from .dates.periods import Period, PeriodError, PeriodKind
 

@@ -24,9 +24,9 @@ and ``Decimal("3.0")``. A column is looked up by its raw values only when it hol
 (and nulls), or bools and text (and nulls), each kind of column with tables of its own; a list of
 names is remembered as the tuple of its elements. Other columns (floats, Decimals, mixtures,
 ballots) are read value by value and their items worked out record by record, which is slower
-but the same. Every table is bounded (:data:`LIMIT` entries), so memory stays flat. An item's
+but the same. Every table is bounded (``LIMIT`` entries), so memory stays flat. An item's
 points also depend on the period scored (a target per working day): an item keeps a table for
-each kind of column and period (the last :data:`_SIGNATURES` met), so that a record of one
+each kind of column and period (the last ``_SIGNATURES`` met), so that a record of one
 period is never answered from a table made for another. (They never depend on the caller's
 decimal context: every score is worked out in the library's own.)
 """
@@ -73,7 +73,7 @@ _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 def _new_keys(distinct: set[Any], known: dict[Any, Any], refused: set[Any]) -> set[Any]:
     """The keys of a chunk that a table has not seen, valid (``known``) or not (``refused``);
-    all of them, after emptying the table, when adding them would take it past :data:`LIMIT`."""
+    all of them, after emptying the table, when adding them would take it past ``LIMIT``."""
     missing = distinct.difference(known)
     if missing:
         missing.difference_update(refused)
@@ -291,9 +291,8 @@ class _Keyed:
 class _ByColumn:
     """An item made of one step that sets its points and has a column form of its own (see
     :class:`~gridrules.model.steps.Step`'s ``column``: ballots): the step's amounts for the
-    whole column at once, each settled by the item (:meth:`Item.settle
-    <gridrules.model.tree.Item.settle>`), as the walk settles points a step sets; the values it
-    leaves are walked one by one."""
+    whole column at once, each settled by the item (``Item.settle``), as the walk settles points
+    a step sets; the values it leaves are walked one by one."""
 
     __slots__ = ("amounts", "field", "keyed", "settle")
 

@@ -1,12 +1,11 @@
 """The walk: one record through the plan, item by item, section by section.
 
 This is the one place where a rubric's steps turn a record's values into points: every item's
-deductions, set points, zeroing, penalty and bonus, settled by the item (:meth:`Item.settle
-<gridrules.model.tree.Item.settle>`), summed (times its weight) into its section and the total.
-Scoring without explanations walks with no trace; scoring a sheet walks with a trace, a list
-that records each node's points and the steps that acted, from which the sheet's lines are
-written when read. The column path walks each item once per distinct combination of the values
-it reads. Nothing else computes a score.
+deductions, set points, zeroing, penalty and bonus, settled by the item (``Item.settle``),
+summed (times its weight) into its section and the total. Scoring without explanations walks
+with no trace; scoring a sheet walks with a trace, a list that records each node's points and
+the steps that acted, from which the sheet's lines are written when read. The column path walks
+each item once per distinct combination of the values it reads. Nothing else computes a score.
 
 Every sum is exact (see :mod:`gridrules.model.numbers`), so the order in which parts are added
 never changes a digit.
@@ -37,10 +36,10 @@ def walk(
     extras: list[tuple[Decimal, Decimal]],
     trace: list[Traced] | None,
 ) -> Decimal:
-    """The points of ``rows`` (a composite's children, see :data:`~.plan.Row`) for one record,
-    summed (times their weights); each item's points go into ``items``, the ``(penalty, bonus)``
-    of each item that has any into ``extras``, and, when ``trace`` is a list, each node's record
-    into it."""
+    """The points of ``rows`` (a composite's children, see :data:`~gridrules.engine.plan.Row`)
+    for one record, summed (times their weights); each item's points go into ``items``, the
+    ``(penalty, bonus)`` of each item that has any into ``extras``, and, when ``trace`` is a
+    list, each node's record into it."""
     total = ZERO
     for (
         children,

@@ -195,7 +195,7 @@ class Layout:
     """Which input columns are not evidence: the assessee id, assessor, period, passed-through.
 
     ``assessee``, ``assessor`` and ``period`` name one column each, or leave it to the first
-    present of :data:`ASSESSEE_COLUMNS`, :data:`ASSESSOR_COLUMNS` and :data:`PERIOD_COLUMNS`.
+    present of ``ASSESSEE_COLUMNS``, ``ASSESSOR_COLUMNS`` and ``PERIOD_COLUMNS``.
     ``keep`` names columns copied to the output as they are. ``default_assessor`` and
     ``default_period`` fill rows that have no such cell.
     """

@@ -1,9 +1,9 @@
 """Data files: rubrics, parameters and evidence in TOML or JSON, and score sheets in JSON.
 
 Reading a file only parses it: nothing in it is executed. What is read is held to what a person
-would write: a regular file of reasonable size (:data:`MAX_BYTES`), UTF-8 text, no key given
+would write: a regular file of reasonable size (``MAX_BYTES``), UTF-8 text, no key given
 twice in one table (TOML refuses that itself; JSON is checked), tables nested at most
-:data:`MAX_DEPTH` deep, and numbers kept exactly as written (``0.5`` is ``Decimal("0.5")``,
+``MAX_DEPTH`` deep, and numbers kept exactly as written (``0.5`` is ``Decimal("0.5")``,
 never a float). Each failure is a :class:`~gridrules.DataFileError` naming the file and why.
 """
 
@@ -119,7 +119,7 @@ def _format_of(path: Path) -> str:
 
 
 def _read_text(path: Path, what: str) -> str:
-    """The text of a data file: a regular file, at most :data:`MAX_BYTES`, UTF-8."""
+    """The text of a data file: a regular file, at most ``MAX_BYTES``, UTF-8."""
     try:
         with path.open("rb") as handle:
             info = os.fstat(handle.fileno())

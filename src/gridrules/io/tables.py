@@ -152,9 +152,9 @@ class Record:
 
 
 class TableReader:
-    """Base of the readers: iterate for :class:`Record` objects; ``columns`` once known.
+    """Base of the readers: iterate for ``Record`` objects; ``columns`` once known.
 
-    ``unit`` says what :meth:`position` counts (``"row"`` or ``"byte"``) and ``size`` how many
+    ``unit`` says what ``position`` counts (``"row"`` or ``"byte"``) and ``size`` how many
     there are in all, when known, so a progress bar can show how far a run has come.
     """
 
