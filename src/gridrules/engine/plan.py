@@ -35,9 +35,10 @@ _DISCRETE = frozenset({FieldKind.COUNT, FieldKind.FLAG})
 class ItemPlan:
     """An item of the plan: its steps sorted by form, and what it repeats for every record.
 
-    ``units`` are the steps of the ``count × points`` form, ``(step, field, points, cap, once,
-    effect)``; ``tests`` the conditions that zero it, ``(step, field, operator, argument)``;
-    ``zeros`` the conditions of another shape; ``amounts`` the steps with an amount function;
+    ``acting`` are the steps that deduct, set points or send them beyond the item, in the order
+    of the rules, as ``(step, field, points, cap, once, effect)``: the ``count × points`` form
+    with its field, an amount function with ``field`` ``None``; ``tests`` the conditions that
+    zero it, ``(step, field, operator, argument)``; ``zeros`` the conditions of another shape;
     ``beyond`` says whether any sends a penalty or bonus to the total. ``untouched`` is the
     item's points when nothing acts on it. ``memo`` remembers the item's points by the values it
     reads (``key`` picks them out of a record), for an item that reads only counts and yes/no
@@ -46,8 +47,8 @@ class ItemPlan:
     """
 
     __slots__ = (
+        "acting",
         "alone",
-        "amounts",
         "beyond",
         "factor",
         "id",
@@ -58,7 +59,6 @@ class ItemPlan:
         "reads",
         "steps",
         "tests",
-        "units",
         "untouched",
         "zeros",
     )
@@ -72,8 +72,11 @@ class ItemPlan:
         self.maximum = item.maximum
         self.steps = tuple(steps)
         self.factor = factor
-        self.units = tuple((s, *s.unit, s.effect) for s in steps if s.unit is not None)
-        self.amounts = tuple(s for s in steps if s.amount is not None)
+        self.acting = tuple(
+            (s, *s.unit, s.effect) if s.unit is not None else (s, None, None, None, None, s.effect)
+            for s in steps
+            if s.unit is not None or s.amount is not None
+        )
         self.tests = tuple((s, *s.test) for s in steps if s.test is not None)
         self.zeros = tuple(s for s in steps if s.holds is not None)
         self.beyond = any(s.effect in (Effect.PENALTY, Effect.BONUS) for s in steps)
@@ -94,10 +97,9 @@ class ItemPlan:
             self.id,
             self.memo,
             self.key,
-            self.units,
+            self.acting,
             self.tests,
             self.zeros,
-            self.amounts,
             self.maximum,
             self.untouched,
             self.beyond,
@@ -127,10 +129,10 @@ class SectionPlan:
 Row = tuple[Any, ...]
 """A plan node as :func:`~gridrules.engine.walk.walk` reads it, one tuple unpacked at once (a
 call or an attribute per node and record cost more than the arithmetic): ``(children, node,
-id, memo or rounding, key, units, tests, zeros, amounts, maximum, untouched, beyond,
-factor)``. A section's ``children`` are rows, its fourth its rounding, the rest ``None``; an
-item's ``children`` are ``None``."""
-_NOTHING = (None,) * 8
+id, memo or rounding, key, acting, tests, zeros, maximum, untouched, beyond, factor)``. A
+section's ``children`` are rows, its fourth its rounding, the rest ``None``; an item's
+``children`` are ``None``."""
+_NOTHING = (None,) * 7
 
 _NO_FLAGS: frozenset[str] = frozenset()
 

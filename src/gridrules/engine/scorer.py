@@ -113,14 +113,21 @@ class Scorer:
         if period is not None or self.needs_working_days:
             units = self._units(period, calendar)[1]
         plan = self.plan
+        base, penalty, bonus, items = self._walk(values, units, None)
+        return plan.finish(base, penalty, bonus, plan.fired(values) if plan.vetoes else (), items)
+
+    def _walk(
+        self, values: Mapping[str, Any], units: PeriodUnits | None, trace: list[Traced] | None
+    ) -> tuple[Decimal, Decimal, Decimal, dict[str, Decimal]]:
+        """One record's base points, penalty, bonus (before the cap) and item points."""
         items: dict[str, Decimal] = {}
         extras: list[tuple[Decimal, Decimal]] = []
-        base = walk(plan.rows, values, units, items, extras, None)
+        base = walk(self.plan.rows, values, units, items, extras, trace)
         penalty = bonus = ZERO
         for item_penalty, item_bonus in extras:
             penalty += item_penalty
             bonus += item_bonus
-        return plan.finish(base, penalty, bonus, plan.fired(values) if plan.vetoes else (), items)
+        return base, penalty, bonus, items
 
     @overload
     def results(
@@ -238,13 +245,7 @@ class Scorer:
         # each node leaves its record in the trace, from which the sheet's lines are written
         # when first read
         trace: list[Traced] = []
-        items: dict[str, Decimal] = {}
-        extras: list[tuple[Decimal, Decimal]] = []
-        base = walk(plan.rows, values, units, items, extras, trace)
-        penalty = uncapped_bonus = ZERO
-        for item_penalty, item_bonus in extras:
-            penalty += item_penalty
-            uncapped_bonus += item_bonus
+        base, penalty, uncapped_bonus, items = self._walk(values, units, trace)
         fired = plan.fired(values) if plan.vetoes else []
         result = plan.finish(base, penalty, uncapped_bonus, fired, items)
         explanation = Explanation(trace, plan.layout, values, units)

@@ -47,10 +47,9 @@ def walk(
         node_id,
         memo,
         key,
-        unit_steps,
+        acting,
         tests,
         zeros,
-        amounts,
         maximum,
         untouched,
         beyond,
@@ -73,34 +72,28 @@ def walk(
                 fired: list[tuple[Any, Decimal]] | None = None if trace is None else []
                 start = maximum
                 deducted = penalty = bonus = ZERO
-                for step, field, points, cap, once, effect in unit_steps:
-                    count = values[field]
-                    if count:
+                for step, field, points, cap, once, effect in acting:
+                    if field is not None:  # count × points, worked out here
+                        count = values[field]
+                        if not count:
+                            continue
                         amount = points if once else count * points
                         if cap is not None and amount > cap:
                             amount = cap
-                        if effect is _DEDUCT:
-                            deducted += amount
-                        elif effect is _PENALTY:
-                            penalty += amount
-                        else:
-                            bonus += amount
-                        if fired is not None:
-                            fired.append((step, amount))
-                for step in amounts:
-                    amount = step.amount(values, units)
-                    if amount is not None:
-                        effect = step.effect
-                        if effect is _DEDUCT:
-                            deducted += amount
-                        elif effect is _SET:
-                            start = amount
-                        elif effect is _PENALTY:
-                            penalty += amount
-                        else:
-                            bonus += amount
-                        if fired is not None:
-                            fired.append((step, amount))
+                    else:
+                        amount = step.amount(values, units)
+                        if amount is None:
+                            continue
+                    if effect is _DEDUCT:
+                        deducted += amount
+                    elif effect is _SET:
+                        start = amount
+                    elif effect is _PENALTY:
+                        penalty += amount
+                    else:
+                        bonus += amount
+                    if fired is not None:
+                        fired.append((step, amount))
                 zeroed = False
                 for step, field, test, argument in tests:
                     if test(values[field], argument):

@@ -19,7 +19,16 @@ from .params import bind, check_parameter_value
 from .refs import FromField, Number, Param, PerWorkingDay, optional_number
 from .rules import Ballots
 from .steps import Effect
-from .tree import Assumption, Item, Node, Parameter, Section, check_children, node_id, sum_maxima
+from .tree import (
+    Assumption,
+    Item,
+    Node,
+    Parameter,
+    Section,
+    check_children,
+    composite_maximum,
+    node_id,
+)
 from .weights import Weight
 
 __all__ = ["RubricDefinition"]
@@ -208,12 +217,12 @@ class RubricDefinition:
     @property
     def children_maximum(self) -> Decimal:
         """The sum of the top-level parts' maxima."""
-        return sum_maxima(self.children)
+        return composite_maximum(self)[0]
 
     @property
     def effective_maximum(self) -> Decimal:
         """The base maximum the parts allow (the stated one for a weighted rubric)."""
-        return self.maximum if self.weights else self.children_maximum
+        return composite_maximum(self)[1]
 
     @property
     def bonus_ceiling(self) -> Decimal | None:

@@ -23,6 +23,7 @@ __all__ = [
     "Parameter",
     "Section",
     "check_children",
+    "composite_maximum",
     "node_id",
     "sum_maxima",
 ]
@@ -173,12 +174,12 @@ class Section:
     @property
     def children_maximum(self) -> Decimal:
         """The sum of the children's maxima: what the parts as written allow."""
-        return sum_maxima(self.children)
+        return composite_maximum(self)[0]
 
     @property
     def effective_maximum(self) -> Decimal:
         """The points the section can reach: its stated maximum when weighted, else its parts'."""
-        return self.maximum if self.weights else self.children_maximum
+        return composite_maximum(self)[1]
 
     def walk(self) -> Iterator[Item | Section]:
         """This section and every node below it, depth first."""
@@ -193,6 +194,13 @@ Node: TypeAlias = Item | Section
 def sum_maxima(children: tuple[Node, ...]) -> Decimal:
     """What the parts as written allow: the sum of their maxima."""
     return sum((c.effective_maximum for c in children), ZERO)
+
+
+def composite_maximum(composite: Any) -> tuple[Decimal, Decimal]:
+    """A section's or a rubric's ``(children_maximum, effective_maximum)``: what its parts as
+    written allow, and what it can reach (its stated maximum when weighted, else its parts')."""
+    allowed = sum_maxima(composite.children)
+    return allowed, composite.maximum if composite.weights else allowed
 
 
 def check_children(where: str, children: tuple[Node, ...], weights: tuple[Weight, ...]) -> None:
