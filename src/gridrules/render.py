@@ -365,6 +365,8 @@ def _results(sheet: ScoreSheet) -> list[tuple[str, str]]:
 
 def _notes(sheet: ScoreSheet) -> list[tuple[str, list[str]]]:
     notes: list[tuple[str, list[str]]] = []
+    if sheet.calendar:
+        notes.append(("工作日历", [sheet.calendar]))
     if sheet.defaults:
         notes.append(("取默认值的字段", ["、".join(sheet.defaults)]))
     if sheet.parameters:
