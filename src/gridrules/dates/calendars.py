@@ -369,16 +369,17 @@ class HolidaysCalendar(WorkingCalendar):
         """Refuse ``year``, or warn that it is counted Monday to Friday."""
         if not self._fallback:
             provisional = (
-                f", provisional=True to count its statutory holidays without make-up days "
-                f"({PROVISIONAL_MARK}),"
+                f", count its statutory holidays without make-up days with provisional=True "
+                f"(--calendar provisional; sheets then say {PROVISIONAL_MARK}),"
                 if self._years and max(self._years) < year <= int(self._entity.end_year)
                 else ""
             )
             raise CalendarError(
                 f"calendar {self._name} does not know the working days of {year}: it holds "
                 f"the official arrangement for {_describe_years(self._years)}; supply the year "
-                f"with a local calendar file declaring years = [{year}]{provisional} or opt "
-                f"into weekdays_fallback=True to count Monday to Friday"
+                f"with a local calendar file declaring years = [{year}] (on the command line: "
+                f"--local-calendar FILE){provisional} or opt into weekdays_fallback=True to "
+                f"count Monday to Friday"
             )
         warnings.warn(
             f"calendar {self._name} does not know {year}; counting Monday to Friday as "
