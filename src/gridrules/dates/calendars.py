@@ -158,7 +158,10 @@ class WorkingCalendar(abc.ABC):
 
     @property
     def provisional_years(self) -> range | frozenset[int]:
-        """The years counted provisionally (see :data:`PROVISIONAL_MARK`); none unless asked."""
+        """The years counted provisionally, without make-up days; none unless asked for.
+
+        See :data:`~gridrules.calendars.PROVISIONAL_MARK`.
+        """
         return frozenset()
 
     @abc.abstractmethod
@@ -275,7 +278,8 @@ class HolidaysCalendar(WorkingCalendar):
     - ``provisional``: for each year after the last known one that the package computes
       statutory holidays for, those holidays (补假 included) are days off and the weekends are,
       with no make-up working day; :attr:`name` then ends with
-      ``"2027年起为临时日历：未含调休安排"`` (see :data:`PROVISIONAL_MARK`);
+      ``"2027年起为临时日历：未含调休安排"``
+      (:data:`~gridrules.calendars.PROVISIONAL_MARK`);
     - ``weekdays_fallback``: Monday to Friday count as working days and
       :class:`UnknownYearWarning` is issued each time.
 
@@ -737,7 +741,7 @@ def get_calendar(
     :param weekdays_fallback: count Monday to Friday, with a warning, for unknown years.
     :param provisional: count the statutory holidays, without make-up days, for the years after
         the package's last official arrangement; the calendar's name says so
-        (:data:`PROVISIONAL_MARK`), and so does every sheet counted with it.
+        (:data:`~gridrules.calendars.PROVISIONAL_MARK`), and so does every sheet counted with it.
     :param installed: the local calendars installed plugins provide, by name
         (:func:`gridrules.calendars.installed_calendars`); asked only when a name is used.
     :raises CalendarError: for an unknown country or an unknown calendar name.
