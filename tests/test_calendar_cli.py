@@ -10,16 +10,14 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import ClassVar
 
 import holidays
 import pytest
 from click.testing import CliRunner, Result
+from helpers import calendar_plugin, daily_rubric
 
-import gridrules as gr
 from gridrules import cli, plugins
 from gridrules.calendars import PROVISIONAL_MARK, HolidaysCalendar
-from gridrules.hookspecs import hookimpl
 from gridrules.serialization import dump_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,28 +175,8 @@ def test_check_passes_once_a_local_file_supplies_the_year() -> None:
 
 
 def test_a_plugin_calendar_is_listed_and_used_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    import types
-
-    module = types.ModuleType("gridrules_dongmen_calendar")
-
-    @hookimpl
-    def gridrules_calendars() -> list[Path]:
-        return [EXAMPLE_2027]
-
-    module.gridrules_calendars = gridrules_calendars  # type: ignore[attr-defined]
-
-    class EntryPoint:
-        group, name, value = "gridrules", "dongmen-calendar", "gridrules_dongmen_calendar"
-
-        def load(self) -> types.ModuleType:
-            return module
-
-    class Dist:
-        metadata: ClassVar[dict[str, str]] = {"Name": "gridrules-dongmen-calendar"}
-        entry_points = (EntryPoint(),)
-        version = "1.0"
-
-    monkeypatch.setattr(plugins, "_REGISTRY", plugins.Registry([Dist()]))
+    registry = calendar_plugin("gridrules-dongmen-calendar", EXAMPLE_2027)
+    monkeypatch.setattr(plugins, "_REGISTRY", registry)
     listed = run("calendar", "2026")
     assert "installed calendars (use with --local-calendar NAME):" in listed.stdout
     assert (
@@ -317,23 +295,9 @@ def test_a_calendar_for_a_rubric_without_working_days_is_noted() -> None:
 # -- batch ------------------------------------------------------------------------------------
 
 
-def daily_rubric(tmp_path: Path) -> Path:
-    rubric = gr.Rubric(
-        name="daily",
-        title="每日上报",
-        maximum=10,
-        children=[
-            gr.Item(
-                "events",
-                "事件上报",
-                10,
-                clause="每天2条",
-                rules=[gr.Quota("events_reported", target=gr.PerWorkingDay(2), points="0.1")],
-            )
-        ],
-    )
+def daily_rubric_file(tmp_path: Path) -> Path:
     path = tmp_path / "daily.toml"
-    path.write_text(dump_rubric(rubric), encoding="utf-8")
+    path.write_text(dump_rubric(daily_rubric()), encoding="utf-8")
     return path
 
 
@@ -345,7 +309,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 @needs_2027_unknown
 @pytest.mark.parametrize("workers", [1, 2])
 def test_batch_provisionally_with_sheets(tmp_path: Path, workers: int) -> None:
-    rubric = daily_rubric(tmp_path)
+    rubric = daily_rubric_file(tmp_path)
     source = tmp_path / "in.csv"
     source.write_text("id,period,events_reported\na,2027-01,30\nb,2026-10,30\n", encoding="utf-8")
     out, sheets = tmp_path / "out.csv", tmp_path / "sheets"
@@ -369,7 +333,7 @@ def test_batch_without_a_calendar_for_the_year_rejects_its_rows(tmp_path: Path) 
     source = tmp_path / "in.csv"
     source.write_text("id,period,events_reported\na,2027-01,30\nb,2026-10,30\n", encoding="utf-8")
     out = tmp_path / "out.csv"
-    result = run("batch", daily_rubric(tmp_path), source, "-o", out)
+    result = run("batch", daily_rubric_file(tmp_path), source, "-o", out)
     assert result.exit_code == cli.EXIT_PROBLEMS
     assert [r["assessee"] for r in read_csv(out)] == ["b"]
     (error,) = read_csv(tmp_path / "out.errors.csv")
@@ -378,7 +342,7 @@ def test_batch_without_a_calendar_for_the_year_rejects_its_rows(tmp_path: Path) 
     # with the file the street office wrote, the row is scored: 21 working days in January
     # (the example's Sunday 31 January is worked) -> 42; 12 short -> 1.2 -> 8.8
     again = run(
-        "batch", daily_rubric(tmp_path), source, "-o", out, "--local-calendar", EXAMPLE_2027
+        "batch", daily_rubric_file(tmp_path), source, "-o", out, "--local-calendar", EXAMPLE_2027
     )
     assert again.exit_code == 0, again.output
     assert [(r["assessee"], r["total"]) for r in read_csv(out)] == [("a", "8.8"), ("b", "9.4")]

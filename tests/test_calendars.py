@@ -6,14 +6,13 @@ import importlib.metadata
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import ClassVar
 
 import holidays
 import pytest
+from helpers import calendar_plugin, daily_rubric
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import gridrules as gr
 from gridrules.calendars import (
     PROVISIONAL_MARK,
     CalendarError,
@@ -339,35 +338,11 @@ def test_missing_local_file(tmp_path: Path) -> None:
 def test_a_plugin_provides_a_local_calendar_by_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sys
-    import types
-
     from gridrules import plugins
     from gridrules.calendars import installed_calendars
-    from gridrules.hookspecs import hookimpl
 
     path = write(tmp_path, LIUJIAOTING_2027)
-    module = types.ModuleType("fake_calendar_plugin")
-
-    @hookimpl
-    def gridrules_calendars() -> list[Path]:
-        return [path]
-
-    module.gridrules_calendars = gridrules_calendars  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "fake_calendar_plugin", module)
-
-    class EntryPoint:
-        group, name, value = "gridrules", "liujiaoting-calendar", "fake_calendar_plugin"
-
-        def load(self) -> types.ModuleType:
-            return module
-
-    class Dist:
-        metadata: ClassVar[dict[str, str]] = {"Name": "gridrules-liujiaoting-calendar"}
-        entry_points = (EntryPoint(),)
-        version = "1.0"
-
-    registry = plugins.Registry([Dist()])
+    registry = calendar_plugin("gridrules-liujiaoting-calendar", path)
     # a plugin of calendars only is not a broken rubric plugin
     assert registry.available() == []
     assert installed_calendars(registry) == {"六角亭街道 2027": path}
@@ -478,20 +453,7 @@ def test_a_sheet_counted_provisionally_says_so_where_an_assessor_reads() -> None
     from gridrules import render
     from gridrules.serialization import structure_sheet, unstructure_sheet
 
-    rubric = gr.Rubric(
-        name="daily",
-        title="每日上报",
-        maximum=10,
-        children=[
-            gr.Item(
-                "events",
-                "事件上报",
-                10,
-                clause="每天2条",
-                rules=[gr.Quota("events_reported", target=gr.PerWorkingDay(2), points="0.1")],
-            )
-        ],
-    )
+    rubric = daily_rubric()
     # January 2027 provisionally: 20 working days -> target 40; 30 reported: 10 short x 0.1 = 1
     sheet = rubric.score({"events_reported": 30}, period="2027-01", calendar=PROVISIONAL)
     assert sheet.total == Decimal("9")
