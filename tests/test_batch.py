@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import daily_rubric
 
 import gridrules as gr
 from gridrules.batch import Layout, Rejected, Row, Scored, run_batch, score_rows
@@ -655,20 +656,7 @@ def test_csv_fast_path_agrees_with_reading_rows(tmp_path: Path) -> None:
 
 
 def test_the_period_reaches_quotas_per_working_day(tmp_path: Path) -> None:
-    rubric = gr.Rubric(
-        name="daily",
-        title="每日上报",
-        maximum=10,
-        children=[
-            gr.Item(
-                "item",
-                "上报",
-                10,
-                clause="每天2条",
-                rules=[gr.Quota("events_reported", target=gr.PerWorkingDay(2), points="0.1")],
-            )
-        ],
-    )
+    rubric = daily_rubric()
     source = tmp_path / "in.csv"
     # October 2026: 18 working days, 36 expected; 30 reported → 6 × 0.1 → 9.4
     source.write_text("id,period,events_reported\na,2026-10,30\nb,,30\n", encoding="utf-8")

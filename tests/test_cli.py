@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from helpers import example_evidence
 
 import gridrules as gr
 from gridrules import cli, plugins
@@ -275,9 +276,7 @@ def rubric_of(evidence: Path) -> str:
     return variant if variant in installed else evidence.parent.name
 
 
-EXAMPLE_EVIDENCE = sorted(
-    p for p in EXAMPLES.glob("*/*") if p.suffix in (".toml", ".json") and p.name != "params.toml"
-)
+EXAMPLE_EVIDENCE = example_evidence()
 
 
 @pytest.mark.parametrize(

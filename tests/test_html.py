@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import example_evidence
 
 import gridrules as gr
 from gridrules import serialization
@@ -362,9 +363,7 @@ def test_long_sheet_still_prints_on_one_a4_page(
         assert expected in text, expected
 
 
-EXAMPLE_SHEETS = sorted(
-    p for p in EXAMPLES.glob("*/*") if p.suffix in (".toml", ".json") and p.name != "params.toml"
-)
+EXAMPLE_SHEETS = example_evidence()
 
 
 def test_every_example_sheet_prints_on_one_a4_page(chromium: str, tmp_path: Path) -> None:

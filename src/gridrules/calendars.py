@@ -15,6 +15,7 @@ from .dates.calendars import (
     CalendarError,
     HolidaysCalendar,
     LocalCalendar,
+    SpecialDay,
     UnknownYearWarning,
     WorkingCalendar,
     load_local_calendar,
@@ -22,15 +23,21 @@ from .dates.calendars import (
 from .plugins import Registry, registry
 
 __all__ = [
+    "PROVISIONAL_MARK",
     "CalendarError",
     "HolidaysCalendar",
     "LocalCalendar",
+    "SpecialDay",
     "UnknownYearWarning",
     "WorkingCalendar",
     "get_calendar",
     "installed_calendars",
     "load_local_calendar",
 ]
+
+#: What a provisional calendar's name says, and so every score sheet counted with it:
+#: ``"临时日历：未含调休安排"`` (a provisional calendar, without the make-up working days).
+PROVISIONAL_MARK = _calendars.PROVISIONAL_MARK
 
 
 def installed_calendars(plugins: Registry | None = None) -> dict[str, Path]:
@@ -51,6 +58,7 @@ def get_calendar(
     *,
     local: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
     weekdays_fallback: bool = False,
+    provisional: bool = False,
 ) -> WorkingCalendar:
     """Build a working-day calendar: the official one for ``name``, adjusted by local files.
 
@@ -60,9 +68,16 @@ def get_calendar(
     :param local: one TOML file or several, applied in order on top of the official calendar; a
         text that names no file is the name of a calendar an installed plugin provides.
     :param weekdays_fallback: count Monday to Friday, with a warning, for unknown years.
+    :param provisional: for the years after the package's last official arrangement, count the
+        statutory holidays it computes and the weekends, without make-up working days; the
+        calendar's name, and so every sheet counted with it, says so (:data:`PROVISIONAL_MARK`).
     :raises CalendarError: for an unknown country or calendar name.
     :raises DataFileError: for a malformed local file.
     """
     return _calendars.get_calendar(
-        name, local=local, weekdays_fallback=weekdays_fallback, installed=installed_calendars
+        name,
+        local=local,
+        weekdays_fallback=weekdays_fallback,
+        provisional=provisional,
+        installed=installed_calendars,
     )

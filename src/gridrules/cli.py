@@ -6,8 +6,9 @@ it is (file, row or line, field) and why.
 Exit codes:
 
 - 0: success; every row of a batch was scored, ``check`` found no problem.
-- 1: ``batch`` rejected rows (they are in the errors file; the scored rows are written), or
-  ``check`` found a problem in a rubric.
+- 1: ``batch`` rejected rows (they are in the errors file; the scored rows are written),
+  ``check`` found a problem in a rubric, or ``calendar`` found a year it does not know (or knows
+  only provisionally, for ``calendar check``).
 - 2: bad input or usage: an unknown rubric or option, a file that cannot be read or is malformed,
   evidence or parameters that do not fit the rubric (``score``), an input table that cannot be
   read as a whole (``batch``: wrong encoding, duplicated column, malformed CSV).
@@ -25,13 +26,15 @@ import sys
 import tempfile
 import tomllib
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from . import plugins
+from .calendars import PROVISIONAL_MARK, WorkingCalendar
 from .engine.rubric import Rubric
 from .errors import GridrulesError
 
@@ -136,8 +139,8 @@ class _Group(click.Group):
 def main() -> None:
     """Score community grid workers (社区网格员) with installed assessment rubrics.
 
-    Exit codes: 0 success; 1 rows rejected (batch) or problems found (check); 2 bad input or
-    usage; 3 internal error; 130 interrupted.
+    Exit codes: 0 success; 1 rows rejected (batch), problems found (check) or a year unknown
+    (calendar); 2 bad input or usage; 3 internal error; 130 interrupted.
     """
 
 
@@ -248,6 +251,361 @@ def schema(name: str) -> None:
     click.echo(json.dumps(_load(name).evidence_schema(), ensure_ascii=False, indent=2))
 
 
+# -- calendar ---------------------------------------------------------------------------------
+
+
+CALENDAR_MODES = ("official", "provisional")
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def _calendar_options(command: _Command) -> _Command:
+    """``--calendar`` and ``--local-calendar``: the working days quotas per working day count."""
+    command = click.option(
+        "--local-calendar",
+        "local_calendars",
+        multiple=True,
+        metavar="FILE|NAME",
+        help="a local calendar file (TOML), or the name of one an installed plugin provides, "
+        "applied on top of the official calendar (repeatable; applied in order)",
+    )(command)
+    return click.option(
+        "--calendar",
+        "calendar_mode",
+        type=click.Choice(CALENDAR_MODES),
+        default="official",
+        show_default=True,
+        help="official: refuse a year without its State Council arrangement; provisional: count "
+        "such a year's statutory holidays and weekends, without make-up working days, and say "
+        "so on every sheet (临时日历：未含调休安排)",
+    )(command)
+
+
+def _chosen_calendar(mode: str, local: tuple[str, ...]) -> WorkingCalendar | None:
+    """The calendar the options ask for; None for the official one, the scorer's default."""
+    if mode == "official" and not local:
+        return None
+    from .calendars import get_calendar
+
+    try:
+        return get_calendar("CN", local=list(local) or None, provisional=mode == "provisional")
+    except GridrulesError as error:
+        _fail(str(error))
+
+
+def _note_calendar(rubric: Rubric, calendar: WorkingCalendar | None) -> None:
+    """Say on stderr which calendar counts the working days, when one was chosen."""
+    if calendar is None:
+        return
+    if not rubric.needs_working_days:
+        click.echo(
+            f"gridrules: note: rubric {rubric.name!r} sets no quota per working day; "
+            "--calendar and --local-calendar change nothing",
+            err=True,
+        )
+        return
+    click.echo(f"calendar: {calendar.name}", err=True)
+    if calendar.provisional_years:
+        click.echo(
+            f"gridrules: note: working days of {_years_text(calendar.provisional_years)} are "
+            f"counted without the make-up working days (调休) of the State Council's notice; "
+            f"every sheet says so ({PROVISIONAL_MARK})",
+            err=True,
+        )
+
+
+def _years_text(years: Iterable[int]) -> str:
+    spans = _year_spans(years)
+    if not spans:
+        return "none"
+    return ", ".join(str(a) if a == b else f"{a} to {b}" for a, b in spans)
+
+
+def _year_spans(years: Iterable[int]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for year in sorted(years):
+        if spans and spans[-1][1] == year - 1:
+            spans[-1] = (spans[-1][0], year)
+        else:
+            spans.append((year, year))
+    return spans
+
+
+def _day_arg(text: str | None) -> date:
+    """``--date``, or today in China."""
+    if text is None:
+        import pendulum
+
+        today = pendulum.today("Asia/Shanghai")
+        return date(today.year, today.month, today.day)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        _fail(f"--date: expected a date such as 2026-12-15, got {text!r}")
+
+
+def _layers(calendar: WorkingCalendar) -> list[dict[str, str | None]]:
+    """The calendar's layers, bottom first: what each is and where it comes from."""
+    from .calendars import LocalCalendar
+
+    by_file = {path.resolve(): dist for _, dist, path in plugins.registry().calendar_files()}
+    layers: list[dict[str, str | None]] = []
+    while isinstance(calendar, LocalCalendar):
+        path = calendar.source
+        dist = by_file.get(Path(path).resolve()) if path else None
+        kind = "plugin" if dist else "file" if path else "python"
+        layers.append({"name": calendar.local_name, "kind": kind, "plugin": dist, "path": path})
+        calendar = calendar.base
+    layers.append({"name": calendar.name, "kind": "package", "plugin": None, "path": None})
+    layers.reverse()
+    return layers
+
+
+def _installed_calendars() -> list[dict[str, str | None]]:
+    """Every calendar file installed plugins provide, by name; a broken one with its error."""
+    from .calendars import load_local_calendar
+
+    found: list[dict[str, str | None]] = []
+    for _, dist, path in plugins.registry().calendar_files():
+        try:
+            name: str | None = load_local_calendar(path).local_name
+            error = None
+        except GridrulesError as exc:
+            name, error = None, str(exc)
+        found.append({"name": name, "plugin": dist, "path": str(path), "error": error})
+    return found
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _year_listing(calendar: WorkingCalendar, year: int) -> dict[str, Any]:
+    """A year's working days per month, and its special days with their sources."""
+    from .periods import Period
+
+    listing: dict[str, Any] = {
+        "year": year,
+        "known": calendar.knows_year(year),
+        "provisional": year in calendar.provisional_years,
+        "source": calendar.describe_year(year),
+        "months": [],
+        "special_days": [],
+    }
+    if not (listing["known"] or listing["provisional"]):
+        return listing
+    special = calendar.special_days(year)
+    for month in Period.year(year).split("month"):
+        days = [d for d in special if month.contains(d.day)]
+        weekdays = sum(1 for d in month.days() if d.weekday() < 5)
+        off = sum(1 for d in days if not d.working)
+        worked = len(days) - off
+        listing["months"].append(
+            {
+                "month": str(month),
+                "weekdays": weekdays,
+                "off": off,
+                "worked": worked,
+                "working_days": calendar.working_days(month),
+            }
+        )
+    listing["special_days"] = [
+        {
+            "date": d.day.isoformat(),
+            "weekday": _WEEKDAYS[d.day.weekday()],
+            "working": d.working,
+            "name": d.name,
+            "source": d.source,
+        }
+        for d in special
+    ]
+    return listing
+
+
+def _calendar_text(
+    calendar: WorkingCalendar,
+    layers: list[dict[str, str | None]],
+    installed: list[dict[str, str | None]],
+    listing: dict[str, Any],
+) -> str:
+    out = [f"calendar: {calendar.name}"]
+    for at, layer in enumerate(layers):
+        where = {
+            "package": "the holidays package",
+            "plugin": f"plugin {layer['plugin']} ({layer['path']})",
+            "file": f"local file {layer['path']}",
+            "python": "built in Python",
+        }[str(layer["kind"])]
+        out.append(f"  {'+ ' if at else ''}{layer['name']}: {where}")
+    out.append(f"known years: {_years_text(calendar.known_years)}")
+    if calendar.provisional_years:
+        out.append(
+            f"provisional years: {_years_text(calendar.provisional_years)} ({PROVISIONAL_MARK})"
+        )
+    if installed:
+        out.append("installed calendars (use with --local-calendar NAME):")
+        for entry in installed:
+            what = entry["name"] if entry["error"] is None else f"broken: {entry['error']}"
+            out.append(f"  {what} (plugin {entry['plugin']}, {entry['path']})")
+    else:
+        out.append("installed calendars: none")
+    year = listing["year"]
+    out += ["", f"{year}: {listing['source']}"]
+    if not listing["months"]:
+        out.append(
+            f"the working days of {year} are not known: a rubric with quotas per working day "
+            f"(每天N条) refuses to score a period in {year}:{_what_to_do(year)}"
+        )
+        return "\n".join(out) + "\n"
+    out += ["", "month    weekdays  off  worked  working days"]
+    totals = [0, 0, 0, 0]
+    for month in listing["months"]:
+        numbers = [month[k] for k in ("weekdays", "off", "worked", "working_days")]
+        totals = [a + b for a, b in zip(totals, numbers, strict=True)]
+        out.append(
+            f"{month['month']:<7} {numbers[0]:>9} {numbers[1]:>4} {numbers[2]:>7} {numbers[3]:>13}"
+        )
+    out.append(f"{year:<7} {totals[0]:>9} {totals[1]:>4} {totals[2]:>7} {totals[3]:>13}")
+    out += ["", "days off from Monday to Friday, and Saturdays and Sundays worked:"]
+    for day in listing["special_days"]:
+        state = "work" if day["working"] else "off "
+        out.append(f"{day['date']} {day['weekday']} {state} {day['name']} ({day['source']})")
+    if not listing["special_days"]:
+        out.append("none")
+    return "\n".join(out) + "\n"
+
+
+def _what_to_do(year: int, provisional: bool = False) -> str:
+    steps = (
+        f"\n  - when the State Council's notice for {year} is out, write a local calendar file "
+        f"from it (see 'Local calendars' in the documentation) and score with "
+        f"--local-calendar FILE;\n  - or upgrade holidays once a release knows {year} "
+        f"(pip install -U holidays)"
+    )
+    if provisional:
+        return steps + "."
+    return (
+        f"{steps};\n  - until then, --calendar provisional counts {year}'s statutory holidays "
+        f"and weekends, without the make-up working days, and every sheet says so "
+        f"({PROVISIONAL_MARK})."
+    )
+
+
+def _calendar_check(calendar: WorkingCalendar, today: date, fmt: str) -> None:
+    from .periods import Period
+
+    this = Period.containing(today, "month")
+    following = Period.containing(this.end + timedelta(days=1), "month")
+    months: list[dict[str, Any]] = []
+    for label, month in (("this month", this), ("next month", following)):
+        year = month.start.year
+        state = (
+            "known"
+            if calendar.knows_year(year)
+            else "provisional"
+            if year in calendar.provisional_years
+            else "unknown"
+        )
+        months.append(
+            {
+                "which": label,
+                "month": str(month),
+                "year": year,
+                "state": state,
+                "source": calendar.describe_year(year),
+            }
+        )
+    problems = sorted({m["year"] for m in months if m["state"] != "known"})
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {"calendar": calendar.name, "ok": not problems, "months": months},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        click.echo(f"calendar: {calendar.name}")
+        for m in months:
+            click.echo(f"{m['which']}, {m['month']}: {m['year']}, {m['source']}")
+        for year in problems:
+            first = next(m["month"] for m in months if m["year"] == year)
+            if year in calendar.provisional_years:
+                click.echo(
+                    f"warning: {year} is counted provisionally ({PROVISIONAL_MARK}): the "
+                    f"State Council's arrangement for {year} is not in this calendar:"
+                    + _what_to_do(year, provisional=True)
+                )
+            else:
+                click.echo(
+                    f"warning: calendar {calendar.name} does not know {year}: from {first} a "
+                    f"rubric with quotas per working day (每天N条) refuses to score:"
+                    + _what_to_do(year)
+                )
+        if not problems:
+            click.echo("ok: the official arrangement of this month and the next is known")
+    if problems:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@main.command(name="calendar")
+@click.argument("what", metavar="[YEAR|check]", required=False)
+@_calendar_options
+@click.option(
+    "--date",
+    "on",
+    metavar="YYYY-MM-DD",
+    help="the day to look from: the default YEAR, and this month for check [default: today "
+    "in China]",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def calendar_command(
+    what: str | None,
+    calendar_mode: str,
+    local_calendars: tuple[str, ...],
+    on: str | None,
+    fmt: str,
+) -> None:
+    """Show the working-day calendar: known years, working days per month, each day's source.
+
+    YEAR (default: this year) lists its working days per month and every day that departs from
+    Monday to Friday, with where it comes from: the holidays package, a local file, a plugin.
+    Exits 1 when the year is not known. "calendar check" exits 1, with a warning saying what
+    to do, when the year of this month or the next is not known (or only provisionally).
+    """
+    from .calendars import get_calendar
+
+    today = _day_arg(on)
+    calendar = _chosen_calendar(calendar_mode, local_calendars) or get_calendar("CN")
+    if what == "check":
+        _calendar_check(calendar, today, fmt)
+        return
+    if what is None:
+        year = today.year
+    elif what.isdigit() and 1 <= int(what) <= 9999:
+        year = int(what)
+    else:
+        _fail(f"calendar: expected a year such as 2027, or check; got {what!r}")
+    layers = _layers(calendar)
+    installed = _installed_calendars()
+    listing = _year_listing(calendar, year)
+    if fmt == "json":
+        data = {
+            "calendar": calendar.name,
+            "layers": layers,
+            "known_years": _year_spans(calendar.known_years),
+            "provisional_years": _year_spans(calendar.provisional_years),
+            "installed": installed,
+            **listing,
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_calendar_text(calendar, layers, installed, listing), nl=False)
+    if not listing["months"]:
+        sys.exit(EXIT_PROBLEMS)
+
+
 # -- score ------------------------------------------------------------------------------------
 
 
@@ -287,6 +645,7 @@ def _render_sheet(sheet: Any, fmt: str, assessor: str | None) -> str:
 @click.option("--assessee", help="被考核人员 (default: _meta.assessee of the evidence)")
 @click.option("--period", help="考核时间 (default: _meta.period of the evidence)")
 @click.option("--assessor", help="考核人, shown on the sheet (default: _meta.assessor)")
+@_calendar_options
 @click.option(
     "-o",
     "--output",
@@ -301,6 +660,8 @@ def score(
     assessee: str | None,
     period: str | None,
     assessor: str | None,
+    calendar_mode: str,
+    local_calendars: tuple[str, ...],
     output: Path | None,
 ) -> None:
     """Score one assessee's EVIDENCE (TOML or JSON; - reads JSON from stdin) with rubric NAME.
@@ -312,16 +673,19 @@ def score(
     meta = raw_meta if isinstance(raw_meta, dict) else {}
     params = read_mapping(params_file, "parameters") if params_file else None
     rubric = _load(name)
+    calendar = _chosen_calendar(calendar_mode, local_calendars)
     where = "<stdin>" if str(evidence) == "-" else str(evidence)
     try:
         scorer = rubric.prepare(params)
     except GridrulesError as error:
         _fail(f"{params_file or 'parameters'}: {error}")
+    _note_calendar(rubric, calendar)
     try:
         sheet = scorer.score(
             record,
             assessee=assessee or _optional_text(meta.get("assessee")),
             period=period or _optional_text(meta.get("period")),
+            calendar=calendar,
         )
     except GridrulesError as error:
         _fail(f"{where}: {error}")
@@ -343,11 +707,15 @@ def _safe_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._")[:80]
 
 
-def _sheet_writer(directory: Path, fmt: str) -> Callable[[Any, Any], None]:
+def _sheet_writer(
+    directory: Path, fmt: str, calendar: WorkingCalendar | None = None
+) -> Callable[[Any, Any], None]:
     suffix = {"text": ".txt", "json": ".json", "md": ".md", "html": ".html"}[fmt]
 
     def write(scorer: Any, row: Any) -> None:
-        sheet = scorer.score(row.evidence, assessee=row.assessee, period=row.period)
+        sheet = scorer.score(
+            row.evidence, assessee=row.assessee, period=row.period, calendar=calendar
+        )
         name = f"{row.number:06d}" + (f"-{_safe_name(row.assessee)}" if row.assessee else "")
         _write_text(directory / f"{name}{suffix}", _render_sheet(sheet, fmt, row.assessor))
 
@@ -465,6 +833,7 @@ class _ProgressBar:
 )
 @click.option("--assessor", help="考核人 for rows without an assessor cell")
 @click.option("--period", help="考核时间 for rows without a period cell")
+@_calendar_options
 @click.option(
     "--workers",
     type=click.IntRange(min=0),
@@ -514,6 +883,8 @@ def batch(
     keep: tuple[str, ...],
     assessor: str | None,
     period: str | None,
+    calendar_mode: str,
+    local_calendars: tuple[str, ...],
     workers: int,
     chunk_size: int,
     sheets_dir: Path | None,
@@ -533,6 +904,7 @@ def batch(
 
     params = read_mapping(params_file, "parameters") if params_file else None
     rubric = _load(name)
+    calendar = _chosen_calendar(calendar_mode, local_calendars)
     layout = Layout(
         assessee=id_column,
         assessor=assessor_column,
@@ -547,7 +919,7 @@ def batch(
             sheets_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             _fail(f"{sheets_dir}: cannot create the sheets directory: {error.strerror}")
-        on_scored = _sheet_writer(sheets_dir, sheets_format)
+        on_scored = _sheet_writer(sheets_dir, sheets_format, calendar)
     if progress is None:
         progress = sys.stderr.isatty()
     bar = _ProgressBar() if progress else None
@@ -569,6 +941,7 @@ def batch(
                 chunk_size=chunk_size,
                 progress=bar,
                 on_scored=on_scored,
+                calendar=calendar,
             )
     except GridrulesError as error:
         from .errors import ParameterError
@@ -576,6 +949,7 @@ def batch(
         where = f"{params_file or 'parameters'}: " if isinstance(error, ParameterError) else ""
         _fail(f"{where}{error}")
     click.echo(summary.text(), err=True)
+    _note_calendar(rubric, calendar)
     if summary.rejected:
         sys.exit(EXIT_PROBLEMS)
 

@@ -7,16 +7,23 @@ make-up working days (调休上班). :class:`HolidaysCalendar` reads those arran
 days on top of another calendar, for a year whose notice came out after the package's release or
 for a street office's own arrangements.
 
-A calendar never guesses. A year it has no official arrangement for is an error
-(:class:`CalendarError`) unless the caller opted into counting Monday to Friday with
-``weekdays_fallback=True``, which warns (:class:`UnknownYearWarning`) every time it is used and
-says so in the calendar's :attr:`~WorkingCalendar.name`.
+A calendar never guesses unasked. A year it has no official arrangement for is an error
+(:class:`CalendarError`) unless the caller opted into one of two stopgaps, each of which says so
+in the calendar's :attr:`~WorkingCalendar.name`, and so on every score sheet counted with it:
+
+- ``provisional=True`` (临时日历) counts, for the years after the last official arrangement, the
+  statutory holidays the package computes from the law (补假 for those falling on a weekend
+  included) and weekends otherwise, without the make-up working days only the notice sets;
+- ``weekdays_fallback=True`` counts Monday to Friday, and warns (:class:`UnknownYearWarning`)
+  every time it is used.
 """
 
 from __future__ import annotations
 
 import abc
+import functools
 import importlib.metadata
+import itertools
 import os
 import tomllib
 import warnings
@@ -34,18 +41,24 @@ from ..errors import DataFileError, GridrulesError
 from .periods import Period, as_date
 
 __all__ = [
+    "PROVISIONAL_MARK",
     "CalendarError",
     "HolidaysCalendar",
     "LocalCalendar",
     "PeriodUnits",
+    "SpecialDay",
     "UnknownYearWarning",
     "WorkingCalendar",
     "get_calendar",
     "load_local_calendar",
 ]
 
+PROVISIONAL_MARK = "临时日历：未含调休安排"
+"""What the name of a provisional calendar says, and so every score sheet counted with it."""
+
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5
+_LONGEST_RANGE = 31  # days; no arrangement is longer, so a longer range is a typing mistake
 
 
 class CalendarError(GridrulesError):
@@ -56,6 +69,34 @@ class UnknownYearWarning(UserWarning):
     """A calendar counted Monday to Friday for a year it has no official arrangement for."""
 
 
+def _check_departs(instance: SpecialDay, attribute: attrs.Attribute[bool], working: bool) -> None:
+    if isinstance(instance.day, datetime):
+        raise TypeError(f"a special day is a date, not a date and time: got {instance.day!r}")
+    weekend = instance.day.weekday() >= _SATURDAY
+    if working != weekend:
+        raise ValueError(
+            f"{instance.day.isoformat()} is a {instance.day.strftime('%A')}: a special day is a "
+            f"weekday off or a Saturday or Sunday worked, so working must be {weekend}"
+        )
+
+
+@attrs.frozen
+class SpecialDay:
+    """放假 / 调休上班: a day on which a calendar departs from Monday to Friday.
+
+    ``working`` is false for a weekday off (a statutory holiday, its 补假, or a day off moved by
+    调休) and true for a Saturday or Sunday worked (调休上班). ``name`` is the day's name as its
+    source gives it; ``source`` says where the day comes from: ``"holidays 0.109"`` (the package
+    and its version) or the name of the local calendar that set it.
+    """
+
+    day: date = attrs.field(validator=attrs.validators.instance_of(date))
+    working: bool = attrs.field(validator=[attrs.validators.instance_of(bool), _check_departs])
+    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    source: str = attrs.field(validator=attrs.validators.instance_of(str))
+
+
+@functools.lru_cache(maxsize=64)
 def _weekdays_of_year(year: int) -> frozenset[date]:
     day, last = date(year, 1, 1), date(year, 12, 31)
     found = set()
@@ -77,13 +118,40 @@ class PeriodUnits:
     Monday does not)."""
     calendar: str
     """The calendar's name, shown on the sheet."""
+def _working_dates(year: int, special: Iterable[SpecialDay]) -> frozenset[date]:
+    """Monday to Friday of ``year``, without the days off, with the days worked."""
+    dates = set(_weekdays_of_year(year))
+    for entry in special:
+        if entry.working:
+            dates.add(entry.day)
+        else:
+            dates.discard(entry.day)
+    return frozenset(dates)
+
+
+def _compact(years: Iterable[int]) -> range | frozenset[int]:
+    """Years as a range when they run without a gap, else as a set."""
+    found = frozenset(years)
+    if found and max(found) - min(found) + 1 == len(found):
+        return range(min(found), max(found) + 1)
+    return found
+
+
+def _describe_years(years: Iterable[int]) -> str:
+    found = sorted(years)
+    if not found:
+        return "no year"
+    if found[-1] - found[0] + 1 == len(found):
+        return str(found[0]) if len(found) == 1 else f"{found[0]} to {found[-1]}"
+    return ", ".join(map(str, found))
 
 
 class WorkingCalendar(abc.ABC):
     """工作日 (working days): the days on which per-day quotas and sign-ins are expected.
 
-    Subclasses answer :meth:`knows_year` and :meth:`working_dates_of_year`; everything else is
-    built on those two.
+    Subclasses answer :attr:`known_years`, :meth:`knows_year` and :meth:`working_dates_of_year`;
+    everything else is built on those. :meth:`special_days` and :meth:`describe_year` say where
+    a year's days come from; subclasses give them names and sources.
     """
 
     @property
@@ -96,6 +164,19 @@ class WorkingCalendar(abc.ABC):
     def country(self) -> str:
         """The country code of the official calendar at the bottom (``"CN"``)."""
 
+    @property
+    @abc.abstractmethod
+    def known_years(self) -> range | frozenset[int]:
+        """The years the calendar holds a complete arrangement for."""
+
+    @property
+    def provisional_years(self) -> range | frozenset[int]:
+        """The years counted provisionally, without make-up days; none unless asked for.
+
+        See :data:`~gridrules.calendars.PROVISIONAL_MARK`.
+        """
+        return frozenset()
+
     @abc.abstractmethod
     def knows_year(self, year: int) -> bool:
         """Whether the calendar holds the official arrangement of ``year``."""
@@ -106,6 +187,26 @@ class WorkingCalendar(abc.ABC):
 
         :raises CalendarError: when the year is unknown and no fallback was chosen.
         """
+
+    def special_days(self, year: int) -> tuple[SpecialDay, ...]:
+        """The days of ``year`` that depart from Monday to Friday, in order.
+
+        The working days of the year are Monday to Friday without the weekdays off listed here,
+        with the Saturdays and Sundays worked listed here.
+
+        :raises CalendarError: when the year is unknown and no fallback was chosen.
+        """
+        working = self.working_dates_of_year(year)
+        departing = sorted(working ^ _weekdays_of_year(year))
+        return tuple(SpecialDay(day, day in working, "", self.name) for day in departing)
+
+    def describe_year(self, year: int) -> str:
+        """Where the working days of ``year`` come from, in a few words (never raises)."""
+        if self.knows_year(year):
+            return f"known to {self.name}"
+        if year in self.provisional_years:
+            return f"provisional ({PROVISIONAL_MARK})"
+        return "not known"
 
     def is_working_day(self, day: date) -> bool:
         """Whether ``day`` is a working day (a make-up Saturday is; a holiday Monday is not).
@@ -171,17 +272,44 @@ def _official_years(entity: Any) -> range:
     return range(start, end + 1)
 
 
+def _country_entity(country: str, subdiv: str | None) -> Any:
+    """The package's calendar of ``country``, naming days in the country's own language."""
+    try:
+        entity = holidays_package.country_holidays(country, subdiv=subdiv)
+        language = getattr(entity, "default_language", None)
+        if language:
+            entity = holidays_package.country_holidays(country, subdiv=subdiv, language=language)
+    except NotImplementedError as exc:
+        raise CalendarError(
+            f"the holidays package has no calendar for country {country!r}"
+            + (f" subdivision {subdiv!r}" if subdiv else "")
+            + f": {exc}"
+        ) from None
+    return entity
+
+
 class HolidaysCalendar(WorkingCalendar):
     """An official national calendar from the ``holidays`` package, make-up workdays included.
 
     Known years are the years the package holds the official arrangement for (for China 2001 to
     the last year whose State Council notice it encodes; see :attr:`known_years`). Any other year
-    raises :class:`CalendarError`, unless ``weekdays_fallback`` is true: then Monday to Friday
-    count as working days and :class:`UnknownYearWarning` is issued each time.
+    raises :class:`CalendarError`, unless one of two stopgaps was asked for:
+
+    - ``provisional``: for each year after the last known one that the package computes
+      statutory holidays for, those holidays (补假 included) are days off and the weekends are,
+      with no make-up working day; :attr:`name` then ends with
+      ``"2027年起为临时日历：未含调休安排"``
+      (:data:`~gridrules.calendars.PROVISIONAL_MARK`);
+    - ``weekdays_fallback``: Monday to Friday count as working days and
+      :class:`UnknownYearWarning` is issued each time.
+
+    Both may be asked for: provisional years are provisional, later ones Monday to Friday.
 
     :param country: ISO 3166 country code understood by ``holidays`` (``"CN"``).
     :param subdiv: optional subdivision code.
     :param weekdays_fallback: count Monday to Friday, with a warning, for unknown years.
+    :param provisional: count the statutory holidays, without make-up days, for the years after
+        the last official arrangement.
     :param known_years: override the years treated as known (for a package whose data you have
         checked yourself).
     :raises CalendarError: for a country or subdivision the package does not have.
@@ -193,16 +321,10 @@ class HolidaysCalendar(WorkingCalendar):
         *,
         subdiv: str | None = None,
         weekdays_fallback: bool = False,
+        provisional: bool = False,
         known_years: Iterable[int] | None = None,
     ) -> None:
-        try:
-            entity = holidays_package.country_holidays(country, subdiv=subdiv)
-        except NotImplementedError as exc:
-            raise CalendarError(
-                f"the holidays package has no calendar for country {country!r}"
-                + (f" subdivision {subdiv!r}" if subdiv else "")
-                + f": {exc}"
-            ) from None
+        entity = _country_entity(country, subdiv)
         self._entity = entity
         self._country = country
         self._subdiv = subdiv
@@ -210,10 +332,24 @@ class HolidaysCalendar(WorkingCalendar):
         self._years: frozenset[int] = (
             frozenset(_official_years(entity)) if known_years is None else frozenset(known_years)
         )
-        self._cache: dict[int, frozenset[date]] = {}
+        last = max(self._years, default=None)
+        self._provisional = (
+            range(last + 1, max(last, int(entity.end_year)) + 1)
+            if provisional and last is not None
+            else range(0)
+        )
+        self._cache: dict[int, tuple[frozenset[date], tuple[SpecialDay, ...]]] = {}
+        version = _package_version()
+        self._source = f"holidays {version}"
         code = country if subdiv is None else f"{country}-{subdiv}"
-        suffix = "; Mon-Fri for unknown years" if self._fallback else ""
-        self._name = f"{code} (holidays {_package_version()}{suffix})"
+        notes = []
+        if self._provisional:
+            notes.append(f"{self._provisional.start}年起为{PROVISIONAL_MARK}")
+        if self._fallback:
+            notes.append("Mon-Fri for unknown years")
+        self._name = f"{code} ({'; '.join([self._source, *notes])})"
+        chinese = str(getattr(entity, "language", None) or "").startswith("zh")
+        self._workday_name = "调休上班" if chinese else "make-up working day"
 
     @property
     def name(self) -> str:
@@ -231,48 +367,83 @@ class HolidaysCalendar(WorkingCalendar):
     @property
     def known_years(self) -> range | frozenset[int]:
         """The years this calendar holds the official arrangement for."""
-        years = sorted(self._years)
-        if years and years[-1] - years[0] + 1 == len(years):
-            return range(years[0], years[-1] + 1)
-        return self._years
+        return _compact(self._years)
+
+    @property
+    def provisional_years(self) -> range:
+        """The years counted provisionally: empty unless ``provisional=True`` was asked for."""
+        return self._provisional
 
     def knows_year(self, year: int) -> bool:
         return year in self._years
 
-    def _describe_known(self) -> str:
-        years = sorted(self._years)
-        if not years:
-            return "no year"
-        if years[-1] - years[0] + 1 == len(years):
-            return f"{years[0]} to {years[-1]}"
-        return ", ".join(map(str, years))
-
-    def working_dates_of_year(self, year: int) -> frozenset[date]:
-        if year not in self._years:
-            if not self._fallback:
-                raise CalendarError(
-                    f"calendar {self._name} does not know the working days of {year}: it holds "
-                    f"the official arrangement for {self._describe_known()}; supply the year "
-                    f"with a local calendar file declaring years = [{year}], or opt into "
-                    f"weekdays_fallback=True to count Monday to Friday"
-                )
-            warnings.warn(
-                f"calendar {self._name} does not know {year}; counting Monday to Friday as "
-                f"working days, ignoring that year's holidays and make-up workdays",
-                UnknownYearWarning,
-                stacklevel=3,
+    def describe_year(self, year: int) -> str:
+        if year in self._years:
+            return f"official arrangement ({self._source})"
+        if year in self._provisional:
+            return (
+                f"provisional: statutory holidays from {self._source} and weekends, no make-up "
+                f"working days ({PROVISIONAL_MARK})"
             )
-            return _weekdays_of_year(year)
+        if self._fallback:
+            return "Monday to Friday: an unknown year, counted so on request"
+        return "not known"
+
+    def _unknown(self, year: int) -> None:
+        """Refuse ``year``, or warn that it is counted Monday to Friday."""
+        if not self._fallback:
+            provisional = (
+                f", count its statutory holidays without make-up days with provisional=True "
+                f"(--calendar provisional; sheets then say {PROVISIONAL_MARK}),"
+                if self._years and max(self._years) < year <= int(self._entity.end_year)
+                else ""
+            )
+            raise CalendarError(
+                f"calendar {self._name} does not know the working days of {year}: it holds "
+                f"the official arrangement for {_describe_years(self._years)}; supply the year "
+                f"with a local calendar file declaring years = [{year}] (on the command line: "
+                f"--local-calendar FILE){provisional} or opt into weekdays_fallback=True to "
+                f"count Monday to Friday"
+            )
+        warnings.warn(
+            f"calendar {self._name} does not know {year}; counting Monday to Friday as "
+            f"working days, ignoring that year's holidays and make-up workdays",
+            UnknownYearWarning,
+            stacklevel=4,
+        )
+
+    def _year(self, year: int) -> tuple[frozenset[date], tuple[SpecialDay, ...]]:
+        """The working days and special days of a known or provisional year, worked out once."""
         cached = self._cache.get(year)
         if cached is None:
+            entity = self._entity
+            official = year in self._years
+            source = self._source if official else f"{self._source} (provisional)"
+            found = []
             day, last = date(year, 1, 1), date(year, 12, 31)
-            found = set()
             while day <= last:
-                if self._entity.is_working_day(day):
-                    found.add(day)
+                weekday = day.weekday() < _SATURDAY
+                # provisional: the package's statutory days, never its (absent) make-up days
+                working = entity.is_working_day(day) if official else weekday and day not in entity
+                if working != weekday:
+                    name = self._workday_name if working else str(entity.get(day))
+                    found.append(SpecialDay(day, working, name, source))
                 day += _ONE_DAY
-            cached = self._cache[year] = frozenset(found)
+            special = tuple(found)
+            cached = self._cache[year] = (_working_dates(year, special), special)
         return cached
+
+    def working_dates_of_year(self, year: int) -> frozenset[date]:
+        if year in self._years or year in self._provisional:
+            return self._year(year)[0]
+        self._unknown(year)
+        return _weekdays_of_year(year)
+
+    def special_days(self, year: int) -> tuple[SpecialDay, ...]:
+        if year in self._years or year in self._provisional:
+            return self._year(year)[1]
+        self._unknown(year)
+        return ()
 
 
 def _as_day_names(value: Mapping[date, str] | Iterable[date], what: str) -> dict[date, str]:
@@ -294,16 +465,16 @@ class LocalCalendar(WorkingCalendar):
 
     For a year listed in ``years`` the local arrangement is complete knowledge: when the base does
     not know that year, Monday to Friday are working days except the listed ``holidays``, and
-    Saturday and Sunday are days off except the listed ``workdays`` (the base's guesses are not
-    used). For any other year the listed days change the base's answer and unknown years stay
-    unknown.
+    Saturday and Sunday are days off except the listed ``workdays`` (the base's guesses, a
+    provisional count among them, are not used). For any other year the listed days change the
+    base's answer and unknown years stay unknown.
 
     :param base: the calendar to adjust (usually ``HolidaysCalendar("CN")``).
     :param name: the local arrangement's name (``"六角亭街道 2027"``).
     :param holidays: days off, as a mapping of date to name or an iterable of dates.
     :param workdays: make-up working days, same forms.
     :param years: years this arrangement declares complete.
-    :param source: where it was read from, for messages.
+    :param source: where it was read from (a file), for messages and listings.
     :raises CalendarError: when a day is both a holiday and a workday, or a value is not a date.
     """
 
@@ -330,8 +501,8 @@ class LocalCalendar(WorkingCalendar):
             raise CalendarError(
                 f"local calendar {name!r}: {days} listed both as holiday and as workday"
             )
-        self._holidays: Mapping[date, str] = MappingProxyType(off)
-        self._workdays: Mapping[date, str] = MappingProxyType(on)
+        self._holidays = off
+        self._workdays = on
         declared = frozenset(years)
         for year in declared:
             if not isinstance(year, int) or isinstance(year, bool) or not 1 <= year <= 9999:
@@ -348,6 +519,11 @@ class LocalCalendar(WorkingCalendar):
         return self._local_name
 
     @property
+    def source(self) -> str | None:
+        """The file the arrangement was read from, if any."""
+        return self._source
+
+    @property
     def country(self) -> str:
         return self._base.country
 
@@ -359,33 +535,101 @@ class LocalCalendar(WorkingCalendar):
     @property
     def holidays(self) -> Mapping[date, str]:
         """Days off added by this arrangement, with their names."""
-        return self._holidays
+        return MappingProxyType(self._holidays)
 
     @property
     def workdays(self) -> Mapping[date, str]:
         """Make-up working days added by this arrangement, with their names."""
-        return self._workdays
+        return MappingProxyType(self._workdays)
 
     @property
     def years(self) -> frozenset[int]:
         """Years this arrangement declares complete."""
         return self._years
 
+    @property
+    def known_years(self) -> range | frozenset[int]:
+        """The base's known years and the years this arrangement declares complete."""
+        return _compact(frozenset(self._base.known_years) | self._years)
+
+    @property
+    def provisional_years(self) -> range | frozenset[int]:
+        """The base's provisional years but those this arrangement declares complete."""
+        return _compact(frozenset(self._base.provisional_years) - self._years)
+
     def knows_year(self, year: int) -> bool:
         return year in self._years or self._base.knows_year(year)
 
+    def _whole_year(self, year: int) -> bool:
+        """Whether this arrangement alone makes ``year``: declared complete, unknown below."""
+        return year in self._years and not self._base.knows_year(year)
+
+    def _adjusts(self, year: int) -> bool:
+        return any(d.year == year for d in itertools.chain(self._holidays, self._workdays))
+
+    def describe_year(self, year: int) -> str:
+        if self._whole_year(year):
+            return f"local calendar {self._local_name} (the whole year)"
+        below = self._base.describe_year(year)
+        return f"{below}, adjusted by {self._local_name}" if self._adjusts(year) else below
+
+    def special_days(self, year: int) -> tuple[SpecialDay, ...]:
+        found = {} if self._whole_year(year) else {s.day: s for s in self._base.special_days(year)}
+        source = self._local_name
+        for day, label in self._holidays.items():
+            if day.year == year:
+                if day.weekday() < _SATURDAY:
+                    found[day] = SpecialDay(day, False, label, source)
+                else:  # a weekend day off: no longer a make-up day, if it was one
+                    found.pop(day, None)
+        for day, label in self._workdays.items():
+            if day.year == year:
+                if day.weekday() >= _SATURDAY:
+                    found[day] = SpecialDay(day, True, label, source)
+                else:  # a weekday worked: no longer a day off, if it was one
+                    found.pop(day, None)
+        return tuple(found[day] for day in sorted(found))
+
     def working_dates_of_year(self, year: int) -> frozenset[date]:
-        if year in self._years and not self._base.knows_year(year):
-            dates = set(_weekdays_of_year(year))
-        else:
-            dates = set(self._base.working_dates_of_year(year))
-        dates.difference_update(d for d in self._holidays if d.year == year)
-        dates.update(d for d in self._workdays if d.year == year)
-        return frozenset(dates)
+        return _working_dates(year, self.special_days(year))
 
 
 _TOP_KEYS = frozenset({"name", "base", "years", "holiday", "workday"})
-_ENTRY_KEYS = frozenset({"date", "name"})
+_ENTRY_KEYS = frozenset({"date", "from", "to", "days", "name"})
+
+
+def _toml_date(value: object, where: str, key: str) -> date:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise DataFileError(
+            f"{where}: {key} must be a TOML date such as 2027-02-07 (no quotes, no time), "
+            f"got {value!r}"
+        )
+    return value
+
+
+def _entry_days(entry: Mapping[str, Any], where: str) -> tuple[list[date], str]:
+    """The days of one entry (``date``, or ``from`` and ``to``), and how to name them."""
+    single, first, last = entry.get("date"), entry.get("from"), entry.get("to")
+    if single is not None:
+        if first is not None or last is not None:
+            raise DataFileError(f"{where}: give either date or from and to, not both")
+        day = _toml_date(single, where, "date")
+        return [day], f"date {day.isoformat()}"
+    if first is None and last is None:
+        raise DataFileError(f"{where}: missing date (or from and to, for a range of days)")
+    if first is None or last is None:
+        raise DataFileError(f"{where}: a range of days needs both from and to")
+    first, last = _toml_date(first, where, "from"), _toml_date(last, where, "to")
+    span = f"{first.isoformat()} to {last.isoformat()}"
+    count = (last - first).days + 1
+    if count < 1:
+        raise DataFileError(f"{where} ({span}): to comes before from")
+    if count > _LONGEST_RANGE:
+        raise DataFileError(
+            f"{where} ({span}): {count} days is longer than any arrangement "
+            f"(at most {_LONGEST_RANGE}); check the dates, or split the range if it is meant"
+        )
+    return [first + timedelta(days=n) for n in range(count)], span
 
 
 def _read_entries(path: str, data: Mapping[str, Any], key: str) -> dict[date, str]:
@@ -402,23 +646,33 @@ def _read_entries(path: str, data: Mapping[str, Any], key: str) -> dict[date, st
         unknown = sorted(set(entry) - _ENTRY_KEYS)
         if unknown:
             raise DataFileError(
-                f"{where}: unknown key(s) {', '.join(unknown)}; expected only date and name"
+                f"{where}: unknown key(s) {', '.join(unknown)}; expected date (or from and to), "
+                f"name and, optionally, days"
             )
-        day = entry.get("date")
-        if day is None:
-            raise DataFileError(f"{where}: missing date")
-        if isinstance(day, datetime) or not isinstance(day, date):
-            raise DataFileError(
-                f"{where}: date must be a TOML date such as 2027-02-07 (no quotes, no time), "
-                f"got {day!r}"
-            )
-        where = f"{where} (date {day.isoformat()})"
+        days, span = _entry_days(entry, where)
+        where = f"{where} ({span})"
         label = entry.get("name")
         if not isinstance(label, str) or not label.strip():
             raise DataFileError(f"{where}: name must be non-empty text, got {label!r}")
-        if day in found:
-            raise DataFileError(f"{where}: the date is listed twice under {key}")
-        found[day] = label
+        expected = entry.get("days")
+        if expected is not None:
+            if not isinstance(expected, int) or isinstance(expected, bool) or expected < 1:
+                raise DataFileError(
+                    f"{where}: days must be a whole number of days (共N天), got {expected!r}"
+                )
+            if expected != len(days):
+                raise DataFileError(
+                    f"{where}: these are {len(days)} days, but days = {expected} (共{expected}天); "
+                    f"check the dates against the notice"
+                )
+        for day in days:
+            if day in found:
+                raise DataFileError(
+                    f"{where}: the date is listed twice under {key}"
+                    if len(days) == 1
+                    else f"{where}: the date {day.isoformat()} is listed twice under {key}"
+                )
+            found[day] = label
     return found
 
 
@@ -427,17 +681,20 @@ def load_local_calendar(
     *,
     base: WorkingCalendar | None = None,
     weekdays_fallback: bool = False,
+    provisional: bool = False,
 ) -> LocalCalendar:
     """Read a local arrangement from a TOML file (see the docs for the format).
 
     ``name`` is required; ``base`` is the country code of the calendar below (default ``"CN"``);
     ``years`` lists years the file declares complete; each ``[[holiday]]`` and ``[[workday]]``
-    has a TOML ``date`` and a ``name``.
+    has a ``name`` and either a TOML ``date`` or a range ``from`` one date ``to`` another (both
+    included), with, optionally, the number of ``days`` the range should hold (the notice's 共N天).
 
     :param path: the TOML file.
     :param base: the calendar to adjust; by default ``HolidaysCalendar(file's base)``. When given,
         its country must match the file's ``base``.
     :param weekdays_fallback: passed to the default base calendar.
+    :param provisional: passed to the default base calendar.
     :raises DataFileError: naming the file, the entry and why, when the file cannot be used.
     """
     where = os.fspath(path)
@@ -468,7 +725,9 @@ def load_local_calendar(
     workdays = _read_entries(where, data, "workday")
     if base is None:
         try:
-            base = HolidaysCalendar(base_code, weekdays_fallback=weekdays_fallback)
+            base = HolidaysCalendar(
+                base_code, weekdays_fallback=weekdays_fallback, provisional=provisional
+            )
         except CalendarError as exc:
             raise DataFileError(f"{where}: base {base_code!r}: {exc}") from None
     elif base.country != base_code:
@@ -489,6 +748,7 @@ def get_calendar(
     *,
     local: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
     weekdays_fallback: bool = False,
+    provisional: bool = False,
     installed: Callable[[], Mapping[str, Path]] | None = None,
 ) -> WorkingCalendar:
     """Build a working-day calendar: the official one for ``name``, adjusted by local files.
@@ -499,12 +759,17 @@ def get_calendar(
     :param local: one TOML file or several, applied in order on top of the official calendar; a
         text that names no file is looked up among the ``installed`` calendars by name.
     :param weekdays_fallback: count Monday to Friday, with a warning, for unknown years.
+    :param provisional: count the statutory holidays, without make-up days, for the years after
+        the package's last official arrangement; the calendar's name says so
+        (:data:`~gridrules.calendars.PROVISIONAL_MARK`), and so does every sheet counted with it.
     :param installed: the local calendars installed plugins provide, by name
         (:func:`gridrules.calendars.installed_calendars`); asked only when a name is used.
     :raises CalendarError: for an unknown country or an unknown calendar name.
     :raises DataFileError: for a malformed local file.
     """
-    calendar: WorkingCalendar = HolidaysCalendar(name, weekdays_fallback=weekdays_fallback)
+    calendar: WorkingCalendar = HolidaysCalendar(
+        name, weekdays_fallback=weekdays_fallback, provisional=provisional
+    )
     if local is None:
         return calendar
     paths = [local] if isinstance(local, str | os.PathLike) else list(local)

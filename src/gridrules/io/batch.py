@@ -53,6 +53,7 @@ from typing import Any, TypeVar
 from ..engine.result import Result
 from ..engine.rubric import Rubric
 from ..engine.scorer import Scorer, in_chunks
+from ..dates.calendars import WorkingCalendar
 from ..errors import DataFileError, EvidenceError, GridrulesError, Problem
 from ..model.numbers import fmt
 from .tables import (
@@ -368,11 +369,14 @@ def _problems_of(error: GridrulesError) -> tuple[Problem, ...]:
 
 
 def _score_many(
-    scorer: Scorer, work: Sequence[tuple[Mapping[str, Any], str | None]]
+    scorer: Scorer,
+    work: Sequence[tuple[Mapping[str, Any], str | None]],
+    calendar: WorkingCalendar | None = None,
 ) -> list[Result | tuple[Problem, ...]]:
     """Each ``(evidence, period)`` scored through :meth:`Scorer.results`, the records of one
     period together: its :class:`Result`, or the problems that keep it from being scored (every
-    problem of its evidence; a period the rubric cannot work with, for each of its rows)."""
+    problem of its evidence; a period the rubric cannot work with, for each of its rows). The
+    working days of a period come from ``calendar`` (the scorer's default when None)."""
     by_period: dict[str | None, list[int]] = {}
     for at, (_, period) in enumerate(work):
         by_period.setdefault(period, []).append(at)
@@ -381,7 +385,12 @@ def _score_many(
         got: list[Result | GridrulesError]
         try:
             got = list(
-                scorer.results([work[at][0] for at in rows], period=period, return_errors=True)
+                scorer.results(
+                    [work[at][0] for at in rows],
+                    period=period,
+                    calendar=calendar,
+                    return_errors=True,
+                )
             )
         except GridrulesError as error:  # the period itself: every row of it says so
             got = [error] * len(rows)
@@ -391,16 +400,20 @@ def _score_many(
 
 
 _WORKER_SCORER: Scorer | None = None
+_WORKER_CALENDAR: WorkingCalendar | None = None
 
 _Packed = tuple[str, str, str, str, str | None, int | None, tuple[str, ...], tuple[str, ...]]
 """A Result as plain text for the trip between processes: pickling Decimals costs more than
 scoring, text does not, and ``Decimal(str(d))`` is ``d`` exactly, exponent and all."""
 
 
-def _init_scorer(rubric: Rubric, params: Mapping[str, Decimal]) -> None:
-    global _WORKER_SCORER
+def _init_scorer(
+    rubric: Rubric, params: Mapping[str, Decimal], calendar: WorkingCalendar | None
+) -> None:
+    global _WORKER_SCORER, _WORKER_CALENDAR
     _ignore_interrupts()
     _WORKER_SCORER = Scorer(rubric, params)
+    _WORKER_CALENDAR = calendar
 
 
 def _pack(result: Result) -> _Packed:
@@ -437,7 +450,7 @@ def _score_chunk(
     assert scorer is not None, "worker used before its initializer ran"
     item_ids: tuple[str, ...] = ()
     out: list[_Packed | tuple[Problem, ...]] = []
-    for scored in _score_many(scorer, chunk):
+    for scored in _score_many(scorer, chunk, _WORKER_CALENDAR):
         if isinstance(scored, Result):
             item_ids = item_ids or tuple(scored.items)
             out.append(_pack(scored))
@@ -458,13 +471,15 @@ def score_rows(
     *,
     workers: int = 1,
     chunk_size: int = DEFAULT_CHUNK,
+    calendar: WorkingCalendar | None = None,
 ) -> Generator[Scored | Rejected, None, None]:
     """Score ``rows``, yielding a :class:`Scored` or :class:`Rejected` for each, in order.
 
     ``rubric`` is a rubric (prepared here with ``params``) or a ready :class:`~gridrules.Scorer`.
     A row may be a :class:`Row` or a plain mapping of evidence (numbered from 1). A row whose
     evidence does not fit the rubric is rejected with every problem found, and scoring goes on.
-    A row's period is passed to the scorer (a rubric with quotas per working day needs it).
+    A row's period is passed to the scorer (a rubric with quotas per working day needs it), and
+    its working days are counted on ``calendar`` (China's official one when None).
 
     Rows are read and scored ``chunk_size`` at a time (through :meth:`Scorer.results
     <gridrules.Scorer.results>`, the rows of one period together), so memory holds one chunk.
@@ -477,8 +492,8 @@ def score_rows(
     scorer = rubric if isinstance(rubric, Scorer) else Scorer(rubric, params)
     workers = _check_workers(workers, chunk_size)
     if workers == 1:
-        return _score_serial(scorer, _as_rows(rows), chunk_size)
-    return _score_parallel(scorer, _as_rows(rows), workers, chunk_size)
+        return _score_serial(scorer, _as_rows(rows), chunk_size, calendar)
+    return _score_parallel(scorer, _as_rows(rows), workers, chunk_size, calendar)
 
 
 def _check_workers(workers: int, chunk_size: int) -> int:
@@ -490,12 +505,11 @@ def _check_workers(workers: int, chunk_size: int) -> int:
 
 
 def _score_serial(
-    scorer: Scorer, rows: Iterable[Row], chunk_size: int
+    scorer: Scorer, rows: Iterable[Row], chunk_size: int, calendar: WorkingCalendar | None
 ) -> Generator[Scored | Rejected, None, None]:
     for chunk in in_chunks(rows, chunk_size):
-        scored = iter(
-            _score_many(scorer, [(row.evidence, row.period) for row in chunk if not row.problems])
-        )
+        work = [(row.evidence, row.period) for row in chunk if not row.problems]
+        scored = iter(_score_many(scorer, work, calendar))
         for row in chunk:
             if row.problems:
                 yield Rejected(row, row.problems)
@@ -505,13 +519,19 @@ def _score_serial(
 
 
 def _score_parallel(
-    scorer: Scorer, rows: Iterable[Row], workers: int, chunk_size: int
+    scorer: Scorer,
+    rows: Iterable[Row],
+    workers: int,
+    chunk_size: int,
+    calendar: WorkingCalendar | None,
 ) -> Generator[Scored | Rejected, None, None]:
     work = (
         (chunk, [(row.evidence, row.period) for row in chunk if not row.problems])
         for chunk in in_chunks(rows, chunk_size)
     )
-    done = _in_order(_score_chunk, work, workers, _init_scorer, (scorer.rubric, scorer.params))
+    done = _in_order(
+        _score_chunk, work, workers, _init_scorer, (scorer.rubric, scorer.params, calendar)
+    )
     try:
         for chunk, (item_ids, results) in done:
             scored = iter(results)
@@ -576,8 +596,10 @@ class _Plan:
         file_name: str,
         location: str,
         keep_rows: bool,
+        calendar: WorkingCalendar | None = None,
     ) -> None:
         self.rubric = scorer.rubric
+        self.calendar = calendar
         self.params = scorer.params
         self.header = tuple(header)
         self.layout = layout
@@ -608,7 +630,7 @@ class _Plan:
     # what a spawned worker is sent: the scorer's compiled functions do not pickle, so it
     # prepares its own from the rubric and parameters
     _STATE = ("rubric", "params", "header", "layout", "columns", "out_format", "file_name",
-              "location", "keep_rows", "item_ids", "with_period")  # fmt: skip
+              "location", "keep_rows", "item_ids", "with_period", "calendar")  # fmt: skip
 
     def __getstate__(self) -> dict[str, Any]:
         return {key: getattr(self, key) for key in self._STATE}
@@ -674,6 +696,7 @@ class _Plan:
                     for _, evidence, _, _, period, _, problems in rows
                     if not problems
                 ],
+                self.calendar,
             )
         )
         item_ids = self.item_ids
@@ -874,6 +897,7 @@ def run_batch(
     chunk_size: int = DEFAULT_CHUNK,
     progress: Progress | None = None,
     on_scored: SheetWriter | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> Summary:
     """Score every row of ``input`` and write the scores to ``output``, rejected rows to ``errors``.
 
@@ -881,7 +905,8 @@ def run_batch(
     one row per scored row (see :func:`output_columns`); the errors file one row per problem
     (file, row, assessee, field, value, reason), ``errors_path(output)`` by default. Both are
     written to temporary files and moved into place only when the whole input has been read: on
-    an error or Ctrl-C no file is changed.
+    an error or Ctrl-C no file is changed. Quotas per working day are counted on ``calendar``
+    (China's official calendar when None).
 
     :raises DataFileError: the input cannot be read as a table (unknown format, wrong encoding,
         a duplicated column, malformed CSV), or the output cannot be written.
@@ -927,6 +952,7 @@ def run_batch(
             str(input),
             reader.location,
             on_scored is not None,
+            calendar,
         )
         done: Generator[tuple[None, _Done], None, None]
         if workers == 1:

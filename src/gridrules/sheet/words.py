@@ -111,9 +111,11 @@ def rounded_for_display(sheet: SheetContent) -> bool:
 
 
 def notes(sheet: SheetContent) -> list[tuple[str, list[str]]]:
-    """The notes under the results: defaulted fields, parameters, assumptions, and the rounding
-    for display, if any."""
+    """The notes under the results: the working-day calendar, the rounding for display, the
+    defaulted fields, parameters and assumptions, each when there is one."""
     notes: list[tuple[str, list[str]]] = []
+    if sheet.calendar:
+        notes.append(("工作日历", [sheet.calendar]))
     if rounded_for_display(sheet):
         notes.append(("数值显示", [ROUNDED_NOTE]))
     if sheet.defaults:
