@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 import gridrules as gr
 
 points = st.decimals(min_value=0, max_value=20, places=1, allow_nan=False, allow_infinity=False)
+PERIOD = "2026-Q3"
+"""The period generated records are scored for (targets per unit of time count on it)."""
 maxima = st.integers(min_value=1, max_value=30).map(Decimal)
 
 
@@ -20,6 +22,7 @@ def rules(draw: st.DrawFn, field: str, maximum: Decimal) -> gr.Rule:
             [
                 "per",
                 "quota",
+                "quota_unit",
                 "rate",
                 "tiers",
                 "checklist",
@@ -37,6 +40,13 @@ def rules(draw: st.DrawFn, field: str, maximum: Decimal) -> gr.Rule:
         return gr.PerOccurrence(field, draw(points), cap)
     if kind == "quota":
         return gr.Quota(field, draw(st.integers(0, 30)), draw(points), cap)
+    if kind == "quota_unit":
+        # 每月不少于N次, 每周N次...: a target per unit of time, held together or unit by unit
+        unit = draw(st.sampled_from(["day", "week", "xun", "month"]))
+        judged = draw(st.sampled_from(["together", "each"]))
+        return gr.Quota(
+            field, gr.PerUnit(unit, draw(st.integers(0, 3))), draw(points), cap, judged=judged
+        )
     if kind == "rate":
         partial = draw(st.sampled_from(["whole", "started", "exact"]))
         return gr.RateShortfall(field, draw(st.integers(0, 100)), draw(points), partial, cap)

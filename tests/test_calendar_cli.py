@@ -248,7 +248,7 @@ def test_score_provisionally_says_so_on_every_sheet(tmp_path: Path, fmt: str) ->
     )
     assert result.exit_code == 0, result.output
     assert f"2027年起为{PROVISIONAL_MARK}" in result.stdout
-    assert "目标126，实际110，少16 × 2 = 32" in result.stdout
+    assert "目标126（2 × 63个工作日），实际110，少16 × 2 = 32" in result.stdout
     assert "63个工作日" in result.stdout
     assert f"calendar: CN (holidays {VERSION}; 2027年起为{PROVISIONAL_MARK})" in result.stderr
     assert "counted without the make-up working days" in result.stderr
@@ -259,7 +259,7 @@ def test_score_on_a_local_file_for_an_unknown_year(tmp_path: Path) -> None:
     # 22, December 23 = 62 -> target 124; 110 reported: 14 short x 2 = 28 -> 72
     result = score(member_evidence(tmp_path, "2027-Q4", 110), "--local-calendar", EXAMPLE_2027)
     assert result.exit_code == 0, result.output
-    assert "目标124，实际110，少14 × 2 = 28" in result.stdout
+    assert "目标124（2 × 62个工作日），实际110，少14 × 2 = 28" in result.stdout
     assert "+ 2027年放假安排示例（非官方）：62个工作日" in result.stdout
     assert PROVISIONAL_MARK not in result.stdout
 
@@ -274,10 +274,10 @@ def test_score_on_a_local_file_overriding_the_package(tmp_path: Path) -> None:
     # 125 reported: 5 short x 2 = 10
     result = score(member_evidence(tmp_path, "2026-Q3", 125), "--local-calendar", local)
     assert result.exit_code == 0, result.output
-    assert "目标130，实际125，少5 × 2 = 10" in result.stdout
+    assert "目标130（2 × 65个工作日），实际125，少5 × 2 = 10" in result.stdout
     assert f"工作日历：CN (holidays {VERSION}) + 东门街道 2026：65个工作日" in result.stdout
     official = score(member_evidence(tmp_path, "2026-Q3", 125))
-    assert "目标132，实际125，少7 × 2 = 14" in official.stdout
+    assert "目标132（2 × 66个工作日），实际125，少7 × 2 = 14" in official.stdout
 
 
 def test_a_calendar_for_a_rubric_without_working_days_is_noted() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import rubrics
+from strategies import PERIOD, rubrics
 
 import gridrules as gr
 from gridrules.batch import Rejected, Row, Scored, run_batch, score_rows
@@ -68,8 +68,10 @@ def test_score_and_result_agree_on_generated_rubrics(
 ) -> None:
     scorer = rubric.prepare()
     for _ in range(3):
-        record = data.draw(evidence(rubric))
-        assert from_result(scorer.result(record)) == from_sheet(scorer.score(record))
+        record = data.draw(evidence(rubric, period=PERIOD))
+        assert from_result(scorer.result(record, period=PERIOD)) == from_sheet(
+            scorer.score(record, period=PERIOD)
+        )
 
 
 JIANGCHENG_COUNTS = sorted(

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import rubrics
+from strategies import PERIOD, rubrics
 
 import gridrules as gr
 from gridrules.serialization import (
@@ -27,7 +27,7 @@ def test_invariants_hold_on_generated_rubrics(data: st.DataObject, rubric: gr.Ru
     # stars within range, the sheet round-trips
     scorer = rubric.prepare()
     for _ in range(5):
-        _check_record(rubric, scorer, data.draw(evidence(rubric)))
+        _check_record(rubric, scorer, data.draw(evidence(rubric, period=PERIOD)), PERIOD)
 
 
 @given(rubrics())
@@ -47,14 +47,14 @@ def test_rubrics_round_trip_through_json_text(rubric: gr.Rubric) -> None:
 @settings(max_examples=40)
 @given(st.data(), rubrics())
 def test_sheets_round_trip(data: st.DataObject, rubric: gr.Rubric) -> None:
-    sheet = rubric.score(data.draw(evidence(rubric)))
+    sheet = rubric.score(data.draw(evidence(rubric, period=PERIOD)), period=PERIOD)
     assert structure_sheet(unstructure_sheet(sheet)) == sheet
 
 
 @settings(max_examples=40)
 @given(st.data(), rubrics())
 def test_scores_are_decimal_end_to_end(data: st.DataObject, rubric: gr.Rubric) -> None:
-    sheet = rubric.score(data.draw(evidence(rubric)))
+    sheet = rubric.score(data.draw(evidence(rubric, period=PERIOD)), period=PERIOD)
     numbers = [sheet.total, sheet.maximum, sheet.base, sheet.bonus, sheet.penalty]
     numbers += [line.points for line in sheet.lines]
     numbers += [reason.amount for line in sheet.lines for reason in line.reasons]
@@ -64,9 +64,9 @@ def test_scores_are_decimal_end_to_end(data: st.DataObject, rubric: gr.Rubric) -
 @settings(max_examples=40)
 @given(st.data(), rubrics())
 def test_the_fast_result_agrees_with_the_sheet(data: st.DataObject, rubric: gr.Rubric) -> None:
-    record = data.draw(evidence(rubric))
+    record = data.draw(evidence(rubric, period=PERIOD))
     scorer = rubric.prepare()
-    sheet, result = scorer.score(record), scorer.result(record)
+    sheet, result = scorer.score(record, period=PERIOD), scorer.result(record, period=PERIOD)
     assert (result.total, result.grade, result.stars, result.flags) == (
         sheet.total,
         sheet.grade,

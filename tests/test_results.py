@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import rubrics
+from strategies import PERIOD, rubrics
 from test_paths_agree import from_result, jiangcheng_records
 
 import gridrules as gr
@@ -116,7 +116,7 @@ def spoil(record: dict[str, Any], rng: random.Random) -> dict[str, Any]:
 def batches(draw: st.DrawFn, rubric: gr.Rubric) -> list[Any]:
     rng = random.Random(draw(st.integers(0, 2**32)))
     records: list[Any] = []
-    for record in draw(st.lists(evidence(rubric), min_size=1, max_size=12)):
+    for record in draw(st.lists(evidence(rubric, period=PERIOD), min_size=1, max_size=12)):
         spelt = {k: respell(v, rng) for k, v in record.items()}
         records.append(spoil(spelt, rng) if rng.random() < 0.2 else spelt)
     return records
@@ -129,9 +129,9 @@ def test_results_agree_with_result_on_generated_rubrics(
 ) -> None:
     scorer = rubric.prepare()
     records = data.draw(batches(rubric))
-    agree(scorer, records)
+    agree(scorer, records, one={"period": PERIOD})
     # again, with every table already filled by the first pass
-    agree(scorer, records, sizes=(5,))
+    agree(scorer, records, sizes=(5,), one={"period": PERIOD})
 
 
 @st.composite
@@ -189,7 +189,7 @@ def test_results_agree_with_result_on_weighted_rubrics_with_ballots(
     data: st.DataObject, rubric: gr.Rubric
 ) -> None:
     scorer = rubric.prepare()
-    agree(scorer, data.draw(batches(rubric)), sizes=(1, 4, 1024))
+    agree(scorer, data.draw(batches(rubric)), sizes=(1, 4, 1024), one={"period": PERIOD})
 
 
 BUNDLED = [

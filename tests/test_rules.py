@@ -337,7 +337,10 @@ class TestQuotaPerWorkingDay:
         assert sheet.total == D("9.4")
         assert sheet.calendar is not None
         assert sheet.calendar.endswith("18个工作日")
-        assert sheet.line("item").reasons[0].arithmetic == "目标36，实际30，少6 × 0.1 = 0.6"
+        assert (
+            sheet.line("item").reasons[0].arithmetic
+            == "目标36（2 × 18个工作日），实际30，少6 × 0.1 = 0.6"
+        )
 
     def test_february_has_fewer_working_days(self) -> None:
         # February 2026: 16 working days (Spring Festival 15-23 off, 14 and 28 worked):
@@ -360,3 +363,79 @@ class TestQuotaPerWorkingDay:
     def test_only_a_quota_target_may_use_it(self) -> None:
         with pytest.raises(gr.RubricError, match="only a quota's target"):
             one_item([gr.PerOccurrence("n", gr.PerWorkingDay(1))])
+
+
+class TestQuotaPerUnit:
+    """每月不少于1次 inside a quarter's sheet: the target per unit of time, held together or unit
+    by unit (the training quota of shixing, xize2017's monthly publicity, wanggezhang's 每月一通报).
+    """
+
+    @staticmethod
+    def rubric(judged: str = "together", unit: str = "month") -> gr.Rubric:
+        return one_item(
+            [
+                gr.Quota(
+                    "trainings",
+                    target=gr.PerUnit(unit, 1),
+                    points="0.5",
+                    judged=judged,  # type: ignore[arg-type]
+                    clause="社区每月组织培训不少于1次,缺1次扣0.5分",
+                )
+            ]
+        )
+
+    def test_a_quarter_holds_three_months(self) -> None:
+        # 2026-Q3: 1 a month × 3 months = 3 expected; 2 held → 1 short × 0.5 = 0.5 → 9.5
+        sheet = self.rubric().score({"trainings": 2}, period="2026-Q3")
+        assert sheet.total == D("9.5")
+        reason = sheet.line("item").reasons[0]
+        assert reason.arithmetic == "目标3（1 × 3月），实际2，少1 × 0.5 = 0.5"
+
+    def test_together_one_months_surplus_covers_anothers_shortfall(self) -> None:
+        # 0, 1 and 2 trainings in the three months: 3 in all, the target of 3 met → 10
+        assert self.rubric().score({"trainings": 3}, period="2026-Q3").total == 10
+
+    def test_each_month_is_judged_on_its_own(self) -> None:
+        # [0, 1, 2]: July 1 short, August met, September's surplus covers nothing
+        # → 1 short × 0.5 = 0.5 → 9.5
+        sheet = self.rubric("each").score({"trainings": [0, 1, 2]}, period="2026-Q3")
+        assert sheet.total == D("9.5")
+        assert sheet.line("item").reasons[0].arithmetic == (
+            "每月目标1，逐月实际0、1、2，共少1 × 0.5 = 0.5"
+        )
+        assert sheet.evidence["trainings"] == "0、1、2"
+        # [1, 1, 1]: every month met → 10; the text "1、1、1" reads the same
+        assert self.rubric("each").score({"trainings": "1、1、1"}, period="2026-Q3").total == 10
+
+    def test_each_needs_one_count_per_unit(self) -> None:
+        with pytest.raises(gr.EvidenceError, match="expected 3 counts, one per month of 2026-Q3"):
+            self.rubric("each").score({"trainings": [1, 1]}, period="2026-Q3")
+        with pytest.raises(gr.EvidenceError, match="count 2: a count cannot be negative"):
+            self.rubric("each").score({"trainings": [1, -1, 1]}, period="2026-Q3")
+
+    def test_weeks_count_where_their_thursday_falls(self) -> None:
+        # October 2026 holds the Thursdays 1, 8, 15, 22 and 29: 5 weeks → 5 expected, 3 held
+        # → 2 short × 0.5 = 1 → 9
+        assert self.rubric(unit="week").score({"trainings": 3}, period="2026-10").total == 9
+        # 旬: a month holds three → 3 expected; 2 held → 9.5
+        assert self.rubric(unit="xun").score({"trainings": 2}, period="2026-10").total == D("9.5")
+
+    def test_a_target_per_unit_needs_the_period(self) -> None:
+        with pytest.raises(gr.GridrulesError, match="sets targets per unit of time"):
+            self.rubric().score({"trainings": 2})
+
+    def test_each_needs_a_target_per_unit(self) -> None:
+        with pytest.raises(ValueError, match='judged = "each" needs a target per unit'):
+            gr.Quota("trainings", target=3, points=1, judged="each")
+
+    def test_a_target_is_not_the_field_it_counts(self) -> None:
+        with pytest.raises(ValueError, match="the target cannot be the field it counts"):
+            gr.Quota("cases", target=gr.FromField("cases"), points=1)
+
+    def test_per_units_round_trip_as_data(self) -> None:
+        from gridrules.serialization import structure_rubric, unstructure_rubric
+
+        rubric = self.rubric("each", "week")
+        data = unstructure_rubric(rubric)
+        assert data["children"][0]["rules"][0]["target"] == {"per_week": "1"}
+        assert structure_rubric(data) == rubric

@@ -30,7 +30,7 @@ from .model.fields import Field, FieldKind
 from .model.grades import Band, GradeBands, StarRating, Veto
 from .model.intervals import Interval
 from .model.numbers import Rounding
-from .model.refs import FromField, Param, PerWorkingDay
+from .model.refs import FromField, Param, PerUnit, PerWorkingDay
 from .model.rules import (
     AllOrNothing,
     AssessorPoints,
@@ -99,6 +99,7 @@ __all__ = [
     "ParameterLine",
     "Penalty",
     "PerOccurrence",
+    "PerUnit",
     "PerWorkingDay",
     "Period",
     "PeriodCombination",

@@ -18,12 +18,15 @@ import attrs
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from .dates.calendars import PeriodUnits, get_calendar
+from .dates.periods import Period
 from .engine.rubric import Rubric
 from .engine.scorer import Scorer
 from .errors import DataFileError, GridrulesError, ParameterError
 from .io.datafiles import load_params, structure_rubric, structure_sheet, unstructure_rubric
 from .model.fields import Field, FieldKind
 from .model.numbers import HUNDRED, ZERO, fmt, to_decimal
+from .model.refs import PerUnit
 from .model.rules import Penalty, PerOccurrence, Quota, RateShortfall, Tiers, ZeroIf
 from .model.steps import Effect
 from .model.tree import Item
@@ -77,8 +80,29 @@ def edge_values(rubric: Rubric) -> dict[str, set[Decimal]]:
     return edges
 
 
-def _field_strategy(field: Field, edges: set[Decimal]) -> st.SearchStrategy[Any]:
+DEFAULT_PERIOD = "2026-10"
+"""The period records are scored for when a rubric needs one and none is given."""
+
+
+def _units_of(rubric: Rubric, period: object) -> dict[str, int]:
+    """For each field that holds a count per unit of time, how many units ``period`` holds."""
+    span = Period.parse(str(period if period is not None else DEFAULT_PERIOD))
+    found: dict[str, int] = {}
+    for item in rubric.items():
+        for rule in item.rules:
+            if isinstance(rule, Quota) and rule.judged == "each":
+                assert isinstance(rule.target, PerUnit)
+                found[rule.field] = int(PeriodUnits(span, get_calendar()).count(rule.target.unit))
+    return found
+
+
+def _field_strategy(
+    field: Field, edges: set[Decimal], length: int | None = None
+) -> st.SearchStrategy[Any]:
     kind = field.kind
+    if kind is FieldKind.COUNTS:
+        size = 3 if length is None else length
+        return st.lists(st.integers(0, 5), min_size=size, max_size=size)
     if kind is FieldKind.FLAG:
         return st.booleans()
     if kind in (FieldKind.LEVEL, FieldKind.ELEMENTS):
@@ -105,16 +129,25 @@ def _field_strategy(field: Field, edges: set[Decimal]) -> st.SearchStrategy[Any]
     return st.one_of(st.sampled_from(usable or [ZERO]), numbers)
 
 
-def evidence(rubric: Rubric, *, include_defaults: bool = True) -> st.SearchStrategy[dict[str, Any]]:
+def evidence(
+    rubric: Rubric, *, include_defaults: bool = True, period: object = None
+) -> st.SearchStrategy[dict[str, Any]]:
     """Valid evidence records for ``rubric``, favouring zero and each threshold ±1.
+
+    A field that holds a count per unit of time gets as many counts as ``period`` holds units
+    (:data:`DEFAULT_PERIOD` when none is given).
 
     Fields with a default are sometimes left out (``include_defaults=False`` always includes
     them), so the default path is exercised too.
     """
     edges = edge_values(rubric)
     fields = rubric.fields
-    required = {fid: _field_strategy(f, edges[fid]) for fid, f in fields.items() if f.required}
-    optional = {fid: _field_strategy(f, edges[fid]) for fid, f in fields.items() if not f.required}
+    lengths = _units_of(rubric, period)
+    strategies = {
+        fid: _field_strategy(f, edges[fid], lengths.get(fid)) for fid, f in fields.items()
+    }
+    required = {fid: strategies[fid] for fid, f in fields.items() if f.required}
+    optional = {fid: strategies[fid] for fid, f in fields.items() if not f.required}
     if include_defaults:
         return st.fixed_dictionaries(required, optional=optional)
     return st.fixed_dictionaries({**required, **optional})
@@ -293,7 +326,7 @@ def check_rubric(
         return cache[key]
 
     if period is None and rubric.needs_working_days:
-        period = "2026-10"
+        period = DEFAULT_PERIOD
     fixed = dict(params) if params is not None else None
     param_strategy = st.just(fixed) if fixed is not None else parameters(rubric)
 
@@ -303,7 +336,7 @@ def check_rubric(
         deadline=None,
         database=None,
     )
-    @given(param_strategy, evidence(rubric))
+    @given(param_strategy, evidence(rubric, period=period))
     def run(values: dict[str, Any], record: dict[str, Any]) -> None:
         try:
             scorer = scorer_for(values)

@@ -133,7 +133,10 @@ def test_event_target_is_the_daily_count_times_the_working_days(
     assert sheet.calendar.endswith("66个工作日")
     line = sheet.line("events")
     assert line.points == 80
-    assert line.reasons[0].arithmetic == f"目标{target}，实际{target - 10}，少10 × 2 = 20"
+    per_day = target // 66
+    assert line.reasons[0].arithmetic == (
+        f"目标{target}（{per_day} × 66个工作日），实际{target - 10}，少10 × 2 = 20"
+    )
 
 
 def test_scoring_without_a_period_is_refused(params: dict[str, Any]) -> None:

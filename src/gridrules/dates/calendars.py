@@ -42,6 +42,7 @@ from .periods import Period, as_date
 
 __all__ = [
     "PROVISIONAL_MARK",
+    "UNITS",
     "CalendarError",
     "HolidaysCalendar",
     "LocalCalendar",
@@ -107,17 +108,59 @@ def _weekdays_of_year(year: int) -> frozenset[date]:
     return frozenset(found)
 
 
-@attrs.frozen
+UNITS = ("day", "working_day", "week", "xun", "month")
+"""The units of time a target may be set per (每天, 每个工作日, 每周, 每旬, 每月)."""
+
+
+@attrs.frozen(eq=False)
 class PeriodUnits:
-    """The period a record is scored for, counted on a calendar: what a target per working day
-    (每天N条, 周末、节假日除外) is multiplied by. Scoring hands it to the rules that need it."""
+    """The period a record is scored for, counted in units of time: what a target per unit
+    (每月不少于1次, 每天N条 周末、节假日除外) is multiplied by. Scoring hands it to the rules that
+    need it; each count is worked out the first time it is asked for.
+
+    Days are the calendar days; working days are counted on :attr:`calendar` (a make-up Saturday
+    counts, a holiday Monday does not); weeks, 旬 and months count where their middle day falls
+    (:meth:`Period.count <gridrules.periods.Period.count>`).
+    """
 
     period: Period
-    working_days: Decimal
-    """The working days of the period on the calendar (a make-up Saturday counts, a holiday
-    Monday does not)."""
-    calendar: str
-    """The calendar's name, shown on the sheet."""
+    calendar: WorkingCalendar | None = None
+    _counts: dict[str, Decimal] = attrs.field(factory=dict, init=False, repr=False)
+
+    def count(self, unit: str) -> Decimal:
+        """How many ``unit`` (one of :data:`UNITS`) the period holds.
+
+        :raises CalendarError: for working days on a calendar that does not know the year, or
+            with no calendar.
+        """
+        found = self._counts.get(unit)
+        if found is None:
+            if unit == "day":
+                found = Decimal(self.period.day_count)
+            elif unit == "working_day":
+                if self.calendar is None:
+                    raise CalendarError(
+                        f"counting the working days of {self.period} needs a calendar"
+                    )
+                found = Decimal(self.calendar.working_days(self.period))
+            elif unit in UNITS:
+                found = Decimal(self.period.count(unit))
+            else:
+                raise ValueError(f"unknown unit of time {unit!r}; expected one of {UNITS}")
+            self._counts[unit] = found
+        return found
+
+    @property
+    def working_days(self) -> Decimal:
+        """The working days of the period on the calendar."""
+        return self.count("working_day")
+
+    @property
+    def counted(self) -> tuple[str, ...]:
+        """The units counted so far (``"working_day"`` once the calendar has been asked)."""
+        return tuple(self._counts)
+
+
 def _working_dates(year: int, special: Iterable[SpecialDay]) -> frozenset[date]:
     """Monday to Friday of ``year``, without the days off, with the days worked."""
     dates = set(_weekdays_of_year(year))
@@ -239,11 +282,8 @@ class WorkingCalendar(abc.ABC):
         return len(self.working_dates(period))
 
     def units(self, period: Period) -> PeriodUnits:
-        """What targets per unit of time multiply when ``period`` is scored on this calendar.
-
-        :raises CalendarError: naming the year and the period when a year is unknown.
-        """
-        return PeriodUnits(period, Decimal(self.working_days(period)), self.name)
+        """What targets per unit of time multiply when ``period`` is scored on this calendar."""
+        return PeriodUnits(period, self)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

@@ -456,6 +456,29 @@ class Period:
             day = whole.end + _ONE_DAY
         return tuple(parts)
 
+    def count(self, kind: PeriodKind | str) -> int:
+        """How many periods of ``kind`` this one counts: each whole period of that kind counts
+        toward the period that holds its middle day.
+
+        A month counts 1 month and 3 旬; a quarter 3 months, 9 旬 and 13 weeks (or 12 or 14).
+        A week counts where its Thursday falls (as ISO 8601 gives weeks to years), so that the
+        weeks of the months of a year add up to the year's; a 旬 where its 5th, 15th or 26th
+        falls; a month where its 15th or 16th does. A window counts the units whose middle day
+        it holds.
+
+        :raises PeriodError: for ``kind="window"``.
+        """
+        kind = PeriodKind.coerce(kind)
+        if kind is PeriodKind.WINDOW:
+            raise PeriodError("cannot count windows; count a named kind of period")
+        found, day = 0, self.start
+        while day <= self.end:
+            whole = Period.containing(day, kind)
+            middle = whole.start + timedelta(days=(whole.end - whole.start).days // 2)
+            found += self.start <= middle <= self.end
+            day = whole.end + _ONE_DAY
+        return found
+
     def xuns(self) -> tuple[Period, ...]:
         """Shortcut for ``split("xun")``: the 旬 of the period (上旬, 中旬, 下旬 of each month)."""
         return self.split(PeriodKind.XUN)

@@ -76,9 +76,9 @@ class Scorer:
         if period is None:
             if self.needs_working_days:
                 raise GridrulesError(
-                    f"rubric {self.rubric.name!r} sets quotas per working day (每天N条): score it "
-                    "with period=... (e.g. '2026-10'; --period on the command line, or a period "
-                    "in the evidence's _meta or a period column)"
+                    f"rubric {self.rubric.name!r} sets targets per unit of time (每天N条, "
+                    "每月N次): score it with period=... (e.g. '2026-10'; --period on the command "
+                    "line, or a period in the evidence's _meta or a period column)"
                 )
             return None, None
         key = (period if isinstance(period, str | Period) else str(period), calendar)
@@ -87,11 +87,12 @@ class Scorer:
             span = period if isinstance(period, Period) else Period.parse(str(period))
             units = None
             if self.needs_working_days:
+                # the calendar is asked only for working days, and only when a rule needs them
                 if calendar is None:
                     if self._calendar is None:
                         self._calendar = get_calendar()
                     calendar = self._calendar
-                units = calendar.units(span)
+                units = PeriodUnits(span, calendar)
             if len(self._periods) >= _REMEMBERED_PERIODS:
                 self._periods.clear()
             known = self._periods[key] = (span, units)
@@ -271,9 +272,17 @@ class Scorer:
             uncapped_bonus,
             assessee,
             None if span is None else period if isinstance(period, str) else str(span),
-            None if units is None else f"{units.calendar}：{fmt(units.working_days)}个工作日",
+            _calendar_line(units),
             assessor,
         )
+
+
+def _calendar_line(units: PeriodUnits | None) -> str | None:
+    """What the sheet says of the calendar: its name and the working days it counted, when the
+    rubric counted on working days."""
+    if units is None or units.calendar is None or "working_day" not in units.counted:
+        return None
+    return f"{units.calendar.name}：{fmt(units.working_days)}个工作日"
 
 
 def in_chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:

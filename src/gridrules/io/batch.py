@@ -50,10 +50,10 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..dates.calendars import WorkingCalendar
 from ..engine.result import Result
 from ..engine.rubric import Rubric
 from ..engine.scorer import Scorer, in_chunks
-from ..dates.calendars import WorkingCalendar
 from ..errors import DataFileError, EvidenceError, GridrulesError, Problem
 from ..model.numbers import fmt
 from .tables import (

@@ -11,7 +11,7 @@ import attrs
 
 from .fields import Field, FieldKind
 from .numbers import fmt
-from .refs import FromField, Number, PerWorkingDay, identifier, optional_number, resolve
+from .refs import FromField, Number, PerUnit, identifier, optional_number, resolve
 
 __all__ = ["OPERATORS", "When", "number_text"]
 
@@ -66,7 +66,7 @@ class When:
             raise ValueError(f"When({self.field!r}, {self.op!r}) takes no value")
         if not flag and self.value is None:
             raise ValueError(f"When({self.field!r}, {self.op!r}) needs a value to compare with")
-        if isinstance(self.value, FromField | PerWorkingDay):
+        if isinstance(self.value, FromField | PerUnit):
             raise ValueError("When.value must be a number or a parameter")
 
     def field_spec(self, description: str) -> Field:

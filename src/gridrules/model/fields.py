@@ -24,6 +24,7 @@ __all__ = [
     "FieldKind",
     "check_amount",
     "check_count",
+    "check_counts",
     "check_flag",
     "check_percentage",
     "evidence_schema",
@@ -55,6 +56,8 @@ class FieldKind(enum.Enum):
     """A list of named elements from a fixed list (已建立的制度)."""
     BALLOTS = "ballots"
     """Appraisal ballots by type (评议票 A/B/C): each ballot one rater's scores on the criteria."""
+    COUNTS = "counts"
+    """A count for each unit of time of the period (each month's trainings: ``[1, 0, 2]``)."""
 
 
 class BadValue(Exception):
@@ -202,6 +205,22 @@ def check_flag(value: object) -> bool:
     raise BadValue(f"expected true or false, got {brief(value)}")
 
 
+def check_counts(value: object) -> tuple[Decimal, ...]:
+    """A list of counts, one per unit of time: each a whole number, 0 or more (``[1, 0, 2]``, or
+    the text ``"1、0、2"``)."""
+    if isinstance(value, str):
+        value = _names(value)
+    if not isinstance(value, list | tuple):
+        raise BadValue(f"expected a list of counts, one per unit of time, got {brief(value)}")
+    counts = []
+    for at, count in enumerate(value):
+        try:
+            counts.append(check_count(count))
+        except BadValue as bad:
+            raise BadValue(f"count {at + 1}: {bad}", (at,)) from None
+    return tuple(counts)
+
+
 _NO_NAMES: frozenset[str] = frozenset()
 
 
@@ -256,6 +275,8 @@ class Field:
             return self._points_checker()
         if kind is FieldKind.BALLOTS:
             return self._ballots_checker()
+        if kind is FieldKind.COUNTS:
+            return check_counts
         return self._names_checker()
 
     def _ballots_checker(self) -> Callable[[object], dict[str, tuple[tuple[Decimal, ...], ...]]]:
@@ -424,6 +445,8 @@ class Field:
                 "properties": {kind: {"type": "array", "items": ballot} for kind in self.choices},
                 "additionalProperties": False,
             }
+        elif self.kind is FieldKind.COUNTS:
+            schema = {"type": "array", "items": {"type": "integer", "minimum": 0}}
         else:
             schema = {"type": "array", "items": {"enum": list(self.choices)}, "uniqueItems": True}
         if self.description:

@@ -11,9 +11,11 @@ import attrs
 from .numbers import to_decimal
 
 __all__ = [
+    "UNIT_WORDS",
     "FromField",
     "Number",
     "Param",
+    "PerUnit",
     "PerWorkingDay",
     "identifier",
     "number",
@@ -50,43 +52,82 @@ class FromField:
         return f"字段 {self.field}"
 
 
-def _daily(value: object) -> Decimal | Param:
-    return value if isinstance(value, Param) else to_decimal(value, "per_working_day")
+def _per(value: object) -> Decimal | Param:
+    if isinstance(value, Mapping) and set(value) == {"param"}:
+        return Param(value["param"])
+    return value if isinstance(value, Param) else to_decimal(value, "a target per unit")
+
+
+UNIT_WORDS = {"day": "天", "working_day": "个工作日", "week": "周", "xun": "旬", "month": "月"}
+"""The units of time a target may be set per, and their Chinese words (每天, 每周, ...)."""
+
+
+def _unit(instance: PerUnit, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in UNIT_WORDS:
+        raise ValueError(f"unknown unit of time {value!r}; expected one of {list(UNIT_WORDS)}")
+    if value == "working_day" and type(instance) is PerUnit:
+        raise ValueError("a target per working day is PerWorkingDay(...)")
 
 
 @attrs.frozen
-class PerWorkingDay:
+class PerUnit:
+    """每月不少于N次 / 每周N次 / 每天N条: a target per unit of time, times the units of that kind
+    the scored period holds (a quarter holds 3 months, 13 weeks, 9 旬).
+
+    ``unit`` is ``day``, ``week``, ``xun`` (旬) or ``month``; per working day is
+    :class:`PerWorkingDay`. A record scored against such a target needs its period. Weeks, 旬 and
+    months count where their middle day falls (see :meth:`Period.count
+    <gridrules.periods.Period.count>`).
+    """
+
+    unit: str = attrs.field(validator=_unit)
+    per: Decimal | Param = attrs.field(converter=_per)
+
+    def __str__(self) -> str:
+        return f"每{UNIT_WORDS[self.unit]}{self.per}"
+
+
+@attrs.frozen(init=False)
+class PerWorkingDay(PerUnit):
     """每天N条 (周末、节假日除外): a daily quota times the working days of the scored period.
 
     The working days come from the calendar the record is scored with (China's by default), so a
     record scored this way needs its period.
     """
 
-    per_working_day: Decimal | Param = attrs.field(converter=_daily)
+    def __init__(self, per_working_day: object) -> None:
+        self.__attrs_init__("working_day", per_working_day)
 
-    def __str__(self) -> str:
-        return f"每个工作日{self.per_working_day}"
+    @property
+    def per_working_day(self) -> Decimal | Param:
+        """The quota per working day."""
+        return self.per
 
 
-Number: TypeAlias = Decimal | Param | FromField | PerWorkingDay
+Number: TypeAlias = Decimal | Param | FromField | PerUnit
 """A rubric number: a literal Decimal, a :class:`Param`, or (where allowed) a :class:`FromField`
-or :class:`PerWorkingDay`."""
+or a target per unit of time (:class:`PerUnit`, :class:`PerWorkingDay`)."""
 
 
 def number(value: object) -> Number:
-    """attrs converter: literal numbers to Decimal, references kept, mappings read as references."""
-    if isinstance(value, Param | FromField | PerWorkingDay):
+    """attrs converter: literal numbers to Decimal, references kept, mappings read as references
+    (``{param = ...}``, ``{field = ...}``, ``{per_month = ...}``, ``{per_working_day = ...}``)."""
+    if isinstance(value, Param | FromField | PerUnit):
         return value
     if isinstance(value, Mapping):
-        if set(value) == {"param"}:
+        keys = set(value)
+        if keys == {"param"}:
             return Param(value["param"])
-        if set(value) == {"field"}:
+        if keys == {"field"}:
             return FromField(value["field"])
-        if set(value) == {"per_working_day"}:
-            inner = value["per_working_day"]
-            return PerWorkingDay(Param(inner["param"]) if isinstance(inner, Mapping) else inner)
+        if keys == {"per_working_day"}:
+            return PerWorkingDay(value["per_working_day"])
+        if len(keys) == 1 and next(iter(keys)).startswith("per_"):
+            key = next(iter(keys))
+            return PerUnit(key.removeprefix("per_"), value[key])
         raise ValueError(
-            "expected a number, {param = ...}, {field = ...} or {per_working_day = ...}, got "
+            "expected a number, {param = ...}, {field = ...} or a target per unit of time "
+            f"({{per_month = ...}}, {{per_week = ...}}, {{per_working_day = ...}}, ...), got "
             f"{value!r}"
         )
     return to_decimal(value, "rubric number")

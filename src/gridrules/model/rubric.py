@@ -16,7 +16,7 @@ from .fields import Field, FieldKind, evidence_schema, merge_fields
 from .grades import GradeBands, StarRating, Veto
 from .numbers import ONE, ZERO, Rounding, as_tuple, exact, fmt, to_decimal
 from .params import bind, check_parameter_value
-from .refs import FromField, Number, Param, PerWorkingDay, optional_number
+from .refs import FromField, Number, Param, PerUnit, optional_number
 from .rules import Ballots
 from .steps import Effect
 from .tree import (
@@ -112,7 +112,7 @@ class RubricDefinition:
             raise RubricError(f"parameter names repeat: {names}")
         declared = set(names)
         for where, ref in self._references():
-            if isinstance(ref, FromField | PerWorkingDay) and not where.endswith("Quota.target"):
+            if isinstance(ref, FromField | PerUnit) and not where.endswith("Quota.target"):
                 raise RubricError(
                     f"{where}: only a quota's target may come from the evidence or the calendar"
                 )

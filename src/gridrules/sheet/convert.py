@@ -19,7 +19,7 @@ from cattrs.strategies import configure_tagged_union
 
 from ..errors import DataFileError, GridrulesError, brief
 from ..model.numbers import fmt, to_decimal
-from ..model.refs import FromField, Number, Param, PerWorkingDay, number
+from ..model.refs import FromField, Number, Param, PerUnit, number
 from ..model.rubric import RubricDefinition
 from ..model.rules import RULE_TYPES, UNCAPPED, Bonus, Rule
 from ..model.tree import Item, Section
@@ -70,8 +70,8 @@ def _unstructure_number(value: Number) -> object:
         return {"param": value.param}
     if isinstance(value, FromField):
         return {"field": value.field}
-    if isinstance(value, PerWorkingDay):
-        return {"per_working_day": _unstructure_number(value.per_working_day)}
+    if isinstance(value, PerUnit):
+        return {f"per_{value.unit}": _unstructure_number(value.per)}
     return fmt(value)
 
 
@@ -88,7 +88,7 @@ converter.register_structure_hook(Decimal, _structure_decimal)
 converter.register_unstructure_hook(Decimal, fmt)
 converter.register_unstructure_hook(Param, _unstructure_number)
 converter.register_unstructure_hook(FromField, _unstructure_number)
-converter.register_unstructure_hook(PerWorkingDay, _unstructure_number)
+converter.register_unstructure_hook(PerUnit, _unstructure_number)
 converter.register_structure_hook(Number, _structure_number)
 converter.register_structure_hook(Number | None, _structure_optional_number)
 converter.register_unstructure_hook_func(

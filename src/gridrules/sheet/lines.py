@@ -43,7 +43,8 @@ _MEMO_LIMIT = 10_000
 
 
 def show(value: Any) -> str:
-    """An evidence value as the sheet shows it: 1.5, 是/否, names joined with 、."""
+    """An evidence value as the sheet shows it: 1.5, 是/否, names (sorted) or counts (in order)
+    joined with 、."""
     if isinstance(value, Decimal):
         shown = _SHOWN.get(value)
         if shown is None:
@@ -53,8 +54,10 @@ def show(value: Any) -> str:
         return shown
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, frozenset | tuple):
+    if isinstance(value, frozenset):
         return "、".join(sorted(value)) if value else "（无）"
+    if isinstance(value, tuple):
+        return "、".join(map(show, value)) if value else "（无）"
     return str(value)
 
 

@@ -10,10 +10,11 @@ from typing import Any, ClassVar, Literal
 import attrs
 
 from ...dates.calendars import PeriodUnits
+from ...errors import EvidenceError, Problem
 from ..conditions import number_text
 from ..fields import Field, FieldKind
-from ..numbers import HUNDRED, as_tuple, fmt
-from ..refs import FromField, Number, PerWorkingDay, identifier, number, optional_number
+from ..numbers import HUNDRED, ZERO, as_tuple, fmt
+from ..refs import UNIT_WORDS, FromField, Number, PerUnit, identifier, number, optional_number
 from ..steps import Context, Effect, Step
 from .base import Rule, capped, non_negative
 
@@ -77,13 +78,23 @@ class PerOccurrence(Rule):
         return f"每次扣{number_text(self.points)}分{cap}"
 
 
+Judged = Literal["together", "each"]
+
+
 @attrs.frozen
 class Quota(Rule):
     """少一件扣N分: a deduction per unit short of a target (每月不少于10件).
 
     The ``target`` is a number, a :class:`Param`, a :class:`FromField` (a target the platform
-    computes), or a :class:`PerWorkingDay` (每天N条, 周末、节假日除外: the daily quota times the
-    working days of the period the record is scored for).
+    computes), or a target per unit of time: :class:`PerUnit` (每月不少于1次, 每周2次: the target
+    times the months or weeks of the period scored) or :class:`PerWorkingDay` (每天N条,
+    周末、节假日除外: times its working days).
+
+    ``judged`` says how a target per unit of time is held against the evidence: ``"together"``
+    (the default) compares the period's count with the period's target, so that one month's
+    surplus covers another's shortfall; ``"each"`` judges every unit on its own, from a list of
+    counts, one per unit of the period (``[1, 0, 2]`` for a quarter's three months), and adds up
+    the units' shortfalls: a surplus covers nothing.
     """
 
     kind: ClassVar[str] = "Quota"
@@ -93,39 +104,56 @@ class Quota(Rule):
     cap: Number | None = attrs.field(
         default=None, converter=optional_number, validator=non_negative
     )
+    judged: Judged = attrs.field(
+        default="together", kw_only=True, validator=attrs.validators.in_(("together", "each"))
+    )
     default: int | None = attrs.field(default=None, kw_only=True)
     clause: str = attrs.field(default="", kw_only=True)
     label: str = attrs.field(default="", kw_only=True)
 
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.target, FromField) and self.target.field == self.field:
+            raise ValueError(
+                f"Quota on {self.field!r}: the target cannot be the field it counts; name the "
+                "field that holds the target"
+            )
+        if self.judged == "each" and not isinstance(self.target, PerUnit):
+            raise ValueError(
+                f'Quota on {self.field!r}: judged = "each" needs a target per unit of time '
+                "(per_month, per_week, ...), each unit being judged on its own"
+            )
+
     def fields(self) -> Iterable[Field]:
-        yield Field(self.field, FieldKind.COUNT, self.label, self.default)
+        if self.judged == "each":
+            yield Field(self.field, FieldKind.COUNTS, self.label)
+        else:
+            yield Field(self.field, FieldKind.COUNT, self.label, self.default)
         if isinstance(self.target, FromField):
             yield Field(self.target.field, FieldKind.COUNT, f"{self.label}目标数")
 
     def numbers(self) -> Iterable[tuple[str, Number | None]]:
         target = self.target
-        if isinstance(target, PerWorkingDay):
-            yield ("target.per_working_day", target.per_working_day)
-        else:
-            yield ("target", target)
+        yield ("target.per", target.per) if isinstance(target, PerUnit) else ("target", target)
         yield ("points", self.points)
         yield ("cap", self.cap)
 
     @property
     def needs_period(self) -> bool:
-        """Whether the target is counted on the period scored (a quota per working day)."""
-        return isinstance(self.target, PerWorkingDay)
+        """Whether the target is counted on the period scored (a target per unit of time)."""
+        return isinstance(self.target, PerUnit)
 
     def compile(self, ctx: Context) -> Step:
-        field = self.field
+        field, target = self.field, self.target
         points, cap = ctx.value(self.points, "points"), ctx.optional(self.cap, "cap")
-        target = self.target
-        fixed = per_day = None
-        target_field = ""
+        if self.judged == "each":
+            assert isinstance(target, PerUnit)
+            return self._each(ctx, target.unit, ctx.value(target.per, "target per unit"))
+        fixed = per = None
+        unit = target_field = ""
         if isinstance(target, FromField):
             target_field = target.field
-        elif isinstance(target, PerWorkingDay):
-            per_day = ctx.value(target.per_working_day, "target per working day")
+        elif isinstance(target, PerUnit):
+            unit, per = target.unit, ctx.value(target.per, "target per unit")
         else:
             fixed = ctx.value(target, "target")
 
@@ -133,9 +161,9 @@ class Quota(Rule):
             """The target this record is held to."""
             if fixed is not None:
                 return fixed
-            if per_day is not None:
-                assert units is not None, "the engine hands a quota per working day its period"
-                return per_day * units.working_days
+            if per is not None:
+                assert units is not None, "the engine hands a target per unit its period"
+                return per * units.count(unit)
             return values[target_field]  # type: ignore[no-any-return]
 
         def amount(values: Mapping[str, Any], units: PeriodUnits | None) -> Decimal | None:
@@ -145,17 +173,61 @@ class Quota(Rule):
         def explain(values: Mapping[str, Any], amount: Decimal, units: PeriodUnits | None) -> str:
             aim = goal(values, units)
             short = aim - values[field]
+            of = (
+                ""
+                if per is None or units is None
+                else (f"（{fmt(per)} × {fmt(units.count(unit))}{UNIT_WORDS[unit]}）")
+            )
             return (
-                f"目标{fmt(aim)}，实际{fmt(values[field])}，少{fmt(short)} × {fmt(points)} = "
+                f"目标{fmt(aim)}{of}，实际{fmt(values[field])}，少{fmt(short)} × {fmt(points)} = "
                 f"{fmt(short * points)}"
             ) + cap_note(amount, short * points)
 
         reads = (field, target_field) if target_field else (field,)
         return Step(self, Effect.DEDUCT, explain, amount=amount, reads=reads)
 
+    def _each(self, ctx: Context, unit: str, per: Decimal) -> Step:
+        """Every unit of the period judged on its own: the shortfalls of the units added up."""
+        field = self.field
+        points, cap = ctx.value(self.points, "points"), ctx.optional(self.cap, "cap")
+        item = ctx.item_id
+
+        def shortfalls(values: Mapping[str, Any], units: PeriodUnits | None) -> list[Decimal]:
+            assert units is not None, "the engine hands a target per unit its period"
+            counts = values[field]
+            expected = units.count(unit)
+            if len(counts) != expected:
+                raise EvidenceError(
+                    f"item {item!r}",
+                    [
+                        Problem(
+                            field,
+                            f"expected {fmt(expected)} counts, one per {unit} of {units.period}, "
+                            f"got {len(counts)}",
+                            counts,
+                        )
+                    ],
+                )
+            return [max(per - count, ZERO) for count in counts]
+
+        def amount(values: Mapping[str, Any], units: PeriodUnits | None) -> Decimal | None:
+            short = sum(shortfalls(values, units), ZERO)
+            return None if not short else capped(short * points, cap)
+
+        def explain(values: Mapping[str, Any], amount: Decimal, units: PeriodUnits | None) -> str:
+            short = sum(shortfalls(values, units), ZERO)
+            each = "、".join(fmt(count) for count in values[field])
+            return (
+                f"每{UNIT_WORDS[unit]}目标{fmt(per)}，逐{UNIT_WORDS[unit]}实际{each}，"
+                f"共少{fmt(short)} × {fmt(points)} = {fmt(short * points)}"
+            ) + cap_note(amount, short * points)
+
+        return Step(self, Effect.DEDUCT, explain, amount=amount, reads=(field,))
+
     def describe(self) -> str:
         cap = "" if self.cap is None else f"，共{number_text(self.cap)}分"
-        return f"不少于{number_text(self.target)}，少一个扣{number_text(self.points)}分{cap}"
+        each = "，逐单位计算" if self.judged == "each" else ""
+        return f"不少于{number_text(self.target)}，少一个扣{number_text(self.points)}分{cap}{each}"
 
 
 PartialPoint = Literal["whole", "started", "exact"]
@@ -187,7 +259,7 @@ class RateShortfall(Rule):
     def __attrs_post_init__(self) -> None:
         if isinstance(self.target, Decimal) and self.target > HUNDRED:
             raise ValueError(f"RateShortfall.target is a percentage, got {fmt(self.target)}")
-        if isinstance(self.target, FromField | PerWorkingDay):
+        if isinstance(self.target, FromField | PerUnit):
             raise ValueError("RateShortfall.target must be a number or a parameter")
 
     def fields(self) -> Iterable[Field]:
