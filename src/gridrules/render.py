@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from ._numbers import fmt
@@ -29,7 +29,9 @@ __all__ = [
     "rubric_text",
     "sheet_html",
     "sheet_markdown",
+    "sheet_section",
     "sheet_text",
+    "sheets_html",
 ]
 
 _EFFECT_WORDS = {"deduct": "扣", "set": "得", "zero": "清零", "penalty": "倒扣", "bonus": "加"}
@@ -491,8 +493,10 @@ _SHEET_CSS = """
 html { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
        "Microsoft YaHei", "PingFang SC", "SimSun", sans-serif; color: #000;
        -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0; font-size: var(--size); line-height: 1.35; }
-@media screen { body { width: 186mm; margin: 12mm auto; } }
+body { margin: 0; }
+.sheet { font-size: var(--size); line-height: 1.35; break-after: page; }
+.sheet:last-child { break-after: auto; }
+@media screen { .sheet { width: 186mm; margin: 12mm auto; } }
 h1 { font-size: 1.6em; text-align: center; margin: 0 0 .2em; letter-spacing: .08em; }
 .subtitle { text-align: center; font-size: .85em; margin: 0 0 .8em; }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; }
@@ -525,17 +529,32 @@ def sheet_html(sheet: ScoreSheet, *, assessor: str | None = None) -> str:
     the table 考核内容 / 分值 / 扣分 / 得分 / 依据, then 考核得分, the grade or stars, the vetoes,
     and the parameters and assumptions the score rests on, and lines to sign.
     """
+    who = sheet.assessee or ""
+    title = f"{sheet.rubric_title} 考核评分表{(' — ' + who) if who else ''}"
+    return "".join(sheets_html([sheet_section(sheet, assessor=assessor)], title))
+
+
+def sheets_html(sections: Iterable[str], title: str) -> Iterator[str]:
+    """One HTML document of many sheets, each made by :func:`sheet_section`, a page each.
+
+    Printed, every sheet starts on a new A4 page: a whole street's sheets in one document, to
+    print (or turn into one PDF) at once. The document is yielded in pieces, so that a thousand
+    sheets need not be held in memory together.
+    """
+    yield (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{_h(title)}</title>\n<style>{_SHEET_CSS}</style>\n</head>\n<body>\n"
+    )
+    yield from sections
+    yield "</body>\n</html>\n"
+
+
+def sheet_section(sheet: ScoreSheet, *, assessor: str | None = None) -> str:
+    """The sheet as a ``<section>`` of :func:`sheets_html`'s document: one A4 page."""
     size = f"{_BASE_PT * _scale(sheet):.1f}pt"
     who = sheet.assessee or ""
     out = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f"<title>{_h(sheet.rubric_title)} 考核评分表{(' — ' + _h(who)) if who else ''}</title>",
-        f"<style>{_SHEET_CSS}</style>",
-        "</head>",
-        f'<body style="--size: {size}">',
+        f'<section class="sheet" style="--size: {size}">',
         f"<h1>{_h(sheet.rubric_title)}</h1>",
         f'<p class="subtitle">考核评分表（{_h(sheet.rubric)} {_h(sheet.rubric_version)}）</p>',
         '<table class="head"><tr>',
@@ -589,7 +608,6 @@ def sheet_html(sheet: ScoreSheet, *, assessor: str | None = None) -> str:
         '<div class="signatures"><span>被考核人员（签字）：＿＿＿＿＿＿</span>'
         "<span>考核人（签字）：＿＿＿＿＿＿</span><span>日期：＿＿＿＿年＿＿月＿＿日</span></div>",
         f'<p class="footer">gridrules · {_h(sheet.rubric)} {_h(sheet.rubric_version)}</p>',
-        "</body>",
-        "</html>",
+        "</section>",
     ]
     return "\n".join(out) + "\n"
