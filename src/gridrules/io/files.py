@@ -231,4 +231,3 @@ def write_bytes(path: Path, data: bytes) -> None:
         except OSError as error:
             raise write_error(path, error) from None
         atomic.commit()
-

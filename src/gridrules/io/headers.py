@@ -51,9 +51,9 @@ ROLES = ("assessee", "assessor", "period")
 """The columns that are not evidence: who is assessed, who assesses, the period."""
 
 ROLE_NAMES = {
-    "assessee": ("assessee", "id", "被考核人员", "姓名", "被考核人", "网格员"),
+    "assessee": ("assessee", "id", "被考核人员", "姓名", "被考核人"),
     "assessor": ("assessor", "考核人"),
-    "period": ("period", "考核时间", "考核期间"),
+    "period": ("period", "考核时间"),
 }
 """The column names taken, in this order, for each role unless a column is named for it."""
 
@@ -117,7 +117,9 @@ def item_headers(rubric: Rubric, style: str) -> list[str]:
     counts: dict[str, int] = {}
     for item in items:
         counts[item.label] = counts.get(item.label, 0) + 1
-    return [item.label if counts[item.label] == 1 else f"{item.label}（{item.id}）" for item in items]
+    return [
+        item.label if counts[item.label] == 1 else f"{item.label}（{item.id}）" for item in items
+    ]
 
 
 def read_header_map(path: Path) -> dict[str, str]:
@@ -221,7 +223,9 @@ def resolve_header(
         if target(to) is None
     ]
     if bad_map:
-        raise DataFileError(f"{where}the column mapping names what the rubric lacks:\n" + "\n".join(bad_map))
+        raise DataFileError(
+            f"{where}the column mapping names what the rubric lacks:\n" + "\n".join(bad_map)
+        )
     present = [c for c in columns if c]
     chosen: dict[str, str | None] = {}
     for role in ROLES:

@@ -25,7 +25,10 @@ _RULES: tuple[_Rule, ...] = (
         r"expected a whole number of occurrences \(0 or more\), got (.*)",
         lambda m: f"应填0或正整数（次数），实际为 {m[1]}",
     ),
-    _rule(r"expected a whole number of occurrences, got (.*)", lambda m: f"次数应为整数，实际为 {m[1]}"),
+    _rule(
+        r"expected a whole number of occurrences, got (.*)",
+        lambda m: f"次数应为整数，实际为 {m[1]}",
+    ),
     _rule(r"a count cannot be negative, got (.*)", lambda m: f"次数不能为负数，实际为 {m[1]}"),
     _rule(r"expected a number, got the boolean (.*)", lambda m: f"应填数字，实际为是/否值 {m[1]}"),
     _rule(r"expected a number \(0 or more\), got (.*)", lambda m: f"应填0或正数，实际为 {m[1]}"),
@@ -52,12 +55,18 @@ _RULES: tuple[_Rule, ...] = (
         r"unknown name\(s\) (.*); expected some of: (.*)",
         lambda m: f"没有名称 {m[1]}，可填：{m[2]}",
     ),
-    _rule(r"points must be from 0 to (\S+), got (.*)", lambda m: f"分数应在0到{m[1]}之间，实际为 {m[2]}"),
+    _rule(
+        r"points must be from 0 to (\S+), got (.*)",
+        lambda m: f"分数应在0到{m[1]}之间，实际为 {m[2]}",
+    ),
     _rule(
         r"unknown field \(this rubric reads (\d+) fields\); did you mean '(.*)'\?",
         lambda m: f"细则中没有这一项（共{m[1]}项），是否应为“{m[2]}”？",
     ),
-    _rule(r"unknown field \(this rubric reads (\d+) fields\)", lambda m: f"细则中没有这一项（共{m[1]}项）"),
+    _rule(
+        r"unknown field \(this rubric reads (\d+) fields\)",
+        lambda m: f"细则中没有这一项（共{m[1]}项）",
+    ),
     _rule(r"missing required \S+ field \((.*)\)", lambda m: f"必填项“{m[1]}”未填"),
     _rule(r"missing required \S+ field", lambda m: "必填项未填"),
     _rule(r"not valid JSON: (.*)", lambda m: f"不是有效的JSON：{m[1]}"),
@@ -77,7 +86,9 @@ _RULES: tuple[_Rule, ...] = (
     _rule(r"the row is nested too deeply to be read", lambda m: "本行嵌套层数过多，无法读取"),
     _rule(
         r"the cell (\S+) holds the formula (.*) with no saved value.*",
-        lambda m: f"单元格{m[1]}是公式 {m[2]}，但文件中没有保存计算结果；请在Excel中打开并保存后再导入",
+        lambda m: (
+            f"单元格{m[1]}是公式 {m[2]}，但文件中没有保存计算结果；请在Excel中打开并保存后再导入"
+        ),
     ),
     _rule(
         r"the value is too large to score.*",

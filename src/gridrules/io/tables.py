@@ -17,7 +17,6 @@ import itertools
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import IO, Any
 from .._numbers import fmt
 from ..errors import DataFileError
 from .files import AtomicFile, check_input, open_input, write_error
-from .xlsx import MAX_ROWS, SheetStream, WorkbookStream, rows_xml
+from .xlsx import SheetStream, WorkbookStream, rows_xml
 
 __all__ = [
     "ENCODINGS",
@@ -498,9 +497,7 @@ class XlsxReader(TableReader):
             self.close()
             raise DataFileError(f"{path}: no sheet named {sheet!r} (sheets: {names})") from None
         self._sheet = sheets[0]
-        self._rows = zip(
-            sheets[0].iter_rows(), sheets[1].iter_rows(values_only=True), strict=False
-        )
+        self._rows = zip(sheets[0].iter_rows(), sheets[1].iter_rows(values_only=True), strict=False)
         self._row = 0
         self.size = self._sheet.max_row
         try:
@@ -721,9 +718,7 @@ class TableWriter:
         self._sheet = self._book.add_sheet(name, self.columns, self._widths)
         return self._sheet
 
-    def add_sheet(
-        self, name: str, columns: Sequence[str], *, spooled: bool = False
-    ) -> SheetStream:
+    def add_sheet(self, name: str, columns: Sequence[str], *, spooled: bool = False) -> SheetStream:
         """Another sheet of an Excel workbook (``spooled`` to write it while the table goes on)."""
         assert self._book is not None, "only a workbook has sheets"
         if spooled:

@@ -28,7 +28,14 @@ from xml.sax.saxutils import escape
 
 from .._numbers import fmt
 
-__all__ = ["MAX_CELL_TEXT", "MAX_ROWS", "SheetStream", "WorkbookStream", "column_letter", "rows_xml"]
+__all__ = [
+    "MAX_CELL_TEXT",
+    "MAX_ROWS",
+    "SheetStream",
+    "WorkbookStream",
+    "column_letter",
+    "rows_xml",
+]
 
 MAX_ROWS = 1_048_576
 """Rows in an Excel worksheet, the header included."""
