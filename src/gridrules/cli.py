@@ -588,6 +588,13 @@ def batch(
 
     params = read_mapping(params_file, "parameters") if params_file else None
     rubric = _load(name)
+    if params is None and (input_format or input_path.suffix.lower()[1:]) == "xlsx":
+        from .io.template import read_parameters
+
+        try:  # a workbook from `gridrules template` carries its parameters
+            params = read_parameters(input_path)
+        except GridrulesError as error:
+            _fail(str(error))
     try:
         mapping = read_header_map(header_map) if header_map is not None else None
     except GridrulesError as error:
@@ -682,6 +689,55 @@ class _nothing:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+# -- template ---------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="the workbook to write (.xlsx)",
+)
+@click.option(
+    "--column",
+    "extra_columns",
+    multiple=True,
+    metavar="NAME",
+    help="an extra column before the fields, e.g. 社区 (repeatable)",
+)
+@click.option(
+    "--params",
+    "params_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML or JSON file of parameter values to fill in on the 参数 sheet",
+)
+def template(
+    name: str, output: Path, extra_columns: tuple[str, ...], params_file: Path | None
+) -> None:
+    """Write a blank input workbook for rubric NAME, to fill in and score with batch.
+
+    The 填报 sheet has a column per evidence field, headed by its Chinese label (its id and what
+    it takes in a note), checking what is typed; the 参数 sheet the parameters; the 填表说明
+    sheet each field's clause. A workbook filled in from it scores without edits.
+    """
+    from .io.template import write_template
+
+    if output.suffix.lower() != ".xlsx":
+        _fail(f"{output}: the template is an Excel workbook; name it .xlsx")
+    params = read_mapping(params_file, "parameters") if params_file else None
+    rubric = _load(name)
+    if params:
+        try:
+            rubric = rubric.with_params(params)
+        except GridrulesError as error:
+            _fail(f"{params_file}: {error}")
+    write_template(rubric, output, extra_columns=extra_columns)
+    click.echo(f"template: {output} ({len(rubric.fields)} fields)", err=True)
 
 
 # -- check ------------------------------------------------------------------------------------

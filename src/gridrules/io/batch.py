@@ -41,6 +41,7 @@ import collections
 import concurrent.futures
 import copy
 import ctypes
+import json
 import multiprocessing
 import os
 import pickle
@@ -56,6 +57,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .._evaluate import Result, Scorer, in_chunks
+from .._evidence import FieldKind
 from .._numbers import fmt
 from .._rubric import Rubric
 from ..errors import DataFileError, EvidenceError, GridrulesError, Problem
@@ -796,6 +798,10 @@ class _Plan:
             self.keep_at = tuple(at[k] for k in binding.keep if k in at)
             self.fields_at = tuple((at[c], fid) for c, fid in binding.fields.items() if c in at)
         self.unnamed = tuple(i for i, name in enumerate(self.header) if not name)
+        # ballots cannot be written in a cell but as JSON text: read so
+        self.json_fields = frozenset(
+            fid for fid, f in scorer.rubric.fields.items() if f.kind is FieldKind.BALLOTS
+        )
 
     # what a spawned worker is sent: the scorer's compiled functions do not pickle, so it
     # prepares its own from the rubric and parameters
@@ -857,7 +863,7 @@ class _Plan:
             )
 
     def _score(self, rows: Iterable[_Split], done: _Done) -> None:
-        rows = list(rows)
+        rows = list(rows) if not self.json_fields else [self._read_json(r) for r in rows]
         with_period = self.with_period
         outcomes = iter(
             _score_many(
@@ -923,7 +929,7 @@ class _Plan:
                 numbers = [known(n) or remember(n) for n in numbers]
             flags: Any = sorted(flag_names.get(f, f) for f in result.flags)
             if join_flags:
-                flags = ";".join(flags)
+                flags = ";".join(flags) or (None if not as_text else "")
             out.append(
                 [
                     number,
@@ -942,6 +948,24 @@ class _Plan:
             done.rows = out  # ranked in the parent when every row is in, then rendered there
         else:
             done.output = render_rows(self.out_format, self.columns, out)
+
+    def _read_json(self, row: _Split) -> _Split:
+        """A row whose ballots come as JSON text in a cell, with the ballots read."""
+        number, evidence, assessee, assessor, period, extra, problems = row
+        found: list[Problem] = []
+        for fid in self.json_fields.intersection(evidence):
+            text = evidence[fid]
+            if not isinstance(text, str):
+                continue
+            try:
+                evidence[fid] = json.loads(text, parse_float=Decimal)
+            except (json.JSONDecodeError, RecursionError) as error:
+                found.append(
+                    Problem(fid, f"expected ballots written as JSON, not valid JSON: {error}", text)
+                )
+        if found:
+            return number, evidence, assessee, assessor, period, extra, (*problems, *found)
+        return row
 
     def _reject(
         self, done: _Done, number: int, assessee: str | None, problems: Sequence[Problem]
@@ -1203,11 +1227,12 @@ def run_batch(
     ):
         summary.input = _describe(input, reader)
         summary.header_row, summary.title = reader.header_row, reader.title
-        rejected_sheet = (
-            out.add_sheet(_SHEET_NAMES[style][2], err_columns, spooled=True)
-            if out_format == "xlsx"
-            else None
-        )
+        figures_sheet = rejected_sheet = None
+        if out_format == "xlsx":  # the sheets after the scores, written as the run goes
+            figures_sheet = out.add_sheet(
+                _SHEET_NAMES[style][1], _figure_header(rubric, group_by, style), spooled=True
+            )
+            rejected_sheet = out.add_sheet(_SHEET_NAMES[style][2], err_columns, spooled=True)
         chunks: Iterable[_Chunk]
         binding = None
         if reader.columns:
@@ -1269,8 +1294,8 @@ def run_batch(
         summary.blank += reader.blank
         if ranked is not None:
             ranked.write(out, columns, out_format, 4 + len(layout.keep) + len(RESULT_COLUMNS))
-        if out_format == "xlsx":
-            _write_figures(out, figures, rubric, group_by, style)
+        if figures_sheet is not None:
+            figures_sheet.write(_figure_rows(figures, rubric, group_by, style))
             if out.sheets > 1:
                 summary.notes.append(
                     f"note: the scores fill {out.sheets} sheets of {output.name} (Excel holds "
@@ -1331,36 +1356,43 @@ class _Ranked:
             self._spool.close()
 
 
-def _write_figures(
-    out: TableWriter,
-    figures: Mapping[tuple[str | None, ...], GroupFigures],
-    rubric: Rubric,
-    group_by: Sequence[str],
-    style: str,
-) -> None:
-    """The second sheet: count, mean, lowest, highest, and each grade's and star's count and
-    share, per group and overall."""
-    zh = style == "zh"
+def _figure_columns(rubric: Rubric) -> tuple[list[str], list[int]]:
     grades = list(rubric.grades.names) if rubric.grades is not None else []
     stars = list(range(rubric.stars.stars, -1, -1)) if rubric.stars is not None else []
+    return grades, stars
+
+
+def _figure_header(rubric: Rubric, group_by: Sequence[str], style: str) -> list[str]:
+    """The figures sheet's columns: the group, count, mean, lowest, highest, and each grade's
+    and star's count and share."""
+    zh = style == "zh"
+    grades, stars = _figure_columns(rubric)
     head = [*(group_by or (["分组"] if zh else ["group"]))]
     head += ["人数", "平均分", "最低分", "最高分"] if zh else ["count", "mean", "min", "max"]
     for grade in grades:
         head += [f"{grade}人数", f"{grade}占比(%)"] if zh else [f"{grade}", f"{grade} %"]
     for n in stars:
         head += [f"{n}星人数", f"{n}星占比(%)"] if zh else [f"{n} stars", f"{n} stars %"]
-    sheet = out.add_sheet(_SHEET_NAMES[style][1], head)
+    return head
+
+
+def _figure_rows(
+    figures: Mapping[tuple[str | None, ...], GroupFigures],
+    rubric: Rubric,
+    group_by: Sequence[str],
+    style: str,
+) -> list[list[Any]]:
+    """The figures of each group, in order, then overall."""
+    grades, stars = _figure_columns(rubric)
     overall = GroupFigures()
     rows = []
     for key, group in sorted(figures.items(), key=lambda kv: tuple(k or "" for k in kv[0])):
         overall.merge(group)
         if group_by:
             rows.append(_figure_row(list(key), group, grades, stars))
-    total_label = "全部" if zh else "all"
-    rows.append(
-        _figure_row([total_label, *[None] * (max(1, len(group_by)) - 1)], overall, grades, stars)
-    )
-    sheet.write(rows)
+    label = ["全部" if style == "zh" else "all", *[None] * (max(1, len(group_by)) - 1)]
+    rows.append(_figure_row(label, overall, grades, stars))
+    return rows
 
 
 def _figure_row(
