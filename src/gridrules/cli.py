@@ -740,6 +740,79 @@ def template(
     click.echo(f"template: {output} ({len(rubric.fields)} fields)", err=True)
 
 
+# -- report -----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument(
+    "scores",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="the report: .html (printable on A4) or .xlsx",
+)
+@click.option(
+    "--group-by",
+    multiple=True,
+    metavar="COLUMN",
+    help="the column of the score files to group by, e.g. 社区 (repeatable)",
+)
+@click.option(
+    "--below",
+    "threshold",
+    default="60",
+    show_default=True,
+    help="list the workers whose total is below this",
+)
+@click.option("--title", help="the report's title [default: 网格员考核情况汇总]")
+def report(
+    scores: tuple[Path, ...],
+    output: Path,
+    group_by: tuple[str, ...],
+    threshold: str,
+    title: str | None,
+) -> None:
+    """Summarise SCORES files written by batch (several offices, several months) for a district.
+
+    Per period and group: count, mean, range and grades, drawn as a chart; the month-on-month
+    change of each group's mean; the workers below a threshold; the ranking within each group.
+    """
+    from decimal import Decimal, InvalidOperation
+
+    from .io.report import Report, read_scores
+
+    kind = output.suffix.lower()
+    if kind not in (".html", ".xlsx"):
+        _fail(f"{output}: the report is written as .html or .xlsx")
+    _refuse_overwrite(output, *((path, "score") for path in scores))
+    try:
+        below = Decimal(threshold)
+        if not below.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        _fail(f"--below: expected a number, got {threshold!r}")
+    entries = read_scores(scores, group_by)
+    summary = Report(
+        entries, title=title or "网格员考核情况汇总", group_by=group_by, threshold=below
+    )
+    if kind == ".html":
+        summary.write_html(output)
+    else:
+        summary.write_xlsx(output)
+    click.echo(
+        f"report: {output} ({len(entries)} results, {len(summary.periods)} "
+        f"{'period' if len(summary.periods) == 1 else 'periods'}, {len(summary.groups)} "
+        f"{'group' if len(summary.groups) == 1 else 'groups'})",
+        err=True,
+    )
+
+
 # -- check ------------------------------------------------------------------------------------
 
 
