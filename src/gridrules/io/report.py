@@ -419,10 +419,8 @@ class Report:
                 for number, line in enumerate(self.trend(), 1):
                     _write_row(trend, number, [line["name"], *line["means"], *line["changes"][1:]])
                 trend.set_column(0, len(columns), 14)
-            low = book.add_worksheet("低分人员")
-            low.write_row(
-                0, 0, ["考核时间", "分组", "被考核人员", "总分", "等级", f"低于{_num(self.threshold)}分"], head
-            )
+            low = book.add_worksheet("低分人员")  # below the threshold
+            low.write_row(0, 0, ["考核时间", "分组", "被考核人员", "总分", "等级"], head)
             for number, entry in enumerate(self.below(), 1):
                 _write_row(
                     low,
