@@ -111,7 +111,9 @@ def test_two_fields_with_one_label_are_refused() -> None:
 
 def test_chinese_and_id_headers_give_identical_scores(tmp_path: Path) -> None:
     by_label = street_csv(tmp_path / "labels.csv", ("被考核人员", "社区", "缺签到", "会议缺勤"))
-    by_id = street_csv(tmp_path / "ids.csv", ("assessee", "社区", "missed_signins", "missed_meetings"))
+    by_id = street_csv(
+        tmp_path / "ids.csv", ("assessee", "社区", "missed_signins", "missed_meetings")
+    )
     outputs = []
     for source in (by_label, by_id):
         out = tmp_path / f"{source.stem}.out.csv"
@@ -170,7 +172,9 @@ def test_a_title_row_above_the_header_is_found_or_named(tmp_path: Path) -> None:
 
 
 def test_a_misspelt_header_is_one_error_naming_the_closest_field(tmp_path: Path) -> None:
-    rows = [("被考核人员", "缺签道", "会仪缺勤", "备注")] + [(f"网格员{n}", "1", "0", "") for n in range(500)]
+    rows = [("被考核人员", "缺签道", "会仪缺勤", "备注")] + [
+        (f"网格员{n}", "1", "0", "") for n in range(500)
+    ]
     source = tmp_path / "in.csv"
     with source.open("w", encoding="utf-8", newline="") as stream:
         csv.writer(stream).writerows(rows)
@@ -213,7 +217,16 @@ def test_ranks_within_groups_and_overall_with_ties(tmp_path: Path) -> None:
         "--headers", "zh",
     )  # fmt: skip
     rows = read_csv(zh)
-    assert list(rows[0])[:8] == ["行号", "被考核人员", "考核人", "考核时间", "社区", "总分", "基本分", "加分"]
+    assert list(rows[0])[:8] == [
+        "行号",
+        "被考核人员",
+        "考核人",
+        "考核时间",
+        "社区",
+        "总分",
+        "基本分",
+        "加分",
+    ]
     assert {r["被考核人员"]: (r["总分"], r["社区排名"], r["总排名"]) for r in rows} == EXPECTED
     assert "考勤情况" in rows[0]
 
@@ -264,17 +277,29 @@ def test_the_workbook_has_named_sheets_a_frozen_bold_header_filter_and_figures(
     head = [c.value for c in figures[1]]
     assert head[:5] == ["社区", "人数", "平均分", "最低分", "最高分"]
     assert "优秀人数" in head and "不合格占比(%)" in head
-    by_group = {row[0]: dict(zip(head, row, strict=True)) for row in figures.iter_rows(min_row=2, values_only=True)}
+    by_group = {
+        row[0]: dict(zip(head, row, strict=True))
+        for row in figures.iter_rows(min_row=2, values_only=True)
+    }
     assert set(by_group) == {*totals, "全部"}
     for group, values in totals.items():
         figure = by_group[group]
         assert figure["人数"] == len(values)
-        assert Decimal(str(figure["平均分"])) == (sum(values) / len(values)).quantize(Decimal("0.01"))
+        assert Decimal(str(figure["平均分"])) == (sum(values) / len(values)).quantize(
+            Decimal("0.01")
+        )
         assert (figure["最低分"], figure["最高分"]) == (float(min(values)), float(max(values)))
         for grade, count in grades[group].items():
             assert figure[f"{grade}人数"] == count
     assert by_group["全部"]["人数"] == 36
-    assert [c.value for c in book["未计分行"][1]] == ["文件", "行号", "被考核人员", "字段", "值", "原因"]
+    assert [c.value for c in book["未计分行"][1]] == [
+        "文件",
+        "行号",
+        "被考核人员",
+        "字段",
+        "值",
+        "原因",
+    ]
 
 
 # -- the template -------------------------------------------------------------------------------
@@ -290,7 +315,10 @@ def test_a_filled_template_scores_without_edits(tmp_path: Path) -> None:
     header = [c.value for c in data[1]]
     assert header[:5] == ["被考核人员", "考核人", "考核时间", "社区", "缺签到"]
     assert data["E1"].comment.text.startswith("字段 missed_signins\n次数：0或正整数；不填按0")
-    checks = {str(dv.sqref): (dv.type, dv.operator, dv.formula1) for dv in data.data_validations.dataValidation}
+    checks = {
+        str(dv.sqref): (dv.type, dv.operator, dv.formula1)
+        for dv in data.data_validations.dataValidation
+    }
     assert checks["E2:E2001"] == ("whole", "greaterThanOrEqual", "0")
     assert checks["G2:G2001"][0] == "list" and "是,否" in checks["G2:G2001"][2]  # 没有巡查记录
     guide = [row for row in book["填表说明"].iter_rows(values_only=True) if row[0] == "缺签到"]
@@ -313,7 +341,10 @@ def test_a_filled_template_scores_without_edits(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = sheet_rows(out)
     found = {r[1]: (r[5], r[12], r[13]) for r in rows[1:]}
-    assert found == {k: (float(v[0]) if "." in v[0] else int(v[0]), int(v[1]), int(v[2])) for k, v in EXPECTED.items()}
+    assert found == {
+        k: (float(v[0]) if "." in v[0] else int(v[0]), int(v[1]), int(v[2]))
+        for k, v in EXPECTED.items()
+    }
 
 
 # -- the report ----------------------------------------------------------------------------------
@@ -331,7 +362,9 @@ def two_months(tmp_path: Path) -> list[Path]:
                 late = "3" if month == "2026-10" and name == "甲" else "0"
                 writer.writerow((name, community, month, signins if name == "甲" else s, m, late))
         out = tmp_path / f"scores-{month}.xlsx"
-        result = run("batch", "jiangcheng", source, "-o", out, "--params", PARAMS, "--group-by", "社区")
+        result = run(
+            "batch", "jiangcheng", source, "-o", out, "--params", PARAMS, "--group-by", "社区"
+        )
         assert result.exit_code in (0, 1), result.output
         files.append(out)
     return files
@@ -340,7 +373,9 @@ def two_months(tmp_path: Path) -> list[Path]:
 def test_the_report_has_groups_ranks_trend_and_workers_below(tmp_path: Path) -> None:
     files = two_months(tmp_path)
     page = tmp_path / "报告.html"
-    result = run("report", *files, "-o", page, "--group-by", "社区", "--title", "江城街道网格员考核情况")
+    result = run(
+        "report", *files, "-o", page, "--group-by", "社区", "--title", "江城街道网格员考核情况"
+    )
     assert result.exit_code == 0, result.output
     text = page.read_text(encoding="utf-8")
     assert "<h1>江城街道网格员考核情况</h1>" in text
@@ -368,7 +403,12 @@ def test_the_report_in_a_browser_holds_title_chart_and_every_group(
 ) -> None:
     files = two_months(tmp_path)
     page = tmp_path / "report.html"
-    assert run("report", *files, "-o", page, "--group-by", "社区", "--title", "江城街道网格员考核情况").exit_code == 0
+    assert (
+        run(
+            "report", *files, "-o", page, "--group-by", "社区", "--title", "江城街道网格员考核情况"
+        ).exit_code
+        == 0
+    )
     shot = tmp_path / "report.png"
     done = chromium_run(chromium, page, tmp_path, "--window-size=794,1400", f"--screenshot={shot}")
     assert shot.exists() and shot.stat().st_size > 20_000, done.stderr[-1000:]
@@ -377,14 +417,26 @@ def test_the_report_in_a_browser_holds_title_chart_and_every_group(
     info = pdf_info(pdf)
     assert is_a4(info)
     text = pdf_text(pdf)
-    for expected in ("江城街道网格员考核情况", "2026-10各组情况", "分数段分布", "各组平均分环比", "东门", "西关", "排名"):
+    for expected in (
+        "江城街道网格员考核情况",
+        "2026-10各组情况",
+        "分数段分布",
+        "各组平均分环比",
+        "东门",
+        "西关",
+        "排名",
+    ):
         assert expected in text, expected
     # the chart is drawn: the first page, as pixels, holds the bars' green and orange
-    subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True
+    )
     (image,) = tmp_path.glob("page*.ppm")
     _, _, pixels = read_ppm(image)
     colours = {tuple(pixels[i : i + 3]) for i in range(0, len(pixels), 3)}
-    assert any(abs(r - 0x2E) < 12 and abs(g - 0x7D) < 12 and abs(b - 0x32) < 12 for r, g, b in colours)
+    assert any(
+        abs(r - 0x2E) < 12 and abs(g - 0x7D) < 12 and abs(b - 0x32) < 12 for r, g, b in colours
+    )
     found = overflowing(chromium, page, tmp_path)
     assert found == {"cells": [], "page": False}
 

@@ -61,6 +61,7 @@ from .._evidence import FieldKind
 from .._numbers import fmt
 from .._rubric import Rubric
 from ..errors import DataFileError, EvidenceError, GridrulesError, Problem
+from .files import check_input
 from .headers import (
     ERROR_HEADERS,
     FIXED_HEADERS,
@@ -537,11 +538,13 @@ def _score_alone(
 def _failure(error: BaseException, what: str = "this row could not be scored") -> Problem:
     """The problem of a row whose scoring (or sheet) failed with ``error``."""
     if isinstance(error, ArithmeticError | ValueError | RecursionError | MemoryError):
-        return Problem(
-            "<row>",
-            f"the value is too large to score ({type(error).__name__}); check the row's numbers",
+        detail = (
+            f"a value is too large or too deeply nested ({type(error).__name__}); check the "
+            "row's numbers"
         )
-    return Problem("<row>", f"{what}: {type(error).__name__}: {_short(str(error))}")
+    else:
+        detail = f"{type(error).__name__}: {_short(str(error))}"
+    return Problem("<row>", f"{what}: {detail}")
 
 
 def _short(text: str, limit: int = 200) -> str:
@@ -1192,6 +1195,7 @@ def run_batch(
     err_format = format_of(
         errors, None if errors.suffix.lower() in (".csv", ".jsonl", ".xlsx") else out_format
     )
+    check_input(input)  # a device or a FIFO is refused before anything else
     style = headers or ("zh" if out_format == "xlsx" else "id")
     if style not in HEADER_STYLES:
         raise DataFileError(

@@ -78,10 +78,11 @@ def _check_status(path: Path, status: os.stat_result, what: str, limit: int) -> 
         )
 
 
-def check_input(path: Path, what: str = "input file", limit: int = TABLE_LIMIT) -> int:
+def check_input(path: Path, what: str = "input file", limit: int | None = None) -> int:
     """Check that ``path`` is a regular file of at most ``limit`` bytes; return its size.
 
     A symlink is followed. Nothing is opened, so a FIFO or a device is refused without blocking.
+    ``limit`` defaults to :data:`TABLE_LIMIT`.
 
     :raises DataFileError: the file is missing, unreadable, not a regular file, or too large,
         naming ``what`` it was to be (``"input file"``, ``"evidence file"``, ...).
@@ -92,11 +93,11 @@ def check_input(path: Path, what: str = "input file", limit: int = TABLE_LIMIT) 
         raise DataFileError(f"{path}: no such {what}") from None
     except OSError as error:
         raise DataFileError(f"{path}: cannot read the {what}: {error.strerror}") from None
-    _check_status(path, status, what, limit)
+    _check_status(path, status, what, TABLE_LIMIT if limit is None else limit)
     return status.st_size
 
 
-def open_input(path: Path, what: str = "input file", limit: int = TABLE_LIMIT) -> BinaryIO:
+def open_input(path: Path, what: str = "input file", limit: int | None = None) -> BinaryIO:
     """Open ``path`` for reading in binary, after the checks of :func:`check_input`.
 
     The checks are made on the opened file itself (so a file swapped between a check and the
@@ -111,7 +112,7 @@ def open_input(path: Path, what: str = "input file", limit: int = TABLE_LIMIT) -
     except OSError as error:
         raise DataFileError(f"{path}: cannot read the {what}: {error.strerror}") from None
     try:
-        _check_status(path, os.fstat(fd), what, limit)
+        _check_status(path, os.fstat(fd), what, TABLE_LIMIT if limit is None else limit)
         flags = fcntl.fcntl(fd, fcntl.F_GETFL)
         fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
         return os.fdopen(fd, "rb")

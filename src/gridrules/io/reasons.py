@@ -91,8 +91,12 @@ _RULES: tuple[_Rule, ...] = (
         ),
     ),
     _rule(
-        r"the value is too large to score.*",
-        lambda m: "数值过大，无法计分",
+        r"this row could not be scored: a value is too large or too deeply nested.*",
+        lambda m: "本行无法计分：数值过大或嵌套过深，请检查本行的数字",
+    ),
+    _rule(
+        r"the sheet could not be made: a value is too large or too deeply nested.*",
+        lambda m: "评分表无法生成：数值过大或嵌套过深，请检查本行的数字",
     ),
     _rule(r"the sheet could not be made: (.*)", lambda m: f"评分表无法生成：{m[1]}"),
     _rule(r"this row could not be scored: (.*)", lambda m: f"本行无法计分：{m[1]}"),
