@@ -39,7 +39,9 @@ SCHEMES = [
      ("城南社区", "城北社区", "城西社区"), "街道考评组", "params.toml"),
 ]  # fmt: skip
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程"
+)
 GIVEN = "芳伟娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉斌宇浩凯建国海燕"
 
 
@@ -54,21 +56,31 @@ def value(field: gr.Field, rng: random.Random, weak: bool) -> Any:
         return top * rng.randint(45, 75) // 100
     if kind is gr.FieldKind.COUNT:
         if field.default is None:  # a quantity to reach (办件数, 事件条数)
-            return rng.choice([6, 8, 10, 12, 14, 130, 132, 140]) if "事件" in field.description else rng.randint(5, 15)
+            return (
+                rng.choice([6, 8, 10, 12, 14, 130, 132, 140])
+                if "事件" in field.description
+                else rng.randint(5, 15)
+            )
         return rng.choices([0, 1, 2, 3], weights=[70, 18, 8, 4])[0]
     if kind is gr.FieldKind.PERCENTAGE:
-        return rng.choice([100, 98, 95, 92, 90, 88, 85, 80, 75, 60]) if field.default is None else None
+        return (
+            rng.choice([100, 98, 95, 92, 90, 88, 85, 80, 75, 60]) if field.default is None else None
+        )
     if kind is gr.FieldKind.FLAG:
         return rng.choices(["否", "是"], weights=[92, 8])[0]
     if kind is gr.FieldKind.POINTS:
         top = int(field.maximum or 100)
         return max(0, top - rng.choices(range(0, max(2, top // 5)), k=1)[0])
     if kind is gr.FieldKind.LEVEL:
-        return rng.choices([None, *field.choices], weights=[80, *[20 / len(field.choices)] * len(field.choices)])[0]
+        return rng.choices(
+            [None, *field.choices], weights=[80, *[20 / len(field.choices)] * len(field.choices)]
+        )[0]
     if kind is gr.FieldKind.BALLOTS:
         maxima = [int(m) for m in field.criteria]
         ballots = {
-            kind: [[max(0, m - rng.randint(0, 5)) for m in maxima] for _ in range(rng.randint(1, 3))]
+            kind: [
+                [max(0, m - rng.randint(0, 5)) for m in maxima] for _ in range(rng.randint(1, 3))
+            ]
             for kind in field.choices
         }
         return json.dumps(ballots)
@@ -87,7 +99,13 @@ def main() -> None:
         book = openpyxl.Workbook()
         sheet = book.active
         sheet.title = "考核数据"
-        header = ["社区", "被考核人员", "考核人", "考核时间", *(labels.get(f.id, f.id) for f in fields)]
+        header = [
+            "社区",
+            "被考核人员",
+            "考核人",
+            "考核时间",
+            *(labels.get(f.id, f.id) for f in fields),
+        ]
         sheet.append([f"{street}{period}网格员考核情况统计表"])
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
         sheet["A1"].font = Font(bold=True, size=14)

@@ -46,7 +46,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(stream))
 
 
-# -- Excel cells -----------------------------------------------------------------------------------
+# -- Excel cells ------------------------------------------------------------------------------
 
 
 def test_a_percent_cell_is_read_as_excel_shows_it(tmp_path: Path) -> None:
@@ -113,7 +113,7 @@ def test_keep_on_an_evidence_column_keeps_it_and_scores_it(tmp_path: Path) -> No
     assert row["attendance"] == "8.5"
 
 
-# -- encodings and JSON --------------------------------------------------------------------------------
+# -- encodings and JSON -----------------------------------------------------------------------
 
 
 def test_a_file_mixing_utf8_and_gbk_is_refused_naming_the_line(tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_a_json_line_naming_a_key_twice_rejects_its_row(tmp_path: Path) -> None:
     assert error["reason"] == "the key 'missed_signins' appears twice in the row"
 
 
-# -- one bad row is one rejected row ---------------------------------------------------------------
+# -- one bad row is one rejected row ----------------------------------------------------------
 
 
 @pytest.mark.parametrize("sheets", [False, True])
@@ -187,7 +187,7 @@ def test_rows_that_break_the_arithmetic_reject_only_themselves(
         assert scored == {"大数": "90", "王芳": "98.5", "超大": "90"}
 
 
-# -- files that are not files -------------------------------------------------------------------------
+# -- files that are not files -----------------------------------------------------------------
 
 
 def test_a_symlink_to_dev_zero_and_a_fifo_are_refused(tmp_path: Path) -> None:
@@ -198,9 +198,11 @@ def test_a_symlink_to_dev_zero_and_a_fifo_are_refused(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.jsonl"
     os.mkfifo(fifo)
     started = time.monotonic()
-    with pytest.raises(DataFileError, match=r"a pipe \(FIFO\), not a regular file"):
-        with files.open_input(fifo):
-            pass
+    with (
+        pytest.raises(DataFileError, match=r"a pipe \(FIFO\), not a regular file"),
+        files.open_input(fifo),
+    ):
+        pass
     assert time.monotonic() - started < 5  # refused without waiting for a writer
     evidence = tmp_path / "zero.toml"
     evidence.symlink_to("/dev/zero")
@@ -221,7 +223,7 @@ def test_inputs_over_the_size_limit_are_refused(
         run_batch(gr.load("jiangcheng"), source, tmp_path / "out.csv")
 
 
-# -- outputs ------------------------------------------------------------------------------------------
+# -- outputs ----------------------------------------------------------------------------------
 
 
 def test_score_refuses_to_overwrite_its_evidence_or_parameters(tmp_path: Path) -> None:
@@ -390,7 +392,7 @@ def test_a_full_disk_exits_2_and_leaves_no_temporary_file(tmp_path: Path, small_
         assert list(small_disk.iterdir()) == []
 
 
-# -- processes ----------------------------------------------------------------------------------------
+# -- processes --------------------------------------------------------------------------------
 
 
 def _children(pid: int) -> set[int]:

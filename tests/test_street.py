@@ -18,6 +18,7 @@ import gridrules as gr
 from gridrules import cli
 from gridrules.errors import DataFileError, RubricError
 from gridrules.io.headers import field_labels, read_header_map
+from gridrules.io.report import read_scores
 from gridrules.io.standings import competition_ranks, ranks_within
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -276,7 +277,8 @@ def test_the_workbook_has_named_sheets_a_frozen_bold_header_filter_and_figures(
     figures = book["等级分布"]
     head = [c.value for c in figures[1]]
     assert head[:5] == ["社区", "人数", "平均分", "最低分", "最高分"]
-    assert "优秀人数" in head and "不合格占比(%)" in head
+    assert "优秀人数" in head
+    assert "不合格占比(%)" in head
     by_group = {
         row[0]: dict(zip(head, row, strict=True))
         for row in figures.iter_rows(min_row=2, values_only=True)
@@ -320,7 +322,8 @@ def test_a_filled_template_scores_without_edits(tmp_path: Path) -> None:
         for dv in data.data_validations.dataValidation
     }
     assert checks["E2:E2001"] == ("whole", "greaterThanOrEqual", "0")
-    assert checks["G2:G2001"][0] == "list" and "是,否" in checks["G2:G2001"][2]  # 没有巡查记录
+    assert checks["G2:G2001"][0] == "list"
+    assert "是,否" in checks["G2:G2001"][2]
     guide = [row for row in book["填表说明"].iter_rows(values_only=True) if row[0] == "缺签到"]
     assert guide[0][1] == "missed_signins"
     assert "「上午、下午必须到社区签到登记,缺一次扣0.5分」" in guide[0][5]
@@ -383,8 +386,11 @@ def test_the_report_has_groups_ranks_trend_and_workers_below(tmp_path: Path) -> 
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", text)  # loads nothing
     # 甲 in October: 缺签到 30 × 0.5 = 15 → 考勤 0 (扣完为止, 10 at most); 上报不及时 3 × 1 → 7:
     # 100 − 10 − 3 = 87. 东门's mean: September (100 + 99) / 2 = 99.5, October (87 + 99) / 2 = 93
-    assert "99.5" in text and "93" in text and "↓ 6.5" in text
-    assert "低于60分的人员" in text and "没有低于60分的人员" in text
+    assert "99.5" in text
+    assert "93" in text
+    assert "↓ 6.5" in text
+    assert "低于60分的人员" in text
+    assert "没有低于60分的人员" in text
     for group in ("东门", "西关"):
         assert f"<h3>{group}（" in text
     xlsx = tmp_path / "报告.xlsx"
@@ -411,7 +417,8 @@ def test_the_report_in_a_browser_holds_title_chart_and_every_group(
     )
     shot = tmp_path / "report.png"
     done = chromium_run(chromium, page, tmp_path, "--window-size=794,1400", f"--screenshot={shot}")
-    assert shot.exists() and shot.stat().st_size > 20_000, done.stderr[-1000:]
+    assert shot.exists(), done.stderr[-1000:]
+    assert shot.stat().st_size > 20_000
     pdf = tmp_path / "report.pdf"
     chromium_run(chromium, page, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
     info = pdf_info(pdf)
@@ -507,7 +514,7 @@ def test_every_example_workbook_scores_36_workers_in_three_communities(
 
 
 def test_example_reports_are_in_the_docs() -> None:
-    for rubric, workbook in WORKBOOKS:
+    for _rubric, workbook in WORKBOOKS:
         slug = workbook.split("/")[0]
         picture = ROOT / "docs" / "_static" / "reports" / f"{slug}.png"
         assert picture.exists(), picture
@@ -520,7 +527,5 @@ def test_a_score_file_that_is_not_one_is_refused(tmp_path: Path) -> None:
     result = run("report", other, "-o", tmp_path / "r.html")
     assert result.exit_code == 2
     assert "no assessee or 被考核人员 column" in result.stderr
-    with pytest.raises(DataFileError):
-        from gridrules.io.report import read_scores
-
+    with pytest.raises(DataFileError, match="no assessee or 被考核人员 column"):
         read_scores([other], ["社区"])

@@ -608,7 +608,7 @@ def batch(
         default_period=period,
         mapping=mapping,
     )
-    on_sheet = None
+    on_sheet: Callable[[Any, str], None] | None = None
     book: SheetBook | None = None
     if sheets_dir is not None:
         try:
@@ -626,8 +626,10 @@ def batch(
             group_at = [(*dict.fromkeys((*keep, *group_by)),).index(g) for g in group_by]
             sheets_book = book
 
-            def on_sheet(row: Any, text: str) -> None:
+            def add_to_book(row: Any, text: str) -> None:
                 sheets_book.add(text, tuple(row.extra[i] for i in group_at))
+
+            on_sheet = add_to_book
         else:
             on_sheet = _sheet_files(sheets_dir, sheets_format)
     if progress is None:

@@ -1355,7 +1355,7 @@ class _Ranked:
                 for row in rows:
                     row[at:at] = by_row[index]
                     index += 1
-                out.write_rendered(render_rows(fmt, columns, rows), len(rows))  # type: ignore[arg-type]
+                out.write_rendered(render_rows(fmt, columns, rows), len(rows))
         finally:
             self._spool.close()
 

@@ -146,7 +146,7 @@ def read_header_map(path: Path) -> dict[str, str]:
         elif kind == ".json":
             found = json.loads(text, object_pairs_hook=_no_duplicates)
         elif kind == ".csv":
-            found = {}
+            pairs: dict[str, str] = {}
             for number, row in enumerate(csv.reader(io.StringIO(text)), 1):
                 cells = [c.strip() for c in row]
                 if not any(cells):
@@ -156,9 +156,10 @@ def read_header_map(path: Path) -> dict[str, str]:
                         f"{path}, line {number}: expected two cells, the column name and the "
                         f"field it holds; got {row!r}"
                     )
-                if cells[0] in found:  # type: ignore[operator]
+                if cells[0] in pairs:
                     raise DataFileError(f"{path}, line {number}: column {cells[0]!r} mapped twice")
-                found[cells[0]] = cells[1]  # type: ignore[index]
+                pairs[cells[0]] = cells[1]
+            found = pairs
         else:
             raise DataFileError(
                 f"{path}: unknown column mapping file type {path.suffix or '(none)'!r}; "

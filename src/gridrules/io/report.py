@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.resources
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -106,8 +107,7 @@ def read_scores(paths: Sequence[Path], group_by: Sequence[str]) -> list[Entry]:
             else:
                 records = None
             names = {
-                role: _column(columns, role, path, role in ("assessee", "total"))
-                for role in _NAMES
+                role: _column(columns, role, path, role in ("assessee", "total")) for role in _NAMES
             }
             missing = [g for g in group_by if g not in columns]
             if missing:
@@ -192,7 +192,9 @@ class Report:
         self.by_grade = all(e.grade is not None for e in entries)
         if self.by_grade:
             by_grade = figures_by((e.grade, e.total, None, None) for e in entries)
-            self.categories = sorted(by_grade, key=lambda g: -(by_grade[g].mean or 0))
+            self.categories: list[str] = [
+                g for g in sorted(by_grade, key=lambda g: -(by_grade[g].mean or 0)) if g is not None
+            ]
         else:
             self.categories = list(_BANDS)
         self.category_label = "等级" if self.by_grade else "分数段"
@@ -266,7 +268,7 @@ class Report:
                 found = self.figures[period].get(group)
                 means.append(found.mean if found is not None else None)
             changes: list[Decimal | None] = [None]
-            for before, after in zip(means, means[1:], strict=False):
+            for before, after in itertools.pairwise(means):
                 changes.append(None if before is None or after is None else after - before)
             rows.append({"name": " / ".join(group) or "全部", "means": means, "changes": changes})
         return rows
@@ -292,9 +294,9 @@ class Report:
         out = [
             f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
             f'viewBox="0 0 {width} {height}" width="100%" aria-label="{self.category_label}分布">',
-            f'<title>{_x(period)} {_x(self.category_label)}分布</title>',
+            f"<title>{_x(period)} {_x(self.category_label)}分布</title>",
         ]
-        x = left
+        x: float = left
         for index, category in enumerate(self.categories):  # the legend
             colour = _PALETTE[index % len(_PALETTE)]
             out.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>')
@@ -350,7 +352,7 @@ class Report:
         env.filters["num"] = _num
         env.filters["change"] = _change
         page = env.from_string(source.read_text(encoding="utf-8"))
-        return page.render(report=self)
+        return str(page.render(report=self))
 
     def write_html(self, path: Path) -> None:
         """Write :meth:`html` to ``path``, whole or not at all."""
@@ -397,7 +399,9 @@ class Report:
             summary.set_column(0, 0, 18)
             summary.set_column(1, 4 + 2 * len(self.categories), 11)
             ranking = book.add_worksheet("排名")
-            ranking.write_row(0, 0, ["考核时间", "分组", "名次", "被考核人员", "总分", "等级"], head)
+            ranking.write_row(
+                0, 0, ["考核时间", "分组", "名次", "被考核人员", "总分", "等级"], head
+            )
             row = 1
             for period in self.periods:
                 for group, members in self.ranking(period):
@@ -479,11 +483,8 @@ def _module(name: str, extra: str) -> Any:
     try:
         return importlib.import_module(name)
     except ImportError:
-        raise DataFileError(
-            f"the report needs {name}: pip install 'gridrules[{extra}]'"
-        ) from None
+        raise DataFileError(f"the report needs {name}: pip install 'gridrules[{extra}]'") from None
 
 
 def _jinja2() -> Any:
     return _module("jinja2", "report")
-

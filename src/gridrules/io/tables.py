@@ -626,8 +626,9 @@ def neutral(text: str) -> str:
 
     As OWASP recommends for CSV injection: ``=HYPERLINK(...)``, ``+1``, ``-2+3``, ``@SUM(...)``
     and a leading tab or carriage return are shown as text, never run. A plain number (``-1``,
-    ``+2.5``) is left as it is: a spreadsheet reads it as that number, and runs nothing. Use it on text that came
-    from an input (names, kept cells, values and reasons), not on the numbers gridrules writes.
+    ``+2.5``) is left as it is: a spreadsheet reads it as that number, and runs nothing. Use it
+    on text that came from an input (names, kept cells, values and reasons), not on the numbers
+    gridrules writes.
     """
     if text and text[0] in "=+-@\t\r" and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
@@ -637,7 +638,7 @@ def neutral(text: str) -> str:
 def _text_cell(value: Any, decimals: DecimalText, joiner: str = ";") -> str:
     kind = type(value)  # exact types first: this runs for every cell of every row
     if kind is str:
-        return neutral(value)  # type: ignore[arg-type]
+        return neutral(value)
     if kind is Decimal:
         return decimals(value)
     if value is None:

@@ -171,10 +171,12 @@ def write_template(
         for col, name in enumerate(columns):
             width = max(10.0, min(30.0, sum(2.1 if ord(c) > 0x2E7F else 1.1 for c in name) + 2))
             data.set_column(col, col, width)
-            note = role_notes.get(name, f"{name}：不是细则中的字段，计分时用 --keep 或 --group-by 保留")
+            note = role_notes.get(
+                name, f"{name}：不是细则中的字段，计分时用 --keep 或 --group-by 保留"
+            )
             data.write_comment(0, col, note, {"x_scale": 2, "y_scale": 1.5})
         first = len(roles) + len(extra_columns)
-        for offset, (label, field) in enumerate(fields):
+        for offset, (_, field) in enumerate(fields):
             col = first + offset
             note = f"字段 {field.id}\n{_requirement(field)}；{_default(field)}"
             data.write_comment(0, col, note, {"x_scale": 3, "y_scale": 2})
@@ -233,9 +235,7 @@ def write_template(
             guide.write_string(row, 2, _requirement(field), wrap)
             guide.write_string(row, 3, _default(field), wrap)
             guide.write_string(row, 4, "、".join(dict.fromkeys(i for i, _ in quoted if i)), wrap)
-            guide.write_string(
-                row, 5, "\n".join(f"「{c}」" for _, c in quoted if c) or "", wrap
-            )
+            guide.write_string(row, 5, "\n".join(f"「{c}」" for _, c in quoted if c) or "", wrap)
             row += 1
         try:
             book.close()

@@ -68,7 +68,7 @@ def _text(value: str) -> str:
 def _cell(value: Any) -> str:
     kind = type(value)
     if kind is str:
-        return _text(value)  # type: ignore[arg-type]
+        return _text(value)
     if value is None:
         return "<c/>"
     if kind is Decimal:
@@ -97,7 +97,8 @@ def rows_xml(rows: Iterable[Sequence[Any]]) -> str:
 _CONTENT_TYPES_HEAD = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
