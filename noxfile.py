@@ -57,3 +57,4 @@ def bench(session: nox.Session) -> None:
     """Throughput and memory benchmarks (figures go to benchmarks/README.md by hand)."""
     install(session, "testing,xlsx,report,bench")
     session.run("python", "benchmarks/run.py", *session.posargs)
+    session.run("python", "benchmarks/street.py")
