@@ -293,6 +293,36 @@ def test_any_text_cell_round_trips_through_csv_safely(names: list[str]) -> None:
         assert written == name or written == "'" + name
 
 
+NAMES = st.text(
+    alphabet=st.sampled_from(["=", "+", "-", "@", "1", "a", "王", " ", '"', ",", "'", "(", "|"]),
+    min_size=1,
+    max_size=12,
+)
+
+
+@given(st.lists(NAMES, min_size=1, max_size=4))
+def test_names_come_back_as_typed_and_never_as_formulas(names: list[str]) -> None:
+    # through a whole batch: each name read back is the name as typed (stripped), with one quote
+    # before it if a spreadsheet would run it; nothing else is changed, nothing lost
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "in.csv"
+        with source.open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(["assessee", "missed_signins"])
+            writer.writerows([name, "1"] for name in names)
+        out = Path(work) / "out.csv"
+        run_batch(gr.load("jiangcheng"), source, out, params=JIANGCHENG)
+        rows = read_csv(out)
+    typed = [n.strip() for n in names]  # a blank name is no name: an empty cell
+    got = [r["assessee"] for r in rows]
+    assert len(got) == len(typed)
+    for name, back in zip(typed, got, strict=True):
+        assert back == neutral(name)
+        assert back == name or (back == "'" + name and name[0] in "=+-@")
+
+
 def test_past_excel_s_row_limit_the_scores_go_on_in_another_sheet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
