@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import tomllib
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from browser import chromium_run, is_a4, pdf_info, pdf_text
 
 import gridrules as gr
 from gridrules._numbers import fmt
@@ -237,45 +237,16 @@ def _print_pdf(chromium: str, page: str, tmp_path: Path) -> tuple[dict[str, str]
     source = tmp_path / "sheet.html"
     source.write_text(page, encoding="utf-8")
     pdf = tmp_path / "sheet.pdf"
-    profile = tmp_path / "profile"
-    done = subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            f"--print-to-pdf={pdf}",
-            "--no-pdf-header-footer",
-            source.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    done = chromium_run(
+        chromium, source, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer"
     )
     assert pdf.exists(), f"chromium wrote no PDF (exit {done.returncode}): {done.stderr[-2000:]}"
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
-    fields = {
-        key.strip(): value.strip()
-        for key, _, value in (line.partition(":") for line in info.stdout.splitlines())
-    }
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return fields, "".join(text.split())
+    return pdf_info(pdf), pdf_text(pdf)
 
 
 def _one_a4_page(fields: dict[str, str]) -> None:
     assert fields["Pages"] == "1", fields
-    size = re.match(r"([\d.]+) x ([\d.]+) pts", fields["Page size"])
-    assert size is not None, fields["Page size"]
-    assert (round(float(size.group(1))), round(float(size.group(2)))) == (595, 842)
+    assert is_a4(fields), fields["Page size"]
 
 
 def test_sheet_prints_on_one_a4_page(

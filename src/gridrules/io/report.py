@@ -31,7 +31,7 @@ from ..errors import DataFileError
 from .files import AtomicFile, write_error, write_text
 from .headers import FIXED_HEADERS, RESULT_HEADERS
 from .standings import GroupFigures, competition_ranks, figures_by
-from .tables import open_reader
+from .tables import open_reader, optional_module
 
 __all__ = ["DEFAULT_THRESHOLD", "Entry", "Report", "read_scores"]
 
@@ -346,7 +346,7 @@ class Report:
 
     def html(self) -> str:
         """The report as one HTML page, printable on A4."""
-        jinja2 = _jinja2()
+        jinja2 = optional_module("jinja2", "report", "the report's page")
         source = importlib.resources.files("gridrules.io").joinpath("templates/report.html")
         env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
         env.filters["num"] = _num
@@ -360,7 +360,7 @@ class Report:
 
     def write_xlsx(self, path: Path) -> None:
         """The same tables as a workbook: 汇总, 排名, 环比 (several periods), 低分人员."""
-        xlsxwriter = _module("xlsxwriter", "xlsx")
+        xlsxwriter = optional_module("xlsxwriter", "xlsx", "the report's workbook")
         with AtomicFile(path) as atomic:
             book = xlsxwriter.Workbook(str(atomic.name), {"strings_to_formulas": False})
             bold = book.add_format({"bold": True})
@@ -477,14 +477,3 @@ def _change(value: Decimal | None) -> str:
     if value < 0:
         return f"↓ {fmt(-value)}"
     return "持平"
-
-
-def _module(name: str, extra: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        raise DataFileError(f"the report needs {name}: pip install 'gridrules[{extra}]'") from None
-
-
-def _jinja2() -> Any:
-    return _module("jinja2", "report")

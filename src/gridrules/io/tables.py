@@ -36,9 +36,12 @@ __all__ = [
     "TableReader",
     "TableWriter",
     "detect_encoding",
+    "find_header",
     "format_of",
+    "neutral",
     "open_reader",
     "open_writer",
+    "optional_module",
     "render_rows",
 ]
 
@@ -454,14 +457,17 @@ class JsonLinesReader(TableReader):
         self._raw.close()
 
 
-def _openpyxl() -> Any:
+def optional_module(name: str, extra: str, purpose: str) -> Any:
+    """The optional module ``name`` (imported by name: the extras ship no type hints), or a
+    :class:`DataFileError` saying which extra to install for ``purpose``."""
     try:
-        # imported by name: openpyxl is an optional extra and ships no type hints
-        return importlib.import_module("openpyxl")
+        return importlib.import_module(name)
     except ImportError:
-        raise DataFileError(
-            "reading and writing .xlsx files needs openpyxl: pip install 'gridrules[xlsx]'"
-        ) from None
+        raise DataFileError(f"{purpose} needs {name}: pip install 'gridrules[{extra}]'") from None
+
+
+def _openpyxl() -> Any:
+    return optional_module("openpyxl", "xlsx", "reading .xlsx files")
 
 
 class XlsxReader(TableReader):

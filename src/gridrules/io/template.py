@@ -17,7 +17,6 @@ A workbook filled in from the template scores as it is: ``gridrules batch NAME �
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +28,8 @@ from .._rubric import Rubric
 from ..errors import DataFileError
 from .files import AtomicFile, check_input
 from .headers import FIXED_HEADERS, field_labels
+from .tables import optional_module
+from .xlsx import column_width
 
 __all__ = ["PARAMETER_SHEET", "TEMPLATE_ROWS", "field_clauses", "read_parameters", "write_template"]
 
@@ -49,16 +50,6 @@ _KIND_WORDS = {
     FieldKind.ELEMENTS: "名称，多个用顿号（、）隔开",
     FieldKind.BALLOTS: '评议票（JSON）：如 {"A": [[9, 8, 9, 8]], "B": [], "C": []}',
 }
-
-
-def _xlsxwriter() -> Any:
-    try:
-        # imported by name: an optional extra
-        return importlib.import_module("xlsxwriter")
-    except ImportError:
-        raise DataFileError(
-            "writing a workbook template needs XlsxWriter: pip install 'gridrules[xlsx]'"
-        ) from None
 
 
 def field_clauses(rubric: Rubric) -> dict[str, list[tuple[str, str]]]:
@@ -147,7 +138,7 @@ def write_template(
     :raises RubricError: two fields share a label (a column could not be read back).
     :raises DataFileError: the file cannot be written, or XlsxWriter is missing.
     """
-    xlsxwriter = _xlsxwriter()
+    xlsxwriter = optional_module("xlsxwriter", "xlsx", "writing a workbook template")
     fields = list(_fields(rubric))
     clauses = field_clauses(rubric)
     with AtomicFile(path) as atomic:
@@ -169,7 +160,7 @@ def write_template(
             FIXED_HEADERS["period"]: "考核时间，如 2026-10（按工作日计的细则必填）",
         }
         for col, name in enumerate(columns):
-            width = max(10.0, min(30.0, sum(2.1 if ord(c) > 0x2E7F else 1.1 for c in name) + 2))
+            width = max(10.0, min(30.0, column_width(name)))
             data.set_column(col, col, width)
             note = role_notes.get(
                 name, f"{name}：不是细则中的字段，计分时用 --keep 或 --group-by 保留"
@@ -254,7 +245,7 @@ def read_parameters(path: Path) -> dict[str, Any] | None:
     :raises DataFileError: the workbook cannot be read, or a value is not a number.
     """
     check_input(path)
-    openpyxl = importlib.import_module("openpyxl")
+    openpyxl = optional_module("openpyxl", "xlsx", "reading .xlsx files")
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:

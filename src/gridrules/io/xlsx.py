@@ -34,6 +34,7 @@ __all__ = [
     "SheetStream",
     "WorkbookStream",
     "column_letter",
+    "column_width",
     "rows_xml",
 ]
 
@@ -133,7 +134,7 @@ _NS = (
 )
 
 
-def _width(text: str) -> float:
+def column_width(text: str) -> float:
     """A column width (in characters of Excel's default font) that shows ``text``."""
     return sum(2.1 if ord(ch) > 0x2E7F else 1.1 for ch in text) + 2
 
@@ -160,7 +161,7 @@ class SheetStream:
         self.columns = tuple(columns)
         self.rows = 1  # the header
         self._stream = stream
-        widths = widths or [max(8.0, min(40.0, _width(c))) for c in self.columns]
+        widths = widths or [max(8.0, min(40.0, column_width(c))) for c in self.columns]
         cols = "".join(
             f'<col min="{i}" max="{i}" width="{w:.1f}" customWidth="1"/>'
             for i, w in enumerate(widths, 1)
