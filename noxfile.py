@@ -20,7 +20,7 @@ def install(session: nox.Session, extras: str = "testing") -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite: the core and every plugin (HYPOTHESIS_PROFILE=ci for more examples)."""
-    install(session, "testing,xlsx,toml-write,docs")
+    install(session, "testing,xlsx,report,toml-write,docs")
     session.run("pytest", *session.posargs)
 
 
@@ -35,7 +35,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typing(session: nox.Session) -> None:
     """mypy --strict on src/."""
-    install(session, "testing,xlsx,toml-write")
+    install(session, "testing,xlsx,report,toml-write")
     session.install("mypy>=1.10")
     session.run("mypy")
 
@@ -55,5 +55,6 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Throughput and memory benchmarks (figures go to benchmarks/README.md by hand)."""
-    install(session, "testing,xlsx,bench")
+    install(session, "testing,xlsx,report,bench")
     session.run("python", "benchmarks/run.py", *session.posargs)
+    session.run("python", "benchmarks/street.py")

@@ -17,6 +17,7 @@ import gridrules as gr
 from gridrules.batch import Layout, Rejected, Row, Scored, run_batch, score_rows
 from gridrules.errors import DataFileError, ParameterError
 from gridrules.io import batch
+from gridrules.io.sheets import SheetMaker
 from gridrules.io.tables import detect_encoding, open_reader
 from gridrules.model.numbers import fmt
 
@@ -422,6 +423,7 @@ def test_xlsx_in_and_out(tmp_path: Path) -> None:
         source,
         tmp_path / "out.xlsx",
         layout=Layout(keep=["社区"], default_period="2026-10"),
+        headers="id",
     )
     assert (summary.read, summary.scored, summary.rejected, summary.blank) == (3, 2, 1, 1)
     result = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
@@ -681,8 +683,9 @@ def test_sheets_are_written_for_scored_rows_with_workers_too(tmp_path: Path) -> 
             workers=workers,
             chunk_size=17,
             layout=Layout(keep=["社区"]),
-            on_scored=lambda scorer, row, rows=rows: rows.append(
-                (row.number, row.assessee, row.evidence, scorer.score(row.evidence).total)
+            sheets=SheetMaker("json"),
+            on_sheet=lambda row, text, rows=rows: rows.append(
+                (row.number, row.assessee, row.evidence, json.loads(text)["total"])
             ),
         )
         assert summary.sheets == summary.scored == len(rows)

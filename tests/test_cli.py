@@ -350,7 +350,7 @@ def test_unreadable_evidence(tmp_path: Path, name: str, content: str, message: s
 def test_missing_evidence_file_is_a_usage_error(tmp_path: Path) -> None:
     result = run("score", "jiangcheng", tmp_path / "nobody.toml", "--params", PARAMS)
     assert result.exit_code == 2
-    assert "cannot read the evidence file" in result.stderr
+    assert "nobody.toml: no such evidence file" in result.stderr
 
 
 # -- batch ------------------------------------------------------------------------------------
@@ -502,8 +502,9 @@ def test_batch_to_excel_with_a_sheet_per_assessee(tmp_path: Path) -> None:
     finally:
         book.close()
     rows = [dict(zip(values[0], v, strict=True)) for v in values[1:]]
-    # 田野: 40 + 18 + 7 = 65; 特色亮点 2 + 市级以上表彰 2 = 4; 69 → 不合格
-    assert (rows[4]["total"], rows[4]["base"], rows[4]["bonus"], rows[4]["grade"]) == (
+    # 田野: 40 + 18 + 7 = 65; 特色亮点 2 + 市级以上表彰 2 = 4; 69 → 不合格 (Chinese headers:
+    # the default for Excel)
+    assert (rows[4]["总分"], rows[4]["基本分"], rows[4]["加分"], rows[4]["等级"]) == (
         69,
         65,
         4,

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
 import tomllib
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from browser import chromium_run, is_a4, pdf_info, pdf_text
 from helpers import example_evidence
 
 import gridrules as gr
@@ -237,97 +235,20 @@ def test_dense_sheet_is_set_smaller_than_a_short_one(
 # -- the browser ------------------------------------------------------------------------------
 
 
-def _has_cjk_font() -> bool:
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return False
-    found = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True, check=False)
-    return bool(found.stdout.strip())
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    """Chromium and poppler from Debian's packages, installed when missing (we run as root).
-
-    A Chinese font is installed too when none is present, or the page would print as empty boxes.
-    Skips, saying why, when apt-get cannot install them (no network, not root, not Debian).
-    """
-    missing = []
-    if not Path("/usr/bin/chromium").exists():
-        missing.append("chromium")
-    if not (shutil.which("pdfinfo") and shutil.which("pdftotext")):
-        missing.append("poppler-utils")
-    if not _has_cjk_font():
-        missing.append("fonts-wqy-zenhei")
-    if missing:
-        apt = shutil.which("apt-get")
-        if apt is None or os.geteuid() != 0:
-            pytest.skip(
-                f"needs {', '.join(missing)} and cannot install them (apt-get missing or not root)"
-            )
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for command in (
-            [apt, "update"],
-            [apt, "install", "-y", "--no-install-recommends", *missing],
-        ):
-            try:
-                done = subprocess.run(
-                    command, capture_output=True, text=True, env=env, timeout=600, check=False
-                )
-            except subprocess.TimeoutExpired:
-                pytest.skip(f"{' '.join(command)} timed out (no network to Debian's mirrors?)")
-            if done.returncode != 0:
-                tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-                pytest.skip(
-                    f"{' '.join(command)} failed with exit {done.returncode}: " + " / ".join(tail)
-                )
-    assert Path("/usr/bin/chromium").exists(), "apt-get installed chromium but it is not there"
-    return "/usr/bin/chromium"
-
-
 def _print_pdf(chromium: str, page: str, tmp_path: Path) -> tuple[dict[str, str], str]:
     source = tmp_path / "sheet.html"
     source.write_text(page, encoding="utf-8")
     pdf = tmp_path / "sheet.pdf"
-    profile = tmp_path / "profile"
-    done = subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            f"--print-to-pdf={pdf}",
-            "--no-pdf-header-footer",
-            source.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    done = chromium_run(
+        chromium, source, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer"
     )
     assert pdf.exists(), f"chromium wrote no PDF (exit {done.returncode}): {done.stderr[-2000:]}"
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
-    fields = {
-        key.strip(): value.strip()
-        for key, _, value in (line.partition(":") for line in info.stdout.splitlines())
-    }
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return fields, "".join(text.split())
+    return pdf_info(pdf), pdf_text(pdf)
 
 
 def _one_a4_page(fields: dict[str, str]) -> None:
     assert fields["Pages"] == "1", fields
-    size = re.match(r"([\d.]+) x ([\d.]+) pts", fields["Page size"])
-    assert size is not None, fields["Page size"]
-    assert (round(float(size.group(1))), round(float(size.group(2)))) == (595, 842)
+    assert is_a4(fields), fields["Page size"]
 
 
 def test_sheet_prints_on_one_a4_page(

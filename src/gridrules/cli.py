@@ -14,16 +14,16 @@ Exit codes:
   read as a whole (``batch``: wrong encoding, duplicated column, malformed CSV).
 - 3: an internal error (a bug in gridrules or a plugin); the traceback is on stderr.
 - 130: interrupted (Ctrl-C); no output file was written or changed.
+- 143: terminated (SIGTERM), handled as Ctrl-C is.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
+import signal
 import sys
-import tempfile
 import tomllib
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -44,6 +44,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_PROBLEMS",
+    "EXIT_TERMINATED",
     "main",
 ]
 
@@ -52,6 +53,7 @@ EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 
 def _fail(message: str) -> NoReturn:
@@ -78,8 +80,13 @@ def read_mapping(path: Path, what: str) -> dict[str, Any]:
         _fail(
             f"{path}: unknown {what} file type {path.suffix or '(none)'!r}; expected .toml or .json"
         )
+    from .io.files import MAPPING_LIMIT, open_input
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open_input(path, f"{what} file", MAPPING_LIMIT) as stream:
+            text = stream.read().decode("utf-8-sig")
+    except GridrulesError as error:
+        _fail(str(error))
     except OSError as error:
         _fail(f"{path}: cannot read the {what} file: {error.strerror}")
     except UnicodeDecodeError as error:
@@ -96,18 +103,22 @@ def _load(name: str, params: dict[str, Any] | None = None, where: str = "") -> R
 
 def _write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file, so it is whole or not there at all."""
-    directory = path.parent
+    from .io.files import write_text
+
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        _fail(f"{path}: cannot write here: {error.strerror}")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+        write_text(path, text)
+    except GridrulesError as error:
+        _fail(str(error))
+
+
+def _refuse_overwrite(output: Path | None, *inputs: tuple[Path | None, str]) -> None:
+    """Fail when ``output`` is one of the ``inputs`` (path, what it is)."""
+    if output is None:
+        return
+    target = output.resolve()
+    for path, what in inputs:
+        if path is not None and str(path) != "-" and path.resolve() == target:
+            _fail(f"{output}: the output would overwrite the {what} file")
 
 
 class _Group(click.Group):
@@ -118,6 +129,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except Terminated:
+            click.echo("gridrules: terminated; no output was written", err=True)
+            ctx.exit(EXIT_TERMINATED)
         except KeyboardInterrupt:
             click.echo("gridrules: interrupted; no output was written", err=True)
             ctx.exit(EXIT_INTERRUPTED)
@@ -668,6 +682,7 @@ def score(
 
     An optional ``_meta`` table in the evidence names the assessee, period and assessor.
     """
+    _refuse_overwrite(output, (evidence, "evidence"), (params_file, "parameters"))
     record = read_mapping(evidence, "evidence")
     raw_meta = record.pop("_meta", {})
     meta = raw_meta if isinstance(raw_meta, dict) else {}
@@ -707,17 +722,16 @@ def _safe_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._")[:80]
 
 
-def _sheet_writer(
-    directory: Path, fmt: str, calendar: WorkingCalendar | None = None
-) -> Callable[[Any, Any], None]:
-    suffix = {"text": ".txt", "json": ".json", "md": ".md", "html": ".html"}[fmt]
+def _sheet_files(directory: Path, fmt: str) -> Callable[[Any, str], None]:
+    """Writes each sheet a batch makes to its own file in ``directory``."""
+    from .io.files import write_text
+    from .io.sheets import SUFFIXES
 
-    def write(scorer: Any, row: Any) -> None:
-        sheet = scorer.score(
-            row.evidence, assessee=row.assessee, period=row.period, calendar=calendar
-        )
+    suffix = SUFFIXES[fmt]
+
+    def write(row: Any, text: str) -> None:
         name = f"{row.number:06d}" + (f"-{_safe_name(row.assessee)}" if row.assessee else "")
-        _write_text(directory / f"{name}{suffix}", _render_sheet(sheet, fmt, row.assessor))
+        write_text(directory / f"{name}{suffix}", text)
 
     return write
 
@@ -849,6 +863,27 @@ class _ProgressBar:
     help="rows per chunk handed to a worker process",
 )
 @click.option(
+    "--header-row",
+    type=click.IntRange(min=1),
+    help="the row holding the column names [default: the first, or the first after a title]",
+)
+@click.option(
+    "--header-map",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML, JSON or CSV file mapping the input's column names to field ids or labels",
+)
+@click.option(
+    "--headers",
+    type=click.Choice(["zh", "id"]),
+    help="output column names and error reasons: zh (Chinese) or id [default: zh for .xlsx]",
+)
+@click.option(
+    "--group-by",
+    multiple=True,
+    metavar="COLUMN",
+    help="rank within the groups of this column (kept in the output; repeatable, nested)",
+)
+@click.option(
     "--sheets",
     "sheets_dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -856,11 +891,19 @@ class _ProgressBar:
 )
 @click.option(
     "--sheets-format",
-    type=click.Choice(SHEET_FORMATS),
+    type=click.Choice(["html", "md", "text", "json", "pdf"]),
     default="html",
     show_default=True,
-    help="format of the sheets written with --sheets",
+    help="format of the sheets; pdf: one file, OUTPUT's name, with every sheet an A4 page",
 )
+@click.option(
+    "--sheets-order",
+    type=click.Choice(["input", "group"]),
+    default="input",
+    show_default=True,
+    help="order of the sheets in the PDF: as the input, or grouped by --group-by",
+)
+@click.option("--browser", help="the Chromium that prints the PDF [default: found on the PATH]")
 @click.option(
     "--progress/--no-progress",
     default=None,
@@ -887,24 +930,43 @@ def batch(
     local_calendars: tuple[str, ...],
     workers: int,
     chunk_size: int,
+    header_row: int | None,
+    header_map: Path | None,
+    headers: str | None,
+    group_by: tuple[str, ...],
     sheets_dir: Path | None,
     sheets_format: str,
+    sheets_order: str,
+    browser: str | None,
     progress: bool | None,
 ) -> None:
     """Score every row of INPUT (CSV, JSON lines or .xlsx) with rubric NAME into OUTPUT.
 
-    One row per assessee, one column per evidence field (empty cell: not given, the default
-    applies), plus the assessee id, assessor and period columns. The output has row, assessee,
-    assessor, period, kept columns, total, base, bonus, penalty, grade, stars, flags and each
-    item's points. Rejected
-    rows go to the errors file with their row number, field and reason, and the run goes on. Both
-    files are written only when the whole input has been read.
+    One row per assessee, one column per evidence field, named by the field's Chinese label
+    (缺签到) or its id (an empty cell: not given, the default applies), plus the assessee,
+    assessor and period columns. The output has row, assessee, assessor, period, kept
+    columns, total, base, bonus, penalty, grade, stars, flags, the ranks (--group-by) and each
+    item's points. Rejected rows go to the errors file with their row number, field and reason,
+    and the run goes on. Both files are written only when the whole input has been read.
     """
     from .io.batch import Layout, run_batch
+    from .io.headers import read_header_map
+    from .io.sheets import SheetBook, SheetMaker
 
     params = read_mapping(params_file, "parameters") if params_file else None
     rubric = _load(name)
     calendar = _chosen_calendar(calendar_mode, local_calendars)
+    if params is None and (input_format or input_path.suffix.lower()[1:]) == "xlsx":
+        from .io.template import read_parameters
+
+        try:  # a workbook from `gridrules template` carries its parameters
+            params = read_parameters(input_path)
+        except GridrulesError as error:
+            _fail(str(error))
+    try:
+        mapping = read_header_map(header_map) if header_map is not None else None
+    except GridrulesError as error:
+        _fail(str(error))
     layout = Layout(
         assessee=id_column,
         assessor=assessor_column,
@@ -912,17 +974,36 @@ def batch(
         keep=keep,
         default_assessor=assessor,
         default_period=period,
+        mapping=mapping,
     )
-    on_scored = None
+    on_sheet: Callable[[Any, str], None] | None = None
+    book: SheetBook | None = None
     if sheets_dir is not None:
         try:
             sheets_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             _fail(f"{sheets_dir}: cannot create the sheets directory: {error.strerror}")
-        on_scored = _sheet_writer(sheets_dir, sheets_format, calendar)
+        if sheets_format == "pdf":
+            from .io.sheets import find_browser
+
+            try:
+                browser = find_browser(browser)  # before the batch, not after it
+            except GridrulesError as error:
+                _fail(str(error))
+            book = SheetBook(f"{rubric.title} 考核评分表")
+            group_at = [(*dict.fromkeys((*keep, *group_by)),).index(g) for g in group_by]
+            sheets_book = book
+
+            def add_to_book(row: Any, text: str) -> None:
+                sheets_book.add(text, tuple(row.extra[i] for i in group_at))
+
+            on_sheet = add_to_book
+        else:
+            on_sheet = _sheet_files(sheets_dir, sheets_format)
     if progress is None:
         progress = sys.stderr.isatty()
     bar = _ProgressBar() if progress else None
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         with bar if bar is not None else contextlib.nullcontext():
             summary = run_batch(
@@ -936,22 +1017,164 @@ def batch(
                 encoding=encoding,
                 output_encoding=output_encoding,
                 sheet=sheet_name,
+                header_row=header_row,
                 layout=layout,
+                headers=headers,
+                group_by=group_by,
                 workers=workers,
                 chunk_size=chunk_size,
                 progress=bar,
-                on_scored=on_scored,
+                sheets=SheetMaker(sheets_format) if sheets_dir is not None else None,
+                on_sheet=on_sheet,
                 calendar=calendar,
             )
+        if book is not None and sheets_dir is not None:
+            pdf = sheets_dir / f"{output.stem}.pdf"
+            book.write_pdf(pdf, grouped=sheets_order == "group", browser=browser)
+            summary.notes.append(f"sheets: {pdf} ({book.count} pages, one sheet each)")
     except GridrulesError as error:
         from .errors import ParameterError
 
         where = f"{params_file or 'parameters'}: " if isinstance(error, ParameterError) else ""
         _fail(f"{where}{error}")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if book is not None:
+            book.close()
     click.echo(summary.text(), err=True)
     _note_calendar(rubric, calendar)
     if summary.rejected:
         sys.exit(EXIT_PROBLEMS)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: the run stops, and no output file is changed."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+# -- template ---------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="the workbook to write (.xlsx)",
+)
+@click.option(
+    "--column",
+    "extra_columns",
+    multiple=True,
+    metavar="NAME",
+    help="an extra column before the fields, e.g. 社区 (repeatable)",
+)
+@click.option(
+    "--params",
+    "params_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML or JSON file of parameter values to fill in on the 参数 sheet",
+)
+def template(
+    name: str, output: Path, extra_columns: tuple[str, ...], params_file: Path | None
+) -> None:
+    """Write a blank input workbook for rubric NAME, to fill in and score with batch.
+
+    The 填报 sheet has a column per evidence field, headed by its Chinese label (its id and what
+    it takes in a note), checking what is typed; the 参数 sheet the parameters; the 填表说明
+    sheet each field's clause. A workbook filled in from it scores without edits.
+    """
+    from .io.template import write_template
+
+    if output.suffix.lower() != ".xlsx":
+        _fail(f"{output}: the template is an Excel workbook; name it .xlsx")
+    params = read_mapping(params_file, "parameters") if params_file else None
+    rubric = _load(name)
+    if params:
+        try:
+            rubric = rubric.with_params(params)
+        except GridrulesError as error:
+            _fail(f"{params_file}: {error}")
+    write_template(rubric, output, extra_columns=extra_columns)
+    click.echo(f"template: {output} ({len(rubric.fields)} fields)", err=True)
+
+
+# -- report -----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument(
+    "scores",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="the report: .html (printable on A4) or .xlsx",
+)
+@click.option(
+    "--group-by",
+    multiple=True,
+    metavar="COLUMN",
+    help="the column of the score files to group by, e.g. 社区 (repeatable)",
+)
+@click.option(
+    "--below",
+    "threshold",
+    default="60",
+    show_default=True,
+    help="list the workers whose total is below this",
+)
+@click.option("--title", help="the report's title [default: 网格员考核情况汇总]")
+def report(
+    scores: tuple[Path, ...],
+    output: Path,
+    group_by: tuple[str, ...],
+    threshold: str,
+    title: str | None,
+) -> None:
+    """Summarise SCORES files written by batch (several offices, several months) for a district.
+
+    Per period and group: count, mean, range and grades, drawn as a chart; the month-on-month
+    change of each group's mean; the workers below a threshold; the ranking within each group.
+    """
+    from decimal import Decimal, InvalidOperation
+
+    from .io.report import Report, read_scores
+
+    kind = output.suffix.lower()
+    if kind not in (".html", ".xlsx"):
+        _fail(f"{output}: the report is written as .html or .xlsx")
+    _refuse_overwrite(output, *((path, "score") for path in scores))
+    try:
+        below = Decimal(threshold)
+        if not below.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        _fail(f"--below: expected a number, got {threshold!r}")
+    entries = read_scores(scores, group_by)
+    summary = Report(
+        entries, title=title or "网格员考核情况汇总", group_by=group_by, threshold=below
+    )
+    if kind == ".html":
+        summary.write_html(output)
+    else:
+        summary.write_xlsx(output)
+    click.echo(
+        f"report: {output} ({len(entries)} results, {len(summary.periods)} "
+        f"{'period' if len(summary.periods) == 1 else 'periods'}, {len(summary.groups)} "
+        f"{'group' if len(summary.groups) == 1 else 'groups'})",
+        err=True,
+    )
 
 
 # -- check ------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .io.datafiles import dump_rubric
 from .model.rubric import RubricDefinition
-from .sheet.html import sheet_html
+from .sheet.html import sheet_html, sheet_section, sheets_html
 from .sheet.markdown import sheet_markdown
 from .sheet.rubric_tables import rubric_html, rubric_markdown, rubric_text
 from .sheet.text import sheet_text
@@ -23,7 +23,9 @@ __all__ = [
     "rubric_text",
     "sheet_html",
     "sheet_markdown",
+    "sheet_section",
     "sheet_text",
+    "sheets_html",
 ]
 
 

@@ -39,9 +39,15 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import copy
+import ctypes
+import json
 import multiprocessing
 import os
+import pickle
 import signal
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
@@ -55,27 +61,47 @@ from ..engine.result import Result
 from ..engine.rubric import Rubric
 from ..engine.scorer import Scorer, in_chunks
 from ..errors import DataFileError, EvidenceError, GridrulesError, Problem
+from ..model.fields import FieldKind
 from ..model.numbers import fmt
+from .files import check_input
+from .headers import (
+    ERROR_HEADERS,
+    FIXED_HEADERS,
+    HEADER_STYLES,
+    RESULT_HEADERS,
+    ROLE_NAMES,
+    field_labels,
+    item_headers,
+    resolve_header,
+)
+from .reasons import chinese
+from .sheets import SheetMaker
+from .standings import GroupFigures, competition_ranks, ranks_within
 from .tables import (
     CsvReader,
     DecimalText,
     TableReader,
+    TableWriter,
     format_of,
+    neutral,
     open_reader,
     open_writer,
     render_rows,
     row_cells,
 )
+from .xlsx import MAX_ROWS
 
 __all__ = [
     "ASSESSEE_COLUMNS",
     "ASSESSOR_COLUMNS",
     "PERIOD_COLUMNS",
+    "Binding",
     "Layout",
     "Rejected",
     "Row",
     "Scored",
     "Summary",
+    "error_columns",
     "errors_path",
     "open_table",
     "output_columns",
@@ -84,11 +110,11 @@ __all__ = [
     "score_rows",
 ]
 
-ASSESSEE_COLUMNS = ("assessee", "id", "被考核人员", "姓名")
+ASSESSEE_COLUMNS = ROLE_NAMES["assessee"]
 """Column names taken, in this order, as the assessee's id unless another is named."""
-ASSESSOR_COLUMNS = ("assessor", "考核人")
+ASSESSOR_COLUMNS = ROLE_NAMES["assessor"]
 """Column names taken, in this order, as the assessor (考核人) unless another is named."""
-PERIOD_COLUMNS = ("period", "考核时间")
+PERIOD_COLUMNS = ROLE_NAMES["period"]
 """Column names taken, in this order, as the period assessed unless another is named."""
 
 FIXED_COLUMNS = ("row", "assessee", "assessor", "period")
@@ -192,13 +218,40 @@ class Rejected:
         return f"{self.row.where()}: rejected: " + "; ".join(str(p) for p in self.problems)
 
 
+class Binding:
+    """Which columns of a table play which part: the roles, the evidence fields, the kept ones.
+
+    ``fields`` maps a column to the field id it holds; ``assessee``, ``assessor`` and ``period``
+    name a column each or None; ``keep`` lists the columns copied to the output (a kept column
+    naming a field is evidence too).
+    """
+
+    __slots__ = ("assessee", "assessor", "fields", "keep", "period")
+
+    def __init__(
+        self,
+        fields: Mapping[str, str],
+        assessee: str | None,
+        assessor: str | None,
+        period: str | None,
+        keep: Sequence[str],
+    ) -> None:
+        self.fields = dict(fields)
+        self.assessee = assessee
+        self.assessor = assessor
+        self.period = period
+        self.keep = tuple(keep)
+
+
 class Layout:
-    """Which input columns are not evidence: the assessee id, assessor, period, passed-through.
+    """Which input columns are not evidence, and what the others hold.
 
     ``assessee``, ``assessor`` and ``period`` name one column each, or leave it to the first
     present of ``ASSESSEE_COLUMNS``, ``ASSESSOR_COLUMNS`` and ``PERIOD_COLUMNS``.
-    ``keep`` names columns copied to the output as they are. ``default_assessor`` and
-    ``default_period`` fill rows that have no such cell.
+    ``keep`` names columns copied to the output as they are (a kept column that names a field is
+    scored too). ``mapping`` maps an office's own column names onto field ids or labels, or onto
+    ``assessee``, ``assessor``, ``period`` (see ``gridrules.io.headers``).
+    ``default_assessor`` and ``default_period`` fill rows that have no such cell.
     """
 
     def __init__(
@@ -210,21 +263,15 @@ class Layout:
         keep: Sequence[str] = (),
         default_assessor: str | None = None,
         default_period: str | None = None,
+        mapping: Mapping[str, str] | None = None,
     ) -> None:
         self.assessee = assessee
         self.assessor = assessor
         self.period = period
-        self.keep = tuple(keep)
+        self.keep = tuple(dict.fromkeys(keep))
         self.default_assessor = default_assessor
         self.default_period = default_period
-
-    def _choose(
-        self, named: str | None, candidates: Sequence[str], columns: Iterable[str]
-    ) -> str | None:
-        if named is not None:
-            return named
-        present = set(columns)
-        return next((c for c in candidates if c in present), None)
+        self.mapping = dict(mapping or {})
 
     def check(self, path: Path, columns: Sequence[str]) -> None:
         """Raise :class:`DataFileError` if a named column is not among ``columns``."""
@@ -241,23 +288,56 @@ class Layout:
                     f"{', '.join(c for c in columns if c)})"
                 )
 
-    def splitter(self, columns: Sequence[str] | None) -> Callable[[int, Mapping[str, Any]], Row]:
+    def bind(
+        self, columns: Sequence[str], rubric: Rubric | None = None, where: str = ""
+    ) -> Binding:
+        """The :class:`Binding` of a header.
+
+        With the ``rubric``, columns are read by field id, label or the mapping, and a column
+        that is none of these (nor a role, nor kept) fails the table once, naming the closest
+        field (:func:`~gridrules.io.headers.resolve_header`). Without it every other column is
+        evidence under its own name, as the evidence's own check then judges.
+        """
+        roles = {"assessee": self.assessee, "assessor": self.assessor, "period": self.period}
+        if rubric is not None:
+            fields, chosen = resolve_header(
+                rubric, columns, roles=roles, keep=self.keep, mapping=self.mapping, where=where
+            )
+        else:
+            present = [c for c in columns if c]
+            chosen = {
+                role: named
+                if named is not None
+                else next((c for c in ROLE_NAMES[role] if c in present), None)
+                for role, named in roles.items()
+            }
+            taken = {*chosen.values(), *self.keep}
+            fields = {c: c for c in present if c not in taken}
+        return Binding(fields, chosen["assessee"], chosen["assessor"], chosen["period"], self.keep)
+
+    def splitter(
+        self, columns: Sequence[str] | None, rubric: Rubric | None = None, where: str = ""
+    ) -> Callable[[int, Mapping[str, Any]], Row]:
         """A function making a :class:`Row` from a row's number and cells.
 
-        With ``columns`` (a header) the id, assessor and period columns are chosen once; without
-        (JSON lines, where each object names its own keys) they are chosen per row.
+        With ``columns`` (a header) the binding is made once; without (JSON lines, where each
+        object names its own keys) it is made per row, and a key the rubric does not know is
+        left for the evidence check to report.
         """
-        fixed = None if columns is None else self._bind(columns)
+        fixed = None if columns is None else self.bind(columns, rubric, where)
+        labels = {**field_labels(rubric), **self.mapping} if rubric is not None else self.mapping
+        field_ids = frozenset(rubric.fields) if rubric is not None else frozenset()
         default_assessor, default_period = self.default_assessor, self.default_period
 
         def split(number: int, cells: Mapping[str, Any]) -> Row:
-            names = fixed if fixed is not None else self._bind(cells)
-            evidence = dict(cells)
-            assessee_col, assessor_col, period_col, keep = names
-            assessee = _text(evidence.pop(assessee_col, None)) if assessee_col else None
-            assessor = _text(evidence.pop(assessor_col, None)) if assessor_col else None
-            period = _text(evidence.pop(period_col, None)) if period_col else None
-            extra = [_text(evidence.pop(k, None)) for k in keep]
+            binding = fixed if fixed is not None else self._bind_keys(cells, labels, field_ids)
+            assessee = _text(cells.get(binding.assessee)) if binding.assessee else None
+            assessor = _text(cells.get(binding.assessor)) if binding.assessor else None
+            period = _text(cells.get(binding.period)) if binding.period else None
+            extra = [_text(cells.get(k)) for k in binding.keep]
+            evidence = {
+                fid: cells[column] for column, fid in binding.fields.items() if column in cells
+            }
             return Row(
                 number,
                 evidence,
@@ -269,30 +349,50 @@ class Layout:
 
         return split
 
-    def _bind(
-        self, columns: Iterable[str]
-    ) -> tuple[str | None, str | None, str | None, tuple[str, ...]]:
-        columns = list(columns)
-        return (
-            self._choose(self.assessee, ASSESSEE_COLUMNS, columns),
-            self._choose(self.assessor, ASSESSOR_COLUMNS, columns),
-            self._choose(self.period, PERIOD_COLUMNS, columns),
-            self.keep,
-        )
+    def _bind_keys(
+        self, cells: Mapping[str, Any], labels: Mapping[str, str], field_ids: frozenset[str]
+    ) -> Binding:
+        present = list(cells)
+        chosen = {
+            role: named
+            if named is not None
+            else next((c for c in ROLE_NAMES[role] if c in cells), None)
+            for role, named in (
+                ("assessee", self.assessee),
+                ("assessor", self.assessor),
+                ("period", self.period),
+            )
+        }
+        taken = set(chosen.values())
+        kept = set(self.keep)
+        fields = {}
+        for column in present:
+            if column in taken:
+                continue
+            fid = labels.get(column, column)
+            if column in kept and fid not in field_ids:
+                continue  # kept, and no field: copied to the output only
+            fields[column] = fid
+        return Binding(fields, chosen["assessee"], chosen["assessor"], chosen["period"], self.keep)
 
 
-def read_rows(reader: TableReader, layout: Layout | None = None) -> Iterator[Row]:
+def read_rows(
+    reader: TableReader, layout: Layout | None = None, rubric: Rubric | None = None
+) -> Iterator[Row]:
     """The rows of an open table, split into id, assessor, period, kept columns and evidence.
 
+    With the ``rubric``, columns named by a field's label (缺签到) are read as that field, and a
+    column that is no field fails the table at once (see :meth:`Layout.bind`).
+
     >>> with open_table(path) as table:                              # doctest: +SKIP
-    ...     for outcome in score_rows(scorer, read_rows(table)):
+    ...     for outcome in score_rows(scorer, read_rows(table, rubric=rubric)):
     ...         print(outcome)
     """
     layout = layout or Layout()
     columns = reader.columns or None  # JSON lines have no header: each object names its keys
     if columns:
         layout.check(reader.path, columns)
-    split = layout.splitter(columns)
+    split = layout.splitter(columns, rubric, f"{reader.path}: ")
     where = reader.location
     for record in reader:
         if record.problem is not None:
@@ -318,8 +418,30 @@ def _context() -> BaseContext:
 
 
 def _ignore_interrupts() -> None:
-    # Ctrl-C is the parent's to handle: it stops the run and shuts the workers down
+    """Set up a worker: Ctrl-C is the parent's to handle (it stops the run and shuts the workers
+    down), and a worker dies with its parent, however the parent ends (even by SIGKILL)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG).
+
+    Elsewhere there is no such call; the executor's own watch of its parent stops the workers.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+        return
+    if os.getppid() == 1:  # the parent died before the call: go now
+        os._exit(1)
 
 
 _Kept = TypeVar("_Kept")
@@ -376,13 +498,18 @@ def _score_many(
     """Each ``(evidence, period)`` scored through :meth:`Scorer.results`, the records of one
     period together: its :class:`Result`, or the problems that keep it from being scored (every
     problem of its evidence; a period the rubric cannot work with, for each of its rows). The
-    working days of a period come from ``calendar`` (the scorer's default when None)."""
+    working days of a period come from ``calendar`` (the scorer's default when None).
+
+    A record that breaks the scoring itself (a number too large for the arithmetic, a value
+    nested too deeply) is one rejected row: the chunk is scored again a record at a time, and
+    only the records that fail are rejected, with the reason.
+    """
     by_period: dict[str | None, list[int]] = {}
     for at, (_, period) in enumerate(work):
         by_period.setdefault(period, []).append(at)
     out: list[Result | tuple[Problem, ...]] = [()] * len(work)
     for period, rows in by_period.items():
-        got: list[Result | GridrulesError]
+        got: list[Result | GridrulesError | tuple[Problem, ...]]
         try:
             got = list(
                 scorer.results(
@@ -394,9 +521,49 @@ def _score_many(
             )
         except GridrulesError as error:  # the period itself: every row of it says so
             got = [error] * len(rows)
+        except Exception:
+            got = [_score_alone(scorer, work[at][0], period, calendar) for at in rows]
         for at, outcome in zip(rows, got, strict=True):
-            out[at] = outcome if isinstance(outcome, Result) else _problems_of(outcome)
+            if isinstance(outcome, Result):
+                out[at] = outcome
+            elif isinstance(outcome, GridrulesError):
+                out[at] = _problems_of(outcome)
+            else:
+                out[at] = outcome
     return out
+
+
+def _score_alone(
+    scorer: Scorer,
+    evidence: Mapping[str, Any],
+    period: str | None,
+    calendar: WorkingCalendar | None,
+) -> Result | GridrulesError | tuple[Problem, ...]:
+    try:
+        (outcome,) = scorer.results(
+            [evidence], period=period, calendar=calendar, return_errors=True
+        )
+    except GridrulesError as error:
+        return error
+    except Exception as error:
+        return (_failure(error),)
+    return outcome
+
+
+def _failure(error: BaseException, what: str = "this row could not be scored") -> Problem:
+    """The problem of a row whose scoring (or sheet) failed with ``error``."""
+    if isinstance(error, ArithmeticError | ValueError | RecursionError | MemoryError):
+        detail = (
+            f"a value is too large or too deeply nested ({type(error).__name__}); check the "
+            "row's numbers"
+        )
+    else:
+        detail = f"{type(error).__name__}: {_short(str(error))}"
+    return Problem("<row>", f"{what}: {detail}")
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1]}…({len(text)} characters)"
 
 
 _WORKER_SCORER: Scorer | None = None
@@ -562,75 +729,116 @@ _Split = tuple[
 """A row taken apart: number, evidence, assessee, assessor, period, kept cells, and the problems
 that make it unreadable (empty if none)."""
 
+_Standing = tuple[tuple[str | None, ...], Decimal, str | None, int | None]
+"""A scored row's place in the standings: its group (the group-by cells), total, grade, stars."""
+
 
 class _Done:
     """A chunk scored: the output rows rendered for the writer, the errors file's rows, counts."""
 
-    __slots__ = ("blank", "errors", "grades", "output", "rejected", "rows", "scored")
+    __slots__ = (
+        "blank",
+        "errors",
+        "grades",
+        "output",
+        "rejected",
+        "rows",
+        "scored",
+        "sheets",
+        "standings",
+    )
 
     def __init__(self) -> None:
         self.output: str | list[list[Any]] = ""
         self.errors: list[tuple[Any, ...]] = []
         self.grades: dict[str, int] = {}
         self.scored = self.rejected = self.blank = 0
-        self.rows: list[Row] = []
+        self.rows: list[list[Any]] = []
+        self.sheets: list[tuple[Row, str]] = []
+        self.standings: list[_Standing] = []
 
 
 class _Plan:
     """How to turn a chunk of input rows into output rows and error rows, worked out once.
 
     Built in the parent; a worker inherits it (fork) or gets it pickled (spawn) and prepares its
-    own scorer. A worker does all the work per row, from the CSV cells to the text written, so
-    that only a chunk of cells goes out and one block of text comes back: the parent just reads
-    and writes, in input order. Which header column holds the id, assessor, period, kept cells
-    and each evidence field is decided here once, not per row.
+    own scorer. A worker does all the work per row, from the CSV cells to the text written (and
+    the row's sheet, when sheets are asked for), so that only a chunk of cells goes out and one
+    block of text comes back: the parent just reads and writes, in input order. Which header
+    column holds the id, assessor, period, kept cells and each evidence field is decided here
+    once, not per row.
     """
 
     def __init__(
         self,
         scorer: Scorer,
         header: Sequence[str],
+        binding: Binding | None,
         layout: Layout,
         columns: Sequence[str],
         out_format: str,
         file_name: str,
         location: str,
-        keep_rows: bool,
+        sheets: SheetMaker | None,
+        chinese: bool,
+        group_at: Sequence[int],
+        collect: bool,
+        hold: bool,
         calendar: WorkingCalendar | None = None,
     ) -> None:
         self.rubric = scorer.rubric
         self.calendar = calendar
         self.params = scorer.params
         self.header = tuple(header)
+        self.binding = binding
         self.layout = layout
         self.columns = tuple(columns)
         self.out_format = out_format
         self.file_name = file_name
         self.location = location
-        self.keep_rows = keep_rows
+        self.sheets = sheets
+        self.chinese = chinese
+        self.group_at = tuple(group_at)
+        self.collect = collect
+        self.hold = hold
         self.item_ids = tuple(item.id for item in scorer.rubric.items())
         self.with_period = scorer.rubric.needs_working_days
+        self.flag_names = (
+            {v.flag: v.label or v.flag for v in scorer.rubric.vetoes if v.flag} if chinese else {}
+        )
+        self.field_names = (
+            {fid: f.description or fid for fid, f in scorer.rubric.fields.items()}
+            if chinese
+            else {}
+        )
         self._ready(scorer)
 
     def _ready(self, scorer: Scorer) -> None:
         self.scorer = scorer
         self.decimals = DecimalText()
-        assessee, assessor, period, keep = self.layout._bind(self.header)
+        binding = self.binding
         at = {name: index for index, name in enumerate(self.header) if name}
-        self.assessee_at = at.get(assessee) if assessee else None
-        self.assessor_at = at.get(assessor) if assessor else None
-        self.period_at = at.get(period) if period else None
-        self.keep_at = tuple(at[k] for k in keep if k in at)
-        taken = {assessee, assessor, period, *keep}
-        self.fields_at = tuple(
-            (i, name) for i, name in enumerate(self.header) if name and name not in taken
-        )
+        if binding is None:
+            self.assessee_at = self.assessor_at = self.period_at = None
+            self.keep_at: tuple[int, ...] = ()
+            self.fields_at: tuple[tuple[int, str], ...] = ()
+        else:
+            self.assessee_at = at.get(binding.assessee) if binding.assessee else None
+            self.assessor_at = at.get(binding.assessor) if binding.assessor else None
+            self.period_at = at.get(binding.period) if binding.period else None
+            self.keep_at = tuple(at[k] for k in binding.keep if k in at)
+            self.fields_at = tuple((at[c], fid) for c, fid in binding.fields.items() if c in at)
         self.unnamed = tuple(i for i, name in enumerate(self.header) if not name)
+        # ballots cannot be written in a cell but as JSON text: read so
+        self.json_fields = frozenset(
+            fid for fid, f in scorer.rubric.fields.items() if f.kind is FieldKind.BALLOTS
+        )
 
     # what a spawned worker is sent: the scorer's compiled functions do not pickle, so it
     # prepares its own from the rubric and parameters
-    _STATE = ("rubric", "params", "header", "layout", "columns", "out_format", "file_name",
-              "location", "keep_rows", "item_ids", "with_period", "calendar")  # fmt: skip
+    _STATE = ("rubric", "params", "header", "binding", "layout", "columns", "out_format",
+              "file_name", "location", "sheets", "chinese", "group_at", "collect", "hold",
+              "item_ids", "with_period", "flag_names", "field_names", "calendar")  # fmt: skip
 
     def __getstate__(self) -> dict[str, Any]:
         return {key: getattr(self, key) for key in self._STATE}
@@ -686,7 +894,7 @@ class _Plan:
             )
 
     def _score(self, rows: Iterable[_Split], done: _Done) -> None:
-        rows = list(rows)
+        rows = list(rows) if not self.json_fields else [self._read_json(r) for r in rows]
         with_period = self.with_period
         outcomes = iter(
             _score_many(
@@ -704,12 +912,10 @@ class _Plan:
         remember = self.decimals.text
         as_text = self.out_format != "xlsx"  # Excel takes numbers as numbers
         join_flags = self.out_format != "jsonl"  # JSON lines write them as a list
-        file_name, errors, grades, keep_rows = (
-            self.file_name,
-            done.errors,
-            done.grades,
-            self.keep_rows,
-        )
+        safe = neutral if self.out_format == "csv" else _same
+        flag_names = self.flag_names
+        sheets, group_at, collect = self.sheets, self.group_at, self.collect
+        grades = done.grades
         out: list[list[Any]] = []
         for number, evidence, assessee, assessor, period, extra, problems in rows:
             if not problems:
@@ -718,24 +924,41 @@ class _Plan:
                     result = outcome
                 else:
                     problems = outcome
-            if problems:
-                done.rejected += 1
-                errors.extend(
-                    (
-                        file_name,
-                        number,
-                        assessee,
-                        problem.field,
-                        _problem_value(problem.value),
-                        problem.message,
+            sheet = None
+            if not problems and sheets is not None:
+                row = Row(
+                    number, evidence, assessee=assessee, assessor=assessor, period=period,
+                    extra=extra,
+                )  # fmt: skip
+                try:
+                    sheet = (
+                        row,
+                        sheets(
+                            self.scorer,
+                            row.evidence,
+                            assessee=row.assessee,
+                            period=row.period,
+                            assessor=row.assessor,
+                            calendar=self.calendar,
+                        ),
                     )
-                    for problem in problems
-                )
+                except GridrulesError as error:
+                    problems = _problems_of(error)
+                except Exception as error:
+                    problems = (_failure(error, "the sheet could not be made"),)
+            if problems:
+                self._reject(done, number, assessee, problems)
                 continue
+            if sheet is not None:
+                done.sheets.append(sheet)
             done.scored += 1
             grade = result.grade
             if grade is not None:
                 grades[grade] = grades.get(grade, 0) + 1
+            if collect:
+                done.standings.append(
+                    (tuple(extra[i] for i in group_at), result.total, grade, result.stars)
+                )
             items = result.items
             numbers: list[Any] = [
                 result.total,
@@ -746,16 +969,16 @@ class _Plan:
             ]
             if as_text:
                 numbers = [known(n) or remember(n) for n in numbers]
-            flags: Any = sorted(result.flags)
+            flags: Any = sorted(flag_names.get(f, f) for f in result.flags)
             if join_flags:
-                flags = ";".join(flags)
+                flags = ";".join(flags) or (None if not as_text else "")
             out.append(
                 [
                     number,
-                    assessee,
-                    assessor,
-                    period,
-                    *extra,
+                    None if assessee is None else safe(assessee),
+                    None if assessor is None else safe(assessor),
+                    None if period is None else safe(period),
+                    *[None if cell is None else safe(cell) for cell in extra],
                     *numbers[:4],
                     grade,
                     result.stars,
@@ -763,18 +986,50 @@ class _Plan:
                     *numbers[4:],
                 ]
             )
-            if keep_rows:
-                done.rows.append(
-                    Row(
-                        number,
-                        evidence,
-                        assessee=assessee,
-                        assessor=assessor,
-                        period=period,
-                        extra=extra,
-                    )
+        if self.hold:
+            done.rows = out  # ranked in the parent when every row is in, then rendered there
+        else:
+            done.output = render_rows(self.out_format, self.columns, out)
+
+    def _read_json(self, row: _Split) -> _Split:
+        """A row whose ballots come as JSON text in a cell, with the ballots read."""
+        number, evidence, assessee, assessor, period, extra, problems = row
+        found: list[Problem] = []
+        for fid in self.json_fields.intersection(evidence):
+            text = evidence[fid]
+            if not isinstance(text, str):
+                continue
+            try:
+                evidence[fid] = json.loads(text, parse_float=Decimal)
+            except (json.JSONDecodeError, RecursionError) as error:
+                found.append(
+                    Problem(fid, f"expected ballots written as JSON, not valid JSON: {error}", text)
                 )
-        done.output = render_rows(self.out_format, self.columns, out)
+        if found:
+            return number, evidence, assessee, assessor, period, extra, (*problems, *found)
+        return row
+
+    def _reject(
+        self, done: _Done, number: int, assessee: str | None, problems: Sequence[Problem]
+    ) -> None:
+        done.rejected += 1
+        names = self.field_names
+        for problem in problems:
+            field, reason = problem.field, problem.message
+            if self.chinese:
+                field = _PLACES.get(field) or names.get(field, field)
+                reason = chinese(reason)
+            done.errors.append(
+                (self.file_name, number, assessee, field, _problem_value(problem.value), reason)
+            )
+
+
+_PLACES = {"<row>": "整行", "<line>": "整行", "<record>": "整行"}
+"""The problems of a whole row, named in Chinese in a Chinese errors file."""
+
+
+def _same(text: str) -> str:
+    return text
 
 
 def _split_rows(rows: list[Row]) -> Iterator[_Split]:
@@ -800,18 +1055,47 @@ def _process(chunk: _Chunk) -> _Done:
 # -- files ------------------------------------------------------------------------------------
 
 
-def output_columns(rubric: Rubric, keep: Sequence[str] = ()) -> tuple[str, ...]:
-    """The output's columns: row, assessee, assessor, period, kept, results, one per item.
+def output_columns(
+    rubric: Rubric,
+    keep: Sequence[str] = (),
+    headers: str = "id",
+    group_by: Sequence[str] = (),
+) -> tuple[str, ...]:
+    """The output's columns: row, assessee, assessor, period, kept, results, ranks, items.
 
     The results are total, base (the items' sum, weighted where the rubric weighs), bonus,
     penalty, grade, stars and flags; ``total = base - penalty + bonus`` before the rubric's floor
-    and rounding.
+    and rounding. With ``group_by`` (kept columns) the ranks follow: one within each group (the
+    groups of the first column, then of the first two, ...) and one overall.
 
-    An item whose id is already a column name is written as ``item.<id>``.
+    ``headers="id"`` names them for programs (an item by its id, ``item.<id>`` if the id is
+    already a column name); ``"zh"`` in Chinese for people (被考核人员, 总分, 等级, 星级, 排名,
+    each item's label).
     """
-    head = (*FIXED_COLUMNS, *keep, *RESULT_COLUMNS)
+    if headers not in HEADER_STYLES:
+        raise ValueError(f"headers must be one of {HEADER_STYLES}, got {headers!r}")
+    if headers == "zh":
+        fixed = [FIXED_HEADERS[c] for c in FIXED_COLUMNS]
+        results = [RESULT_HEADERS[c] for c in RESULT_COLUMNS]
+        ranks = [f"{g}排名" for g in group_by] + (["总排名"] if group_by else [])
+    else:
+        fixed, results = list(FIXED_COLUMNS), list(RESULT_COLUMNS)
+        ranks = [f"rank.{g}" for g in group_by] + (["rank"] if group_by else [])
+    head = (*fixed, *keep, *results, *ranks)
     taken = set(head)
-    return head + tuple(f"item.{i.id}" if i.id in taken else i.id for i in rubric.items())
+    items = item_headers(rubric, headers)
+    if headers == "id":
+        items = [f"item.{i}" if i in taken else i for i in items]
+    else:
+        items = [f"{i}（得分）" if i in taken else i for i in items]
+    return head + tuple(items)
+
+
+def error_columns(headers: str = "id") -> tuple[str, ...]:
+    """The errors file's columns: file, row, assessee, field, value, reason (or in Chinese)."""
+    if headers == "zh":
+        return tuple(ERROR_HEADERS[c] for c in ERROR_COLUMNS)
+    return ERROR_COLUMNS
 
 
 def errors_path(output: Path) -> Path:
@@ -826,13 +1110,16 @@ class Summary:
         "blank",
         "errors",
         "grades",
+        "header_row",
         "input",
+        "notes",
         "output",
         "read",
         "rejected",
         "scored",
         "seconds",
         "sheets",
+        "title",
     )
 
     def __init__(self, input: Path | str, output: Path, errors: Path) -> None:
@@ -842,6 +1129,9 @@ class Summary:
         self.read = self.scored = self.rejected = self.blank = self.sheets = 0
         self.grades: collections.Counter[str] = collections.Counter()
         self.seconds = 0.0
+        self.header_row = 1
+        self.title: str | None = None
+        self.notes: list[str] = []
 
     @property
     def ok(self) -> bool:
@@ -851,11 +1141,14 @@ class Summary:
     def text(self) -> str:
         """The summary in a few lines of English, for the terminal."""
         rows = "row" if self.read == 1 else "rows"
-        lines = [
-            f"input: {self.input}",
+        lines = [f"input: {self.input}"]
+        if self.header_row != 1 or self.title:
+            title = f" (under the title {self.title!r})" if self.title else ""
+            lines.append(f"header: row {self.header_row}{title}")
+        lines.append(
             f"{self.read} {rows} read = {self.scored} scored + {self.rejected} rejected "
-            f"({self.seconds:.1f} s)",
-        ]
+            f"({self.seconds:.1f} s)"
+        )
         if self.blank:
             lines.append(f"{self.blank} blank {'row' if self.blank == 1 else 'rows'} skipped")
         if self.grades:
@@ -864,6 +1157,7 @@ class Summary:
         lines.append(f"errors: {self.errors}" + ("" if self.rejected else " (none)"))
         if self.sheets:
             lines.append(f"sheets: {self.sheets} written")
+        lines.extend(self.notes)
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -876,8 +1170,8 @@ class Summary:
 Progress = Callable[[int, int, int | None], None]
 """Called now and then with (rows read, position in the input, size of the input or None)."""
 
-SheetWriter = Callable[[Scorer, Row], None]
-"""Called for every scored row, e.g. to write that assessee's printable sheet."""
+SheetSink = Callable[[Row, str], None]
+"""Called in input order with each scored row and its sheet, as :class:`SheetMaker` made it."""
 
 
 def run_batch(
@@ -892,11 +1186,15 @@ def run_batch(
     encoding: str = "auto",
     output_encoding: str = "utf-8-sig",
     sheet: str | None = None,
+    header_row: int | None = None,
     layout: Layout | None = None,
+    headers: str | None = None,
+    group_by: Sequence[str] = (),
     workers: int = 1,
     chunk_size: int = DEFAULT_CHUNK,
     progress: Progress | None = None,
-    on_scored: SheetWriter | None = None,
+    sheets: SheetMaker | None = None,
+    on_sheet: SheetSink | None = None,
     calendar: WorkingCalendar | None = None,
 ) -> Summary:
     """Score every row of ``input`` and write the scores to ``output``, rejected rows to ``errors``.
@@ -908,50 +1206,101 @@ def run_batch(
     an error or Ctrl-C no file is changed. Quotas per working day are counted on ``calendar``
     (China's official calendar when None).
 
+    Columns are read by a field's id or its Chinese label, or through ``layout.mapping``; a
+    column that is none of these fails the run once, naming the closest field. The header is the
+    first row, the row after a title, or ``header_row``.
+
+    ``headers`` names the output's columns: ``"zh"`` (Chinese, the default for Excel, with the
+    errors file's fields and reasons in Chinese too) or ``"id"`` (the default for CSV and JSON
+    lines). ``group_by`` names kept columns to rank within (see :func:`output_columns`); the
+    output keeps the input's order. An Excel output has three sheets: the scores (going on in
+    more sheets past Excel's row limit), the grades and stars per group and overall, and the
+    rejected rows.
+
+    ``sheets`` makes each scored row's sheet where it is scored; a row whose sheet cannot be
+    made is rejected. ``on_sheet`` gets each row and its sheet, in input order.
+
     :raises DataFileError: the input cannot be read as a table (unknown format, wrong encoding,
-        a duplicated column, malformed CSV), or the output cannot be written.
+        a duplicated or unknown column, malformed CSV), or the output cannot be written.
     :raises ParameterError: the parameters do not fit the rubric.
     """
     started = time.perf_counter()
     layout = layout or Layout()
+    group_by = tuple(dict.fromkeys(group_by))
+    if group_by:  # a group-by column is a kept column
+        layout = copy.copy(layout)
+        layout.keep = tuple(dict.fromkeys((*layout.keep, *group_by)))
     workers = _check_workers(workers, chunk_size)
     errors = errors or errors_path(output)
     out_format = format_of(output, output_format)
     err_format = format_of(
         errors, None if errors.suffix.lower() in (".csv", ".jsonl", ".xlsx") else out_format
     )
+    check_input(input)  # a device or a FIFO is refused before anything else
+    style = headers or ("zh" if out_format == "xlsx" else "id")
+    if style not in HEADER_STYLES:
+        raise DataFileError(
+            f"unknown headers {style!r}; expected one of {', '.join(HEADER_STYLES)}"
+        )
     in_path = input.resolve()
     for target, what in ((output, "output"), (errors, "errors")):
         if target.resolve() == in_path:
             raise DataFileError(f"{target}: the {what} file would overwrite the input")
     if output.resolve() == errors.resolve():
         raise DataFileError(f"{output}: the output and errors files must differ")
+    field_labels(rubric)  # labels must tell the fields apart before any column is read by one
     scorer = Scorer(rubric, params)
     summary = Summary(input, output, errors)
     if rubric.grades is not None:  # list the grades in the rubric's order, best first
         summary.grades.update(dict.fromkeys(rubric.grades.names, 0))
-    columns = output_columns(rubric, layout.keep)
+    columns = output_columns(rubric, layout.keep, style, group_by)
+    err_columns = error_columns(style)
+    group_at = [layout.keep.index(g) for g in group_by]
+    collect = out_format == "xlsx" or bool(group_by)
+    figures: dict[tuple[str | None, ...], GroupFigures] = {}
+    ranked: _Ranked | None = _Ranked() if group_by else None
     with (
-        open_reader(input, input_format, encoding=encoding, sheet=sheet) as reader,
-        open_writer(output, columns, out_format, encoding=output_encoding) as out,
-        open_writer(errors, ERROR_COLUMNS, err_format, encoding=output_encoding) as bad,
+        open_reader(
+            input, input_format, encoding=encoding, sheet=sheet, header_row=header_row
+        ) as reader,
+        open_writer(
+            output, columns, out_format, encoding=output_encoding, sheet=_SHEET_NAMES[style][0]
+        ) as out,
+        open_writer(
+            errors, err_columns, err_format, encoding=output_encoding, sheet=_SHEET_NAMES[style][2]
+        ) as bad,
     ):
         summary.input = _describe(input, reader)
+        summary.header_row, summary.title = reader.header_row, reader.title
+        figures_sheet = rejected_sheet = None
+        if out_format == "xlsx":  # the sheets after the scores, written as the run goes
+            figures_sheet = out.add_sheet(
+                _SHEET_NAMES[style][1], _figure_header(rubric, group_by, style), spooled=True
+            )
+            rejected_sheet = out.add_sheet(_SHEET_NAMES[style][2], err_columns, spooled=True)
         chunks: Iterable[_Chunk]
-        if isinstance(reader, CsvReader):
+        binding = None
+        if reader.columns:
             layout.check(reader.path, reader.columns)
+            binding = layout.bind(reader.columns, rubric, f"{reader.path}: ")
+        if isinstance(reader, CsvReader):
             chunks = reader.raw_chunks(chunk_size)
         else:  # JSON lines and Excel: split by the reader, then scored and written alike
-            chunks = in_chunks(read_rows(reader, layout), chunk_size)
+            chunks = in_chunks(read_rows(reader, layout, rubric), chunk_size)
         plan = _Plan(
             scorer,
             reader.columns if isinstance(reader, CsvReader) else (),
+            binding,
             layout,
             columns,
             out_format,
             str(input),
             reader.location,
-            on_scored is not None,
+            sheets,
+            style == "zh",
+            group_at,
+            collect,
+            ranked is not None,
             calendar,
         )
         done: Generator[tuple[None, _Done], None, None]
@@ -966,12 +1315,22 @@ def run_batch(
                 summary.read += chunk.scored + chunk.rejected
                 summary.blank += chunk.blank
                 summary.grades.update(chunk.grades)
-                out.write_rendered(chunk.output, chunk.scored)
+                for key, total, grade, stars in chunk.standings:
+                    group = figures.get(key)
+                    if group is None:
+                        group = figures[key] = GroupFigures()
+                    group.add(total, grade, stars)
+                if ranked is not None:
+                    ranked.hold(chunk.rows, chunk.standings)
+                else:
+                    out.write_rendered(chunk.output, chunk.scored)  # type: ignore[arg-type]
                 for values in chunk.errors:
                     bad.write(values)
-                if on_scored is not None:
-                    for row in chunk.rows:
-                        on_scored(scorer, row)
+                if rejected_sheet is not None and chunk.errors:
+                    rejected_sheet.write(chunk.errors)
+                if on_sheet is not None:
+                    for row, text in chunk.sheets:
+                        on_sheet(row, text)
                         summary.sheets += 1
                 if progress is not None:
                     progress(summary.read, reader.position(), reader.size)
@@ -979,6 +1338,15 @@ def run_batch(
             # on an error or Ctrl-C too, so that worker processes stop at once
             done.close()
         summary.blank += reader.blank
+        if ranked is not None:
+            ranked.write(out, columns, out_format, 4 + len(layout.keep) + len(RESULT_COLUMNS))
+        if figures_sheet is not None:
+            figures_sheet.write(_figure_rows(figures, rubric, group_by, style))
+            if out.sheets > 1:
+                summary.notes.append(
+                    f"note: the scores fill {out.sheets} sheets of {output.name} (Excel holds "
+                    f"{MAX_ROWS - 1:,} rows a sheet)"
+                )
         if progress is not None:
             progress(summary.read, reader.size or reader.position(), reader.size)
         out.commit()
@@ -987,14 +1355,118 @@ def run_batch(
     return summary
 
 
+_SHEET_NAMES = {"zh": ("评分结果", "等级分布", "未计分行"), "id": ("scores", "grades", "rejected")}
+"""The sheets of an Excel output: the scores, the figures per group, the rejected rows."""
+
+
+class _Ranked:
+    """The output rows held back until every total is known, to be ranked.
+
+    Rows go to a temporary file a chunk at a time; only each row's group and total stay in
+    memory (a few dozen bytes a row).
+    """
+
+    def __init__(self) -> None:
+        self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed in write()
+        self.keys: list[tuple[str | None, ...]] = []
+        self.totals: list[Decimal] = []
+
+    def hold(self, rows: list[list[Any]], standings: Sequence[_Standing]) -> None:
+        pickle.dump(rows, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+        for key, total, _, _ in standings:
+            self.keys.append(key)
+            self.totals.append(total)
+
+    def write(self, out: TableWriter, columns: Sequence[str], fmt: str, at: int) -> None:
+        """Write every row held, with its ranks inserted at column ``at``."""
+        depth = len(self.keys[0]) if self.keys else 0
+        ranks = [
+            ranks_within(self.totals, [key[: level + 1] for key in self.keys])
+            for level in range(depth)
+        ]
+        ranks.append(competition_ranks(self.totals))
+        by_row = list(zip(*ranks, strict=True))
+        self._spool.seek(0)
+        index = 0
+        try:
+            while True:
+                try:
+                    rows = pickle.load(self._spool)
+                except EOFError:
+                    break
+                for row in rows:
+                    row[at:at] = by_row[index]
+                    index += 1
+                out.write_rendered(render_rows(fmt, columns, rows), len(rows))
+        finally:
+            self._spool.close()
+
+
+def _figure_columns(rubric: Rubric) -> tuple[list[str], list[int]]:
+    grades = list(rubric.grades.names) if rubric.grades is not None else []
+    stars = list(range(rubric.stars.stars, -1, -1)) if rubric.stars is not None else []
+    return grades, stars
+
+
+def _figure_header(rubric: Rubric, group_by: Sequence[str], style: str) -> list[str]:
+    """The figures sheet's columns: the group, count, mean, lowest, highest, and each grade's
+    and star's count and share."""
+    zh = style == "zh"
+    grades, stars = _figure_columns(rubric)
+    head = [*(group_by or (["分组"] if zh else ["group"]))]
+    head += ["人数", "平均分", "最低分", "最高分"] if zh else ["count", "mean", "min", "max"]
+    for grade in grades:
+        head += [f"{grade}人数", f"{grade}占比(%)"] if zh else [f"{grade}", f"{grade} %"]
+    for n in stars:
+        head += [f"{n}星人数", f"{n}星占比(%)"] if zh else [f"{n} stars", f"{n} stars %"]
+    return head
+
+
+def _figure_rows(
+    figures: Mapping[tuple[str | None, ...], GroupFigures],
+    rubric: Rubric,
+    group_by: Sequence[str],
+    style: str,
+) -> list[list[Any]]:
+    """The figures of each group, in order, then overall."""
+    grades, stars = _figure_columns(rubric)
+    overall = GroupFigures()
+    rows = []
+    for key, group in sorted(figures.items(), key=lambda kv: tuple(k or "" for k in kv[0])):
+        overall.merge(group)
+        if group_by:
+            rows.append(_figure_row(list(key), group, grades, stars))
+    label = ["全部" if style == "zh" else "all", *[None] * (max(1, len(group_by)) - 1)]
+    rows.append(_figure_row(label, overall, grades, stars))
+    return rows
+
+
+def _figure_row(
+    label: list[Any], group: GroupFigures, grades: Sequence[str], stars: Sequence[int]
+) -> list[Any]:
+    row = [*label, group.count, group.mean, group.lowest, group.highest]
+    for grade in grades:
+        count = group.grades.get(grade, 0)
+        row += [count, group.share(count)]
+    for n in stars:
+        count = group.stars.get(n, 0)
+        row += [count, group.share(count)]
+    return row
+
+
 def _describe(path: Path, reader: TableReader) -> str:
     encoding = getattr(reader, "encoding", None)
     return f"{path} ({reader.label}{', ' + encoding.upper() if encoding else ''})"
 
 
+_VALUE_SHOWN = 200
+"""The longest value written to an errors file (or a message) as it is; a longer one is cut."""
+
+
 def _problem_value(value: object) -> str | None:
     if value is None:
         return None
-    if isinstance(value, Decimal):
-        return fmt(value)
-    return str(value)
+    text = str(value)
+    if isinstance(value, Decimal) and len(text) <= _VALUE_SHOWN:
+        text = fmt(value)
+    return _short(text, _VALUE_SHOWN)

@@ -16,7 +16,7 @@ import io
 import itertools
 import json
 import os
-import tempfile
+import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +25,8 @@ from typing import IO, Any
 
 from ..errors import DataFileError
 from ..model.numbers import fmt
+from .files import AtomicFile, check_input, open_input, write_error
+from .xlsx import SheetStream, WorkbookStream, rows_xml
 
 __all__ = [
     "ENCODINGS",
@@ -34,9 +36,12 @@ __all__ = [
     "TableReader",
     "TableWriter",
     "detect_encoding",
+    "find_header",
     "format_of",
+    "neutral",
     "open_reader",
     "open_writer",
+    "optional_module",
     "render_rows",
     "row_cells",
 ]
@@ -83,7 +88,7 @@ def _first_bad_line(path: Path, codec: str) -> tuple[int, str] | None:
     """
     decoder = codecs.getincrementaldecoder(codec)()
     line = 1
-    with path.open("rb") as stream:
+    with open_input(path) as stream:
         while True:
             chunk = stream.read(_CHUNK)
             try:
@@ -101,22 +106,45 @@ def detect_encoding(path: Path) -> str:
 
     :raises DataFileError: the file is neither UTF-8 nor GBK, naming the line that is not UTF-8.
     """
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(3)
-    except OSError as error:
-        raise DataFileError(f"{path}: cannot read the input file: {error.strerror}") from None
+    with open_input(path) as stream:
+        head = stream.read(3)
     if head == codecs.BOM_UTF8:
         return "utf-8-sig"
     bad = _first_bad_line(path, "utf-8")
     if bad is None:
         return "utf-8"
     if _first_bad_line(path, _CODECS["gbk"]) is None:
+        utf8_line = _first_utf8_line(path)
+        if utf8_line is not None:
+            raise DataFileError(
+                f"{path}, line {bad[0]}: the file mixes two encodings: line {utf8_line} is "
+                f"UTF-8 text, line {bad[0]} is not ({bad[1]}); save the whole file as CSV UTF-8"
+            )
         return "gbk"
     raise DataFileError(
         f"{path}, line {bad[0]}: the file is neither UTF-8 nor GBK text ({bad[1]}); "
         "save it as CSV UTF-8 or name the encoding with --encoding"
     )
+
+
+def _first_utf8_line(path: Path) -> int | None:
+    """The first line of ``path`` holding non-ASCII text that is valid UTF-8, or None.
+
+    In a GBK file such a line is all but impossible (GBK's two-byte characters rarely line up
+    into UTF-8's three-byte ones, and never for a whole line of Chinese), so one found in a file
+    that is not UTF-8 as a whole means the file mixes the two encodings.
+    """
+    with open_input(path) as stream:
+        for number, line in enumerate(stream, 1):
+            if line.isascii():
+                continue
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if any(ord(ch) >= 0x800 for ch in text):  # a CJK character, three bytes in UTF-8
+                return number
+    return None
 
 
 def check_encoding(path: Path, encoding: str) -> None:
@@ -167,6 +195,10 @@ class TableReader:
         self.columns: tuple[str, ...] = ()
         self.size: int | None = None
         self.blank = 0
+        self.header_row = 1
+        """The row holding the column names (1 unless a title is above it)."""
+        self.title: str | None = None
+        """A title row found above the header (a merged 街道…考核表 row), if any."""
 
     def __iter__(self) -> Iterator[Record]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -219,13 +251,64 @@ def _blank(values: Sequence[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
+def _filled(values: Sequence[Any]) -> list[Any]:
+    return [v for v in values if not (v is None or (isinstance(v, str) and not v.strip()))]
+
+
+TITLE_ROWS = 5
+"""How many rows above the header may hold a title, a date or a unit before the header."""
+
+
+def find_header(
+    rows: Iterator[Sequence[Any]], path: Path, where: str, header_row: int | None
+) -> tuple[int, tuple[str, ...], str | None]:
+    """The header's row number, its names, and the title found above it.
+
+    ``header_row`` names the row (1-based, as a spreadsheet numbers it). Otherwise the header is
+    the first row that is not blank, unless that row holds one cell only: a title (merged
+    across the columns or not), a date or a unit. Up to :data:`TITLE_ROWS` such rows are taken
+    as the title, and the first row with two cells or more is the header.
+    """
+    number = 0
+    if header_row is not None:
+        if header_row < 1:
+            raise DataFileError(f"{path}: the header row must be 1 or more, got {header_row}")
+        for values in rows:
+            number += 1
+            if number == header_row:
+                if _blank(values):
+                    raise DataFileError(f"{path}, {where} {number}: the header row named is blank")
+                return number, _header(path, values, f"{where} {number}"), None
+        raise DataFileError(f"{path}: there is no {where} {header_row} to take as the header")
+    titles: list[str] = []
+    for values in rows:
+        number += 1
+        if _blank(values):
+            continue
+        filled = _filled(values)
+        if len(filled) == 1 and len(titles) < TITLE_ROWS:
+            titles.append(str(filled[0]).strip())
+            continue
+        return number, _header(path, values, f"{where} {number}"), " ".join(titles) or None
+    if titles:
+        raise DataFileError(
+            f"{path}: cannot tell the header row: no row names two columns or more; name it "
+            "with --header-row"
+        )
+    raise DataFileError(f"{path}: the table is empty; expected a header row naming the columns")
+
+
 class CsvReader(TableReader):
-    """A CSV file in UTF-8 (with or without BOM) or GBK; the first row names the columns."""
+    """A CSV file in UTF-8 (with or without BOM) or GBK; a row names the columns.
+
+    The header is the first row, or the row after a title (see :func:`find_header`), or the row
+    ``header_row`` names.
+    """
 
     unit = "byte"
     label = "CSV"
 
-    def __init__(self, path: Path, encoding: str = "auto") -> None:
+    def __init__(self, path: Path, encoding: str = "auto", header_row: int | None = None) -> None:
         super().__init__(path)
         if encoding not in ENCODINGS:
             raise DataFileError(
@@ -234,26 +317,25 @@ class CsvReader(TableReader):
         self.encoding = detect_encoding(path) if encoding == "auto" else encoding
         if encoding != "auto":
             check_encoding(path, self.encoding)
-        try:
-            self._raw = path.open("rb")
-        except OSError as error:
-            raise DataFileError(f"{path}: cannot read the input file: {error.strerror}") from None
+        self._raw = open_input(path)
         self.size = os.fstat(self._raw.fileno()).st_size
         self._text = io.TextIOWrapper(self._raw, encoding=_CODECS[self.encoding], newline="")
         self._reader = csv.reader(self._text, strict=True)
         try:
-            try:
-                header = next(self._reader, None)
-            except csv.Error as error:
-                raise DataFileError(f"{path}, line 1: not valid CSV: {error}") from None
-            if header is None:
-                raise DataFileError(
-                    f"{path}: the file is empty; expected a header row naming the columns"
-                )
-            self.columns = _header(path, header, "row 1")
+            self.header_row, self.columns, self.title = find_header(
+                self._header_rows(), path, "row", header_row
+            )
         except BaseException:
             self.close()
             raise
+
+    def _header_rows(self) -> Iterator[list[str]]:
+        try:
+            yield from self._reader
+        except csv.Error as error:
+            raise DataFileError(
+                f"{self.path}, line {self._reader.line_num}: not valid CSV: {error}"
+            ) from None
 
     def position(self) -> int:
         return self._raw.tell()
@@ -262,7 +344,7 @@ class CsvReader(TableReader):
         # rows are counted as a spreadsheet shows them: the header is row 1, a blank line is a
         # row, and a quoted cell running over several lines stays in one row
         reader = self._reader
-        number = 1
+        number = self.header_row
         while True:
             try:
                 values = next(reader)
@@ -288,7 +370,7 @@ class CsvReader(TableReader):
         reads them skips and counts the blank rows and checks each row against the header.
         """
         reader = self._reader
-        number = 2  # the header is row 1
+        number = self.header_row + 1
         while True:
             try:
                 # islice in C: no Python code runs per row here
@@ -306,6 +388,25 @@ class CsvReader(TableReader):
         self._text.close()
 
 
+class _DuplicateKey(Exception):
+    """Internal: a JSON object names a key twice."""
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKey(key)
+        found[key] = value
+    return found
+
+
+def _json_int(text: str) -> int | Decimal:
+    # Python refuses to make an int of more than 4,300 digits; such a number is read as a
+    # Decimal, and the field's check says what is wrong with it
+    return int(text) if len(text) < 4000 else Decimal(text)
+
+
 class JsonLinesReader(TableReader):
     """One JSON object per line; numbers with a fraction are read as exact Decimals."""
 
@@ -316,10 +417,7 @@ class JsonLinesReader(TableReader):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         check_encoding(path, "utf-8-sig")
-        try:
-            self._raw = path.open("rb")
-        except OSError as error:
-            raise DataFileError(f"{path}: cannot read the input file: {error.strerror}") from None
+        self._raw = open_input(path)
         self.size = os.fstat(self._raw.fileno()).st_size
 
     def position(self) -> int:
@@ -333,9 +431,17 @@ class JsonLinesReader(TableReader):
                 self.blank += 1
                 continue
             try:
-                value = json.loads(text, parse_float=Decimal)
+                value = json.loads(
+                    text, parse_float=Decimal, parse_int=_json_int, object_pairs_hook=_json_object
+                )
             except json.JSONDecodeError as error:
                 yield Record(number, {}, f"not valid JSON: {error.msg} (column {error.colno})")
+                continue
+            except _DuplicateKey as error:
+                yield Record(number, {}, f"the key {error.args[0]!r} appears twice in the row")
+                continue
+            except RecursionError:
+                yield Record(number, {}, "the row is nested too deeply to be read")
                 continue
             if not isinstance(value, dict):
                 yield Record(
@@ -353,84 +459,132 @@ class JsonLinesReader(TableReader):
         self._raw.close()
 
 
-def _openpyxl() -> Any:
+def optional_module(name: str, extra: str, purpose: str) -> Any:
+    """The optional module ``name`` (imported by name: the extras ship no type hints), or a
+    :class:`DataFileError` saying which extra to install for ``purpose``."""
     try:
-        # imported by name: openpyxl is an optional extra and ships no type hints
-        return importlib.import_module("openpyxl")
+        return importlib.import_module(name)
     except ImportError:
-        raise DataFileError(
-            "reading and writing .xlsx files needs openpyxl: pip install 'gridrules[xlsx]'"
-        ) from None
+        raise DataFileError(f"{purpose} needs {name}: pip install 'gridrules[{extra}]'") from None
+
+
+def _openpyxl() -> Any:
+    return optional_module("openpyxl", "xlsx", "reading .xlsx files")
 
 
 class XlsxReader(TableReader):
-    """The first sheet (or the named one) of an Excel workbook; its first row names the columns."""
+    """The first sheet (or the named one) of an Excel workbook; a row names the columns.
+
+    The header is found as in a CSV file (:func:`find_header`). Cells are read as Excel shows
+    them: a number formatted as a percentage (9.5%, stored 0.095) is read as 9.5; a formula is
+    read by its saved value, and a formula with none (a workbook written by a program and never
+    opened in Excel) makes its row's problem, never "not given".
+    """
 
     label = "Excel workbook"
 
-    def __init__(self, path: Path, sheet: str | None = None) -> None:
+    def __init__(self, path: Path, sheet: str | None = None, header_row: int | None = None) -> None:
         super().__init__(path)
         openpyxl = _openpyxl()
+        check_input(path)
+        books = []
         try:
-            self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            for data_only in (True, False):
+                books.append(openpyxl.load_workbook(path, read_only=True, data_only=data_only))
         except OSError as error:
+            self._close(books)
             raise DataFileError(f"{path}: cannot read the input file: {error.strerror}") from None
         except Exception as error:  # openpyxl raises zipfile, KeyError or its own errors
+            self._close(books)
             raise DataFileError(f"{path}: not a readable .xlsx workbook: {error}") from None
+        self._books = books
         try:
-            self._sheet = self._book[sheet] if sheet else self._book.worksheets[0]
+            sheets = [book[sheet] if sheet else book.worksheets[0] for book in books]
         except (KeyError, IndexError):
-            names = ", ".join(self._book.sheetnames) or "none"
+            names = ", ".join(books[0].sheetnames) or "none"
             self.close()
             raise DataFileError(f"{path}: no sheet named {sheet!r} (sheets: {names})") from None
-        self._rows = self._sheet.iter_rows(values_only=True)
+        self._sheet = sheets[0]
+        self._rows = zip(sheets[0].iter_rows(), sheets[1].iter_rows(values_only=True), strict=False)
         self._row = 0
         self.size = self._sheet.max_row
         try:
-            for values in self._rows:
-                self._row += 1
-                if not _blank(values):
-                    self.columns = _header(
-                        path, values, f"sheet {self._sheet.title!r}, row {self._row}"
-                    )
-                    break
-            else:
-                raise DataFileError(
-                    f"{path}: the sheet {self._sheet.title!r} is empty; expected "
-                    "a header row naming the columns"
-                )
+            self.header_row, self.columns, self.title = find_header(
+                self._header_rows(), path, f"sheet {self._sheet.title!r}, row", header_row
+            )
         except BaseException:
             self.close()
             raise
+        self._row = self.header_row
+
+    def _header_rows(self) -> Iterator[list[Any]]:
+        for cells, _ in self._rows:
+            yield [cell.value for cell in cells]
 
     def position(self) -> int:
         return self._row
 
     def __iter__(self) -> Iterator[Record]:
-        for values in self._rows:
+        for cells, formulas in self._rows:
             self._row += 1
+            values, problem = _cell_values(cells, formulas)
+            if problem is not None:
+                yield Record(self._row, {}, problem)
+                continue
             if _blank(values):
                 self.blank += 1
                 continue
-            cells, problem = row_cells(self.columns, values)
-            yield Record(self._row, cells, problem)
+            cells_by_name, problem = row_cells(self.columns, values)
+            yield Record(self._row, cells_by_name, problem)
+
+    @staticmethod
+    def _close(books: list[Any]) -> None:
+        for book in books:
+            book.close()
 
     def close(self) -> None:
-        self._book.close()
+        self._close(self._books)
+
+
+def _cell_values(cells: Sequence[Any], formulas: Sequence[Any]) -> tuple[list[Any], str | None]:
+    """A row's values as Excel shows them, and the problem of a formula with no saved value."""
+    values: list[Any] = []
+    for cell, formula in zip(cells, formulas, strict=False):
+        value = cell.value
+        if value is None:
+            if isinstance(formula, str) and formula.startswith("="):
+                shown = formula if len(formula) <= 60 else formula[:57] + "..."
+                return values, (
+                    f"the cell {cell.coordinate} holds the formula {shown} with no saved value; "
+                    "open the workbook in Excel and save it, or enter the number"
+                )
+        elif type(value) in (int, float) and "%" in (cell.number_format or ""):
+            # 9.5% is stored as 0.095: read it as the percentage Excel shows
+            value = (Decimal(repr(value)) if type(value) is float else Decimal(value)).scaleb(2)
+        values.append(value)
+    return values, None
 
 
 def open_reader(
-    path: Path, fmt: str | None = None, *, encoding: str = "auto", sheet: str | None = None
+    path: Path,
+    fmt: str | None = None,
+    *,
+    encoding: str = "auto",
+    sheet: str | None = None,
+    header_row: int | None = None,
 ) -> TableReader:
-    """A reader for the table at ``path`` in ``fmt`` (default: from the suffix)."""
+    """A reader for the table at ``path`` in ``fmt`` (default: from the suffix).
+
+    ``header_row`` names the row holding the column names (CSV and Excel); by default it is the
+    first, or the first after a title (see :func:`find_header`).
+    """
     kind = format_of(path, fmt)
-    if not path.is_file():
-        raise DataFileError(f"{path}: no such input file")
+    check_input(path)
     if kind == "csv":
-        return CsvReader(path, encoding)
+        return CsvReader(path, encoding, header_row)
     if kind == "jsonl":
         return JsonLinesReader(path)
-    return XlsxReader(path, sheet)
+    return XlsxReader(path, sheet, header_row)
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -465,16 +619,37 @@ class DecimalText:
         return self.known.get(value) or self.text(value)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may take as the start of a formula in a CSV cell (OWASP's list)."""
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?%?")
+
+
+def neutral(text: str) -> str:
+    """``text`` safe in a CSV cell: one a spreadsheet would run as a formula gets a ``'`` before.
+
+    As OWASP recommends for CSV injection: ``=HYPERLINK(...)``, ``+1``, ``-2+3``, ``@SUM(...)``
+    and a leading tab or carriage return are shown as text, never run. A plain number (``-1``,
+    ``+2.5``) is left as it is: a spreadsheet reads it as that number, and runs nothing. Use it
+    on text that came from an input (names, kept cells, values and reasons), not on the numbers
+    gridrules writes.
+    """
+    if text and text[0] in "=+-@\t\r" and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def _text_cell(value: Any, decimals: DecimalText, joiner: str = ";") -> str:
     kind = type(value)  # exact types first: this runs for every cell of every row
     if kind is str:
-        return value  # type: ignore[no-any-return]
+        return neutral(value)
     if kind is Decimal:
         return decimals(value)
     if value is None:
         return ""
     if isinstance(value, list | tuple | frozenset | set):
-        return joiner.join(str(v) for v in value)
+        return neutral(joiner.join(str(v) for v in value))
     return str(value)
 
 
@@ -486,122 +661,158 @@ def _json_cell(value: Any, decimals: DecimalText) -> Any:
     return value
 
 
-def _xlsx_cell(value: Any) -> Any:
-    if isinstance(value, list | tuple | frozenset | set):
-        return ";".join(str(v) for v in value)
-    return value
-
-
 class TableWriter:
     """Writes rows of one table to a temporary file; :meth:`commit` moves it into place.
 
     Leaving the ``with`` block without :meth:`commit` (an error, Ctrl-C) deletes the temporary file
-    and leaves any earlier file at the target untouched.
+    and leaves any earlier file at the target untouched. A full disk is a
+    :class:`~gridrules.DataFileError`, the temporary file removed.
+
+    An Excel table gets a sheet named ``sheet`` with a bold, frozen header, column widths and a
+    filter; past Excel's 1,048,576 rows it goes on in a second sheet (``sheets`` counts them),
+    each with the header. :meth:`add_sheet` adds other sheets after it.
     """
 
     def __init__(
-        self, path: Path, fmt: str, columns: Sequence[str], *, encoding: str = "utf-8-sig"
+        self,
+        path: Path,
+        fmt: str,
+        columns: Sequence[str],
+        *,
+        encoding: str = "utf-8-sig",
+        sheet: str = "gridrules",
+        widths: Sequence[float] | None = None,
     ) -> None:
         self.path = path
         self.format = fmt
         self.columns = tuple(columns)
         self.rows = 0
+        self.sheets = 0
         self._decimals = DecimalText()
-        directory = path.parent if str(path.parent) else Path(".")
-        if not directory.is_dir():
-            raise DataFileError(f"{path}: the directory {directory} does not exist")
         codec = _CODECS.get(encoding) if fmt == "csv" else "utf-8"
         if codec is None:
             raise DataFileError(
                 f"{path}: unknown encoding {encoding!r}; expected one of "
                 f"{', '.join(e for e in ENCODINGS if e != 'auto')}"
             )
-        openpyxl = _openpyxl() if fmt == "xlsx" else None
-        try:
-            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        except OSError as error:
-            raise DataFileError(f"{path}: cannot write here: {error.strerror}") from None
-        os.close(handle)
-        self._temp = Path(name)
+        self._atomic = AtomicFile(path)
         self._stream: IO[str] | None = None
-        self._book: Any = None
+        self._book: WorkbookStream | None = None
+        self._sheet: SheetStream | None = None
+        self._sheet_name = sheet
+        self._widths = widths
         try:
-            if openpyxl is not None:
-                self._book = openpyxl.Workbook(write_only=True)
-                self._sheet = self._book.create_sheet("gridrules")
-                self._sheet.append(list(self.columns))
+            if fmt == "xlsx":
+                self._book = WorkbookStream(self._atomic.name)
+                self._next_sheet()
             else:
-                self._stream = self._temp.open("w", encoding=codec, newline="")
+                self._stream = self._atomic.stream("w", encoding=codec, newline="")
                 if fmt == "csv":
                     self._csv = csv.writer(self._stream, lineterminator="\r\n")
                     self._csv.writerow(self.columns)
+        except OSError as error:
+            self.abort()
+            raise write_error(path, error) from None
         except BaseException:
             self.abort()
             raise
 
+    def _next_sheet(self) -> SheetStream:
+        assert self._book is not None
+        self.sheets += 1
+        name = self._sheet_name if self.sheets == 1 else f"{self._sheet_name} ({self.sheets})"
+        self._sheet = self._book.add_sheet(name, self.columns, self._widths)
+        return self._sheet
+
+    def add_sheet(self, name: str, columns: Sequence[str], *, spooled: bool = False) -> SheetStream:
+        """Another sheet of an Excel workbook (``spooled`` to write it while the table goes on)."""
+        assert self._book is not None, "only a workbook has sheets"
+        if spooled:
+            return self._book.add_spooled_sheet(name, columns)
+        return self._book.add_sheet(name, columns)
+
     def write(self, values: Sequence[Any]) -> None:
         """Write one row, its values in the order of ``columns``."""
-        if self.format == "csv":
-            try:
+        try:
+            if self.format == "csv":
                 decimals = self._decimals
                 self._csv.writerow([_text_cell(v, decimals) for v in values])
-            except UnicodeEncodeError as error:
-                raise DataFileError(
-                    f"{self.path}, row {self.rows + 2}: {error.object[error.start : error.end]!r} "
-                    "cannot be written in this encoding; write UTF-8 instead"
-                ) from None
-        elif self.format == "jsonl":
-            assert self._stream is not None
-            decimals = self._decimals
-            record = {k: _json_cell(v, decimals) for k, v in zip(self.columns, values, strict=True)}
-            self._stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-        else:
-            self._sheet.append([_xlsx_cell(v) for v in values])
+            elif self.format == "jsonl":
+                assert self._stream is not None
+                decimals = self._decimals
+                record = {
+                    k: _json_cell(v, decimals) for k, v in zip(self.columns, values, strict=True)
+                }
+                self._stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                self.write_rendered(rows_xml([values]), 1)
+                return
+        except UnicodeEncodeError as error:
+            raise DataFileError(
+                f"{self.path}, row {self.rows + 2}: {error.object[error.start : error.end]!r} "
+                "cannot be written in this encoding; write UTF-8 instead"
+            ) from None
+        except OSError as error:
+            raise write_error(self.path, error) from None
         self.rows += 1
 
-    def write_rendered(self, rendered: str | list[list[Any]], rows: int) -> None:
+    def write_rendered(self, rendered: str, rows: int) -> None:
         """Write ``rows`` rows made by :func:`render_rows` for this writer's format and columns."""
-        if isinstance(rendered, list):
-            for values in rendered:
-                self._sheet.append(values)
-        else:
-            assert self._stream is not None
-            try:
+        try:
+            if self._book is not None:
+                self._write_xml(rendered, rows)
+            else:
+                assert self._stream is not None
                 self._stream.write(rendered)
-            except UnicodeEncodeError as error:
-                # the whole block failed to encode: name the row (the header is row 1)
-                row = self.rows + 2 + rendered.count("\n", 0, error.start)
-                raise DataFileError(
-                    f"{self.path}, row {row}: {error.object[error.start : error.end]!r} "
-                    "cannot be written in this encoding; write UTF-8 instead"
-                ) from None
+        except UnicodeEncodeError as error:
+            # the whole block failed to encode: name the row (the header is row 1)
+            row = self.rows + 2 + rendered.count("\n", 0, error.start)
+            raise DataFileError(
+                f"{self.path}, row {row}: {error.object[error.start : error.end]!r} "
+                "cannot be written in this encoding; write UTF-8 instead"
+            ) from None
+        except OSError as error:
+            raise write_error(self.path, error) from None
         self.rows += rows
+
+    def _write_xml(self, xml: str, rows: int) -> None:
+        sheet = self._sheet
+        assert sheet is not None
+        while rows > sheet.room:
+            # split the block at the end of the last row that fits, and go on in a new sheet
+            cut = 0
+            for _ in range(sheet.room):
+                cut = xml.index("</row>", cut) + 6
+            fits = sheet.room
+            sheet.write_xml(xml[:cut], fits)
+            xml, rows = xml[cut:], rows - fits
+            sheet = self._next_sheet()
+        sheet.write_xml(xml, rows)
 
     def commit(self) -> None:
         """Finish the file and move it to its place in one step."""
-        if self._book is not None:
-            self._book.save(self._temp)
-            self._book = None
-        elif self._stream is not None:
-            self._stream.flush()
-            os.fsync(self._stream.fileno())
-            self._stream.close()
-            self._stream = None
-        os.replace(self._temp, self.path)
+        try:
+            if self._book is not None:
+                self._book.close()
+                self._book = None
+            elif self._stream is not None:
+                self._stream.close()
+                self._stream = None
+        except OSError as error:
+            self.abort()
+            raise write_error(self.path, error) from None
+        self._atomic.commit()
 
     def abort(self) -> None:
         """Throw the temporary file away."""
         if self._stream is not None:
-            self._stream.close()
+            with contextlib.suppress(OSError):
+                self._stream.close()
             self._stream = None
         if self._book is not None:
-            # a write-only sheet streams to a temporary file of openpyxl's own: finish and remove it
-            with contextlib.suppress(Exception):
-                self._sheet.close()
-                self._sheet._writer.cleanup()
+            self._book.abort()
             self._book = None
-        with contextlib.suppress(FileNotFoundError):
-            self._temp.unlink()
+        self._atomic.abort()
 
     def __enter__(self) -> TableWriter:
         return self
@@ -612,18 +823,18 @@ class TableWriter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._temp.exists():  # not committed
+        if not self._atomic.done:
             self.abort()
 
 
-def render_rows(fmt: str, columns: Sequence[str], rows: list[list[Any]]) -> str | list[list[Any]]:
-    """Rows as :meth:`TableWriter.write_rendered` takes them: text for CSV and JSON lines, values
-    for a worksheet.
+def render_rows(fmt: str, columns: Sequence[str], rows: list[list[Any]]) -> str:
+    """Rows as :meth:`TableWriter.write_rendered` takes them: text for CSV and JSON lines, the
+    XML rows of a worksheet for Excel.
 
     Made in one go for many rows, and where the rows are scored (a worker process), so that the
     process writing the file only writes. The values must be ready for the format: numbers as
     text (``fmt``) for CSV and JSON lines, Decimals for a worksheet; ``None`` for no value;
-    lists joined (``;``) except for JSON lines.
+    lists joined (``;``) except for JSON lines; text from the input made :func:`neutral` for CSV.
     """
     if fmt == "csv":
         buffer = io.StringIO()
@@ -637,11 +848,16 @@ def render_rows(fmt: str, columns: Sequence[str], rows: list[list[Any]]) -> str 
                 for values in rows
             ]
         )
-    return rows
+    return rows_xml(rows)
 
 
 def open_writer(
-    path: Path, columns: Sequence[str], fmt: str | None = None, *, encoding: str = "utf-8-sig"
+    path: Path,
+    columns: Sequence[str],
+    fmt: str | None = None,
+    *,
+    encoding: str = "utf-8-sig",
+    sheet: str = "gridrules",
 ) -> TableWriter:
     """A writer of ``columns`` to ``path`` in ``fmt`` (default: from the suffix)."""
-    return TableWriter(path, format_of(path, fmt), columns, encoding=encoding)
+    return TableWriter(path, format_of(path, fmt), columns, encoding=encoding, sheet=sheet)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 
 from ..model.numbers import shown
 from .content import SheetContent
@@ -10,7 +11,7 @@ from .lines import SectionLine
 from .words import h as _h
 from .words import notes, reason_texts, results, sheet_rows
 
-__all__ = ["sheet_html"]
+__all__ = ["sheet_html", "sheet_section", "sheets_html"]
 
 
 # The page is A4 with 12 mm margins: 186 mm by 273 mm to fill. The sheet's font size is chosen so
@@ -62,8 +63,10 @@ _SHEET_CSS = """
 html { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
        "Microsoft YaHei", "PingFang SC", "SimSun", sans-serif; color: #000;
        -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0; font-size: var(--size); line-height: 1.35; }
-@media screen { body { width: 186mm; margin: 12mm auto; } }
+body { margin: 0; }
+.sheet { font-size: var(--size); line-height: 1.35; break-after: page; }
+.sheet:last-child { break-after: auto; }
+@media screen { .sheet { width: 186mm; margin: 12mm auto; } }
 h1 { font-size: 1.6em; text-align: center; margin: 0 0 .2em; letter-spacing: .08em; }
 .subtitle { text-align: center; font-size: .85em; margin: 0 0 .8em; }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; }
@@ -96,17 +99,32 @@ def sheet_html(sheet: SheetContent, *, assessor: str | None = None) -> str:
     the table 考核内容 / 分值 / 扣分 / 得分 / 依据, then 考核得分, the grade or stars, the vetoes,
     and the parameters and assumptions the score rests on, and lines to sign.
     """
+    who = sheet.assessee or ""
+    title = f"{sheet.rubric_title} 考核评分表{(' — ' + who) if who else ''}"
+    return "".join(sheets_html([sheet_section(sheet, assessor=assessor)], title))
+
+
+def sheets_html(sections: Iterable[str], title: str) -> Iterator[str]:
+    """One HTML document of many sheets, each made by :func:`sheet_section`, a page each.
+
+    Printed, every sheet starts on a new A4 page: a whole street's sheets in one document, to
+    print (or turn into one PDF) at once. The document is yielded in pieces, so that a thousand
+    sheets need not be held in memory together.
+    """
+    yield (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{_h(title)}</title>\n<style>{_SHEET_CSS}</style>\n</head>\n<body>\n"
+    )
+    yield from sections
+    yield "</body>\n</html>\n"
+
+
+def sheet_section(sheet: SheetContent, *, assessor: str | None = None) -> str:
+    """The sheet as a ``<section>`` of :func:`sheets_html`'s document: one A4 page."""
     size = f"{_BASE_PT * _scale(sheet):.1f}pt"
     who = sheet.assessee or ""
     out = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f"<title>{_h(sheet.rubric_title)} 考核评分表{(' — ' + _h(who)) if who else ''}</title>",
-        f"<style>{_SHEET_CSS}</style>",
-        "</head>",
-        f'<body style="--size: {size}">',
+        f'<section class="sheet" style="--size: {size}">',
         f"<h1>{_h(sheet.rubric_title)}</h1>",
         f'<p class="subtitle">考核评分表（{_h(sheet.rubric)} {_h(sheet.rubric_version)}）</p>',
         '<table class="head"><tr>',
@@ -160,7 +178,6 @@ def sheet_html(sheet: SheetContent, *, assessor: str | None = None) -> str:
         '<div class="signatures"><span>被考核人员（签字）：＿＿＿＿＿＿</span>'
         "<span>考核人（签字）：＿＿＿＿＿＿</span><span>日期：＿＿＿＿年＿＿月＿＿日</span></div>",
         f'<p class="footer">gridrules · {_h(sheet.rubric)} {_h(sheet.rubric_version)}</p>',
-        "</body>",
-        "</html>",
+        "</section>",
     ]
     return "\n".join(out) + "\n"
