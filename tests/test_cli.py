@@ -253,6 +253,8 @@ def test_score_html_and_markdown_carry_the_assessor(tmp_path: Path) -> None:
         ("xiaofang", "he-xiuying.toml", "82", None, None),
         ("xiaofang", "liang-wei.toml", "70", None, None),
         ("xingji", "sun-li.toml", "90", None, 5),
+        ("zengdu", "liu-yan.toml", "91.5", None, None),
+        ("zengdu", "zhou-jun.toml", "49.5", None, None),
     ],
 )
 def test_every_example_scores_as_worked_out_by_hand(
