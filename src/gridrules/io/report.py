@@ -25,9 +25,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ..model.numbers import fmt
 from ..dates.periods import Period, PeriodError
 from ..errors import DataFileError
+from ..model.numbers import fmt
 from .files import AtomicFile, write_error, write_text
 from .headers import FIXED_HEADERS, RESULT_HEADERS
 from .standings import GroupFigures, competition_ranks, figures_by

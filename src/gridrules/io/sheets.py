@@ -21,7 +21,7 @@ from typing import Any
 from ..dates.calendars import WorkingCalendar
 from ..engine.scorer import Scorer
 from ..errors import DataFileError
-from ..sheet.html import sheet_html, sheet_section
+from ..sheet.html import sheet_html, sheet_section, sheets_html
 from ..sheet.markdown import sheet_markdown
 from ..sheet.text import sheet_text
 from .files import AtomicFile
@@ -109,7 +109,7 @@ class SheetBook:
     def write_html(self, path: Path, grouped: bool = False) -> None:
         """Write the document to ``path`` (a temporary file, or a file to keep)."""
         with path.open("w", encoding="utf-8") as out:
-            for piece in render.sheets_html(self.sections(grouped), self.title):
+            for piece in sheets_html(self.sections(grouped), self.title):
                 out.write(piece)
 
     def write_pdf(self, path: Path, *, grouped: bool = False, browser: str | None = None) -> None:

@@ -22,10 +22,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..model.fields import Field, FieldKind
-from ..model.numbers import fmt
 from ..engine.rubric import Rubric
 from ..errors import DataFileError
+from ..model.fields import Field, FieldKind
+from ..model.numbers import fmt
 from .files import AtomicFile, check_input
 from .headers import FIXED_HEADERS, field_labels
 from .tables import optional_module
