@@ -59,6 +59,7 @@ __all__ = [
     "missed_weekly_visits",
     "read_events",
     "record_of_cells",
+    "timezone_info",
     "visit_shortfall",
     "weeks_below_minimum",
     "weeks_short_of_days",
@@ -217,6 +218,14 @@ class Event:
 
 
 # -- reading --------------------------------------------------------------------------------------
+
+
+def timezone_info(name: str) -> tzinfo:
+    """The timezone named ``name`` (IANA: ``Asia/Shanghai``; ``UTC``).
+
+    :raises ValueError: naming the unknown timezone.
+    """
+    return _timezone(name)
 
 
 def _timezone(name: str) -> tzinfo:

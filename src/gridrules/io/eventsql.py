@@ -39,9 +39,10 @@ __all__ = [
     "Dialect",
     "checked_sql",
     "day_rows",
-    "events_sql",
+    "event_columns",
     "field_column",
     "who_sql",
+    "window_condition",
 ]
 
 CORE_FIELDS = ("assessee", "type", "time", "slot", "dispatched", "arrived")
@@ -299,15 +300,9 @@ def checked_sql(
     return f"SELECT {', '.join(out)} FROM ({q}) q5"
 
 
-def events_sql(checked: str, extra: Sequence[str], period: Period) -> str:
-    """The good events of ``checked`` that can count in ``period``, duplicates folded into ``n``.
-
-    An event can count when its day, or its dispatch's day, is in the period. Folding identical
-    events keeps the table as small as the distinct facts (at most a few per assessee and day),
-    however long the log.
-    """
-    lo, hi = day_number(period.start), day_number(period.end)
-    columns = [
+def event_columns(extra: Sequence[str]) -> list[str]:
+    """The columns of the ``events`` table, besides the count ``n`` of identical events."""
+    return [
         "assessee",
         "type",
         "day",
@@ -317,11 +312,16 @@ def events_sql(checked: str, extra: Sequence[str], period: Period) -> str:
         "delay_us",
         *(field_column(i) for i in range(len(extra))),
     ]
-    listed = ", ".join(columns)
-    return (
-        f"SELECT {listed}, COUNT(*) AS n FROM {checked} WHERE NOT bad AND "
-        f"(day BETWEEN {lo} AND {hi} OR dispatch_day BETWEEN {lo} AND {hi}) GROUP BY {listed}"
-    )
+
+
+def window_condition(period: Period) -> str:
+    """Whether a good event can count in ``period``: its day, or its dispatch's day, is in it.
+
+    Only such events are kept, identical ones folded into one row with their number ``n``: the
+    table stays as small as the distinct facts (a few per assessee and day), however long the log.
+    """
+    lo, hi = day_number(period.start), day_number(period.end)
+    return f"(day BETWEEN {lo} AND {hi} OR dispatch_day BETWEEN {lo} AND {hi})"
 
 
 def who_sql(events: str, roster: str) -> str:
