@@ -81,11 +81,18 @@ class Dialect:
         return f"(({left}) {self.intdiv_operator} ({right}))"
 
     def strip(self, expr: str) -> str:
-        """``expr`` without :data:`BLANKS` at either end."""
-        chars = "||".join(f"chr({ord(c)})" for c in BLANKS)
-        if self.name == "spark":
-            return f"trim(BOTH {chars} FROM {expr})"
-        return f"trim({expr}, {chars})"
+        """``expr`` without :data:`BLANKS` at either end (trimmed only where an end is blank:
+        most values are not, and the test is cheaper than the trim)."""
+        chars = self.literal(BLANKS)
+        trim = (
+            f"trim(BOTH {chars} FROM {expr})" if self.name == "spark" else f"trim({expr}, {chars})"
+        )
+        ends = f"substr({expr}, 1, 1) IN ({_blank_list(self)}) OR substr({expr}, length({expr}), 1) IN ({_blank_list(self)})"
+        return f"(CASE WHEN {ends} THEN {trim} ELSE {expr} END)"
+
+
+def _blank_list(d: Dialect) -> str:
+    return ", ".join(d.literal(c) for c in BLANKS)
 
 
 DUCKDB = Dialect("duckdb", backslash_escapes=False, intdiv_operator="//")
@@ -127,48 +134,63 @@ def _offset_case(value: str, offsets: Sequence[tuple[int, int]], wall: bool) -> 
     return "CASE " + " ".join(parts) + f" ELSE {offsets[-1][1]} END"
 
 
-def _time_columns(d: Dialect, name: str, text: str) -> tuple[list[str], list[str], list[str]]:
-    """Three layers of columns parsing the stripped time text ``text`` into ``{name}_*``."""
-    pattern = d.literal(TIME_PATTERN)
-    first = [
-        f"length(regexp_extract({text}, {pattern}, 0)) > 0 AS {name}_syntax",
-        f"TRY_CAST(substr({text}, 1, 4) AS BIGINT) AS {name}_y",
-        f"TRY_CAST(substr({text}, 6, 2) AS BIGINT) AS {name}_mo",
-        f"TRY_CAST(substr({text}, 9, 2) AS BIGINT) AS {name}_d",
-        f"TRY_CAST(substr({text}, 12, 2) AS BIGINT) AS {name}_h",
-        f"TRY_CAST(substr({text}, 15, 2) AS BIGINT) AS {name}_mi",
-        f"CASE WHEN substr({text}, 17, 1) = ':' THEN TRY_CAST(substr({text}, 18, 2) AS BIGINT) "
-        f"ELSE 0 END AS {name}_s",
-        f"CASE WHEN substr({text}, 17, 1) = ':' THEN substr({text}, 20) "
-        f"ELSE substr({text}, 17) END AS {name}_tail",
-    ]
-    tail = f"{name}_tail"
+def _parse_layers(d: Dialect, name: str) -> list[list[str]]:
+    """Layers of columns parsing the stripped time text ``name`` into ``{name}_ok``,
+    ``{name}_wall`` (wall-clock µs since 1970) and ``{name}_offmin`` (its offset, or NULL)."""
+    t = name
+    ok = f"{t}_syntax"
+
+    def part(start: int, length: int) -> str:
+        return f"CASE WHEN {ok} THEN CAST(substr({t}, {start}, {length}) AS BIGINT) END"
+
+    first = [f"COALESCE(length(regexp_extract({t}, {d.literal(TIME_PATTERN)}, 0)) > 0, FALSE) AS {ok}"]
     second = [
-        f"CASE WHEN substr({tail}, 1, 1) = '.' THEN regexp_extract({tail}, "
-        f"{d.literal('^[.]([0-9]+)')}, 1) ELSE '' END AS {name}_frac",
-        f"CASE WHEN substr({tail}, 1, 1) = '.' THEN regexp_extract({tail}, "
-        f"{d.literal('^[.][0-9]+(.*)$')}, 1) ELSE {tail} END AS {name}_off",
+        f"{part(1, 4)} AS {t}_y",
+        f"{part(6, 2)} AS {t}_mo",
+        f"{part(9, 2)} AS {t}_d",
+        f"{part(12, 2)} AS {t}_h",
+        f"{part(15, 2)} AS {t}_mi",
+        f"CASE WHEN {ok} AND substr({t}, 17, 1) = ':' THEN CAST(substr({t}, 18, 2) AS BIGINT) "
+        f"ELSE 0 END AS {t}_s",
+        f"CASE WHEN NOT {ok} THEN '' WHEN substr({t}, 17, 1) = ':' THEN substr({t}, 20) "
+        f"ELSE substr({t}, 17) END AS {t}_tail",
     ]
-    off = f"{name}_off"
-    y, mo, dd, h, mi, s = (f"{name}_{p}" for p in ("y", "mo", "d", "h", "mi", "s"))
-    off_h = f"TRY_CAST(substr({off}, 2, 2) AS BIGINT)"
-    off_m = (
-        f"CASE WHEN length({off}) > 3 THEN "
-        f"TRY_CAST(substr({off}, length({off}) - 1, 2) AS BIGINT) ELSE 0 END"
-    )
+    tail = f"{t}_tail"
     third = [
-        f"COALESCE({name}_syntax AND {y} BETWEEN {FIRST_YEAR} AND {LAST_YEAR} "
+        f"CASE WHEN substr({tail}, 1, 1) = '.' THEN regexp_extract({tail}, "
+        f"{d.literal('^[.]([0-9]+)')}, 1) ELSE '' END AS {t}_frac",
+        f"CASE WHEN substr({tail}, 1, 1) = '.' THEN regexp_extract({tail}, "
+        f"{d.literal('^[.][0-9]+(.*)$')}, 1) ELSE {tail} END AS {t}_off",
+    ]
+    off = f"{t}_off"
+    y, mo, dd, h, mi, sec = (f"{t}_{p}" for p in ("y", "mo", "d", "h", "mi", "s"))
+    fourth = [
+        f"CASE WHEN {off} IN ('', 'Z', 'z') THEN 0 ELSE CAST(substr({off}, 2, 2) AS BIGINT) END "
+        f"AS {t}_oh",
+        f"CASE WHEN length({off}) > 3 THEN CAST(substr({off}, length({off}) - 1, 2) AS BIGINT) "
+        f"ELSE 0 END AS {t}_om",
+        f"CASE WHEN {t}_frac = '' THEN 0 ELSE CAST(substr({t}_frac || '000000', 1, 6) AS BIGINT) "
+        f"END AS {t}_us",
+        f"CASE WHEN {ok} THEN {_days_from_civil(d, y, mo, dd)} END AS {t}_days",
+    ]
+    fifth = [
+        f"COALESCE({ok} AND {y} BETWEEN {FIRST_YEAR} AND {LAST_YEAR} "
         f"AND {mo} BETWEEN 1 AND 12 AND {dd} >= 1 AND {dd} <= {_month_days(y, mo)} "
-        f"AND {h} <= 23 AND {mi} <= 59 AND {s} <= 59 "
-        f"AND ({off} IN ('', 'Z', 'z') OR ({off_h} <= 23 AND {off_m} <= 59)), FALSE) AS {name}_ok",
-        f"((({_days_from_civil(d, y, mo, dd)}) * 86400 + {h} * 3600 + {mi} * 60 + {s}) * 1000000 "
-        f"+ CASE WHEN {name}_frac = '' THEN 0 ELSE "
-        f"CAST(substr({name}_frac || '000000', 1, 6) AS BIGINT) END) AS {name}_wall",
+        f"AND {h} <= 23 AND {mi} <= 59 AND {sec} <= 59 AND {t}_oh <= 23 AND {t}_om <= 59, FALSE) "
+        f"AS {t}_ok",
+        f"(({t}_days * 86400 + {h} * 3600 + {mi} * 60 + {sec}) * 1000000 + {t}_us) AS {t}_wall",
         f"CASE WHEN {off} = '' THEN NULL WHEN {off} IN ('Z', 'z') THEN 0 "
         f"ELSE (CASE WHEN substr({off}, 1, 1) = '-' THEN -1 ELSE 1 END) * "
-        f"({off_h} * 60 + {off_m}) END AS {name}_offmin",
+        f"({t}_oh * 60 + {t}_om) END AS {t}_offmin",
     ]
-    return first, second, third
+    return [first, second, third, fourth, fifth]
+
+
+def _layer(columns: Sequence[str], kept: list[str], source: str, alias: str) -> str:
+    """``SELECT kept, columns FROM (source)``, the new columns' names added to ``kept``."""
+    query = f"SELECT {', '.join([*kept, *columns])} FROM ({source}) {alias}"
+    kept.extend(c.rsplit(" AS ", 1)[1] for c in columns)
+    return query
 
 
 def checked_sql(
@@ -178,95 +200,60 @@ def checked_sql(
     timezone: str,
     period: Period,
 ) -> str:
-    """Every row of the relation ``raw``, checked: ``bad`` true where the pure-Python reader would
+    """Every row of the query ``raw``, checked: ``bad`` true where the pure-Python reader would
     reject it, and for the others the normalised event.
 
     Columns: ``src_index``, ``pos``, ``raw_text``, ``bad``, ``assessee``, ``type``, ``day``
     (local, days since 1970), ``slot`` (``am``/``pm``), ``slot_given``, ``dispatch_day``,
     ``delay_us`` (arrived − dispatched, NULL without an arrival), and ``x0``... for ``extra``.
+    Each value is worked out once, a layer of columns at a time.
     """
     offsets = zone_offsets(timezone, period.start, period.end)
     strip = d.strip
     slot_values = ", ".join(d.literal(k) for k in _SLOT_TEXT)
-    layer1 = [
-        "src_index",
-        "pos",
-        "raw_text",
-        "problem",
+    first = [
         f"{strip('v_assessee')} AS assessee",
-        "k_assessee",
         f"{strip('v_type')} AS type",
-        "k_type",
         "v_time IS NULL OR v_time = '' AS time_missing",
-        "k_time",
         f"{strip('v_time')} AS tm",
         f"CASE WHEN v_slot IS NULL OR (k_slot = 'text' AND {strip('v_slot')} = '') THEN NULL "
         f"ELSE lower({strip('v_slot')}) END AS slot_text",
         "v_dispatched IS NOT NULL AND v_dispatched <> '' AS dp_given",
-        "k_dispatched",
         f"{strip('v_dispatched')} AS dp",
         "v_arrived IS NOT NULL AND v_arrived <> '' AS ar_given",
-        "k_arrived",
         f"{strip('v_arrived')} AS ar",
     ]
     for index, _ in enumerate(extra):
         v, k = f"v_e{index}", f"k_e{index}"
-        layer1.append(
+        first.append(
             f"CASE WHEN {v} IS NULL OR ({k} = 'text' AND {strip(v)} = '') THEN NULL ELSE {v} END "
             f"AS {field_column(index)}"
         )
-    kept = [
-        "src_index",
-        "pos",
-        "raw_text",
-        "problem",
-        "assessee",
-        "k_assessee",
-        "type",
-        "k_type",
-        "time_missing",
-        "k_time",
-        "slot_text",
-        "dp_given",
-        "k_dispatched",
-        "ar_given",
-        "k_arrived",
-        *(field_column(i) for i in range(len(extra))),
+    kept = ["src_index", "pos", "raw_text", "problem", "k_assessee", "k_type", "k_time"]
+    kept += ["k_dispatched", "k_arrived"]
+    q = _layer(first, kept, raw, "r0")
+    layers = [_parse_layers(d, name) for name in ("tm", "dp", "ar")]
+    for depth in range(5):
+        q = _layer([c for lay in layers for c in lay[depth]], kept, q, f"r{depth + 1}")
+    # the instants: UTC microseconds of each time, then local ones, days and the hour
+    utc = [
+        f"CASE WHEN {n}_offmin IS NULL THEN {n}_wall - ({_offset_case(f'{n}_wall', offsets, True)}) "
+        f"ELSE {n}_wall - {n}_offmin * 60000000 END AS {n}_utc"
+        for n in ("tm", "dp", "ar")
     ]
-    l2, l3, l4 = [], [], []
-    for name, text in (("tm", "tm"), ("dp", "dp"), ("ar", "ar")):
-        a, b, c = _time_columns(d, name, text)
-        l2 += a
-        l3 += b
-        l4 += c
-    l2_names = [c.rsplit(" AS ", 1)[1] for c in l2]
-    l3_names = [c.rsplit(" AS ", 1)[1] for c in l3]
-    l4_names = [c.rsplit(" AS ", 1)[1] for c in l4]
-    q = f"SELECT {', '.join(layer1)} FROM {raw}"
-    q = f"SELECT {', '.join(kept)}, {', '.join(l2)} FROM ({q}) q1"
-    q = f"SELECT {', '.join(kept + l2_names)}, {', '.join(l3)} FROM ({q}) q2"
-    q = f"SELECT {', '.join(kept + l2_names + l3_names)}, {', '.join(l4)} FROM ({q}) q3"
-    # instants: UTC and local microseconds of each time
-    l5 = []
-    for name in ("tm", "dp", "ar"):
-        wall, offmin = f"{name}_wall", f"{name}_offmin"
-        utc = (
-            f"CASE WHEN {offmin} IS NULL THEN {wall} - ({_offset_case(wall, offsets, True)}) "
-            f"ELSE {wall} - {offmin} * 60000000 END"
-        )
-        l5.append(f"{utc} AS {name}_utc")
-    q = f"SELECT {', '.join(kept + l2_names + l3_names + l4_names)}, {', '.join(l5)} FROM ({q}) q4"
-    local = {
-        name: (
-            f"CASE WHEN {name}_offmin IS NULL THEN {name}_wall "
-            f"ELSE {name}_utc + ({_offset_case(f'{name}_utc', offsets, False)}) END"
-        )
-        for name in ("tm", "dp")
-    }
-    day = {
-        name: f"({d.intdiv(f'{expr} + {_SHIFT_DAYS * DAY_US}', str(DAY_US))} - {_SHIFT_DAYS})"
-        for name, expr in local.items()
-    }
+    q = _layer(utc, kept, q, "r6")
+    local = [
+        f"CASE WHEN {n}_offmin IS NULL THEN {n}_wall "
+        f"ELSE {n}_utc + ({_offset_case(f'{n}_utc', offsets, False)}) END AS {n}_local"
+        for n in ("tm", "dp")
+    ]
+    q = _layer(local, kept, q, "r7")
+    days = [
+        f"({d.intdiv(f'{n}_local + {_SHIFT_DAYS * DAY_US}', str(DAY_US))} - {_SHIFT_DAYS}) "
+        f"AS {n}_day"
+        for n in ("tm", "dp")
+    ]
+    q = _layer(days, kept, q, "r8")
     bad = (
         "problem IS NOT NULL"
         " OR assessee IS NULL OR k_assessee NOT IN ('text', 'int') OR assessee = ''"
@@ -277,7 +264,7 @@ def checked_sql(
         f" OR (slot_text IS NOT NULL AND slot_text NOT IN ({slot_values}))"
         " OR (ar_given AND ar_utc < CASE WHEN dp_given THEN dp_utc ELSE tm_utc END)"
     )
-    hour = d.intdiv(f"{local['tm']} - {day['tm']} * {DAY_US}", str(_HOUR_US))
+    hour = d.intdiv(f"tm_local - tm_day * {DAY_US}", str(_HOUR_US))
     slot = (
         "CASE WHEN slot_text IN ('am', '上午') THEN 'am' WHEN slot_text IN ('pm', '下午') "
         f"THEN 'pm' WHEN {hour} < 12 THEN 'am' ELSE 'pm' END"
@@ -289,15 +276,15 @@ def checked_sql(
         f"COALESCE({bad}, TRUE) AS bad",
         "assessee",
         "type",
-        f"{day['tm']} AS day",
+        "tm_day AS day",
         f"{slot} AS slot",
         "slot_text IS NOT NULL AS slot_given",
-        f"CASE WHEN dp_given THEN {day['dp']} ELSE {day['tm']} END AS dispatch_day",
+        "CASE WHEN dp_given THEN dp_day ELSE tm_day END AS dispatch_day",
         "CASE WHEN ar_given THEN ar_utc - CASE WHEN dp_given THEN dp_utc ELSE tm_utc END END "
         "AS delay_us",
         *(field_column(i) for i in range(len(extra))),
     ]
-    return f"SELECT {', '.join(out)} FROM ({q}) q5"
+    return f"SELECT {', '.join(out)} FROM ({q}) r9"
 
 
 def event_columns(extra: Sequence[str]) -> list[str]:

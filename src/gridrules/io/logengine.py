@@ -222,7 +222,7 @@ def aggregate(
     made: list[str] = []
     try:
         raw = engine.raw(sources, [*CORE_FIELDS, *extra])
-        checked = checked_sql(d, f"({raw}) raw", extra, timezone, period)
+        checked = checked_sql(d, raw, extra, timezone, period)
         made.append(names["events"])
         bad_count, bad_rows = engine.fold(
             checked, event_columns(extra), window_condition(period), names["events"], limit
@@ -439,23 +439,25 @@ class DuckDBEngine(LogEngine):
     def fold(
         self, checked: str, columns: Sequence[str], window: str, target: str, limit: int
     ) -> tuple[int, list[tuple[int, int, str]]]:
-        # one scan of the logs: the good rows folded into the events table, the bad ones counted
-        # in one group of their own that keeps the first ``limit`` of them
+        # one scan of the logs: the good rows folded into the events table; the bad ones, their
+        # event columns blanked, fall in one group of their own that keeps the first ``limit``
         listed = ", ".join(columns)
         blanked = ", ".join(f"CASE WHEN bad THEN NULL ELSE {c} END AS {c}" for c in columns)
         scan = f"{target}_scan"
         self.connection.execute(
-            f"CREATE TEMP TABLE {scan} AS SELECT bad, {listed}, COUNT(*) AS n, "
-            f"min({{'s': src_index, 'p': pos, 'r': raw_text}}, {max(limit, 1)}) "
-            f"FILTER (WHERE bad) AS first_bad FROM (SELECT bad, src_index, pos, raw_text, "
-            f"{blanked} FROM ({checked}) c WHERE bad OR {window}) f GROUP BY bad, {listed}"
+            f"CREATE TEMP TABLE {scan} AS SELECT {listed}, COUNT(*) AS n, "
+            f"min(bad_row, {max(limit, 1)}) AS first_bad FROM (SELECT "
+            "CASE WHEN bad THEN {'s': src_index, 'p': pos, 'r': raw_text} END AS bad_row, "
+            f"{blanked} FROM ({checked}) c WHERE bad OR {window}) f GROUP BY {listed}"
         )
         try:
+            # a good event always has an assessee: the group without one is the bad rows
             self.connection.execute(
-                f"CREATE TEMP TABLE {target} AS SELECT {listed}, n FROM {scan} WHERE NOT bad"
+                f"CREATE TEMP TABLE {target} AS SELECT {listed}, n FROM {scan} "
+                "WHERE assessee IS NOT NULL"
             )
             found = self.connection.execute(
-                f"SELECT n, first_bad FROM {scan} WHERE bad"
+                f"SELECT n, first_bad FROM {scan} WHERE assessee IS NULL"
             ).fetchall()
         finally:
             self.connection.execute(f"DROP TABLE IF EXISTS {scan}")
