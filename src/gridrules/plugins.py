@@ -13,7 +13,7 @@ import importlib.metadata
 import importlib.resources
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 import pluggy
@@ -22,10 +22,14 @@ from . import hookspecs
 from ._rubric import Rubric
 from .errors import GridrulesError, PluginError
 
+if TYPE_CHECKING:
+    from .io.feeds import Feeds
+
 __all__ = [
     "Registry",
     "RubricInfo",
     "available",
+    "feeds",
     "get_plugin_manager",
     "load",
     "registry",
@@ -86,6 +90,7 @@ class _Entry:
     info: RubricInfo
     rubric: Rubric | None = None
     error: GridrulesError | None = None
+    path: Path | None = None
 
 
 def _dist_name(dist: Any) -> str:
@@ -219,7 +224,7 @@ class Registry:
             entries[name] = self._broken(name, f"{other}, {dist}", version, error)
             return
         info = RubricInfo(name, rubric.title, rubric.region, rubric.version, dist, "ok")
-        entries[name] = _Entry(info, rubric)
+        entries[name] = _Entry(info, rubric, path=Path(item) if isinstance(item, str | Path) else None)
 
     # -- public ----------------------------------------------------------------------------
 
@@ -258,6 +263,15 @@ class Registry:
         return entry.rubric
 
 
+    def rubric_path(self, name: str) -> Path | None:
+        """The file the installed rubric ``name`` was read from (None for one built in Python).
+
+        :raises PluginError: as :meth:`get` does.
+        """
+        self.get(name)
+        return self._discover()[name].path
+
+
 def _as_rubric(item: Any, plugin: str) -> Rubric:
     from .serialization import load_rubric
 
@@ -285,6 +299,26 @@ def registry(refresh: bool = False) -> Registry:
 def available() -> list[RubricInfo]:
     """Every installed rubric: name, title, region, version, distribution, status."""
     return registry().available()
+
+
+def feeds(name: str | Path, rubric: Rubric | None = None) -> Feeds:
+    """The feeds of rubric ``name`` (installed, or a rubric file): which aggregator of the event
+    logs fills which of its fields, from the ``feeds.toml`` beside its rubric file (none if there
+    is no such file).
+
+    :raises FeedError: the feeds file does not fit the rubric.
+    """
+    from .io.feeds import Feeds, feeds_beside
+
+    rubric = rubric if rubric is not None else load(name)
+    text = str(name)
+    if isinstance(name, Path) or text.endswith((".toml", ".json")):
+        path: Path | None = Path(name)
+    else:
+        path = registry().rubric_path(text)
+    if path is None:
+        return Feeds(rubric.name, (), "")
+    return feeds_beside(path, rubric)
 
 
 def load(name: str | Path, params: Mapping[str, object] | None = None) -> Rubric:
