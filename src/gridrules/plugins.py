@@ -224,7 +224,9 @@ class Registry:
             entries[name] = self._broken(name, f"{other}, {dist}", version, error)
             return
         info = RubricInfo(name, rubric.title, rubric.region, rubric.version, dist, "ok")
-        entries[name] = _Entry(info, rubric, path=Path(item) if isinstance(item, str | Path) else None)
+        entries[name] = _Entry(
+            info, rubric, path=Path(item) if isinstance(item, str | Path) else None
+        )
 
     # -- public ----------------------------------------------------------------------------
 
@@ -261,7 +263,6 @@ class Registry:
             assert entry.error is not None
             raise entry.error
         return entry.rubric
-
 
     def rubric_path(self, name: str) -> Path | None:
         """The file the installed rubric ``name`` was read from (None for one built in Python).

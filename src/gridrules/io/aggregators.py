@@ -131,7 +131,14 @@ class Query:
 
 
 Reference = Callable[
-    [Iterable[ref.Event], Period, WorkingCalendar | None, Mapping[str, Any], Mapping[str, str], Sequence[str]],
+    [
+        Iterable[ref.Event],
+        Period,
+        WorkingCalendar | None,
+        Mapping[str, Any],
+        Mapping[str, str],
+        Sequence[str],
+    ],
     ref.Evidence,
 ]
 
@@ -174,9 +181,8 @@ class Aggregator:
             name: option.check(given[name], where) if name in given else option.default
             for name, option in known.items()
         }
-        if self.name == "weeks_below_minimum" and checked["count"] == "days":
-            if checked["distinct_by"] is not None:
-                raise OptionError(f"{where}: count = 'days' and distinct_by cannot be used together")
+        if checked.get("count") == "days" and checked.get("distinct_by") is not None:
+            raise OptionError(f"{where}: count = 'days' and distinct_by cannot be used together")
         return checked
 
     def default_fields(self) -> dict[str, str]:
@@ -200,7 +206,10 @@ _PARTIAL_WEEKS = _opt(
 def _who(q: Query, inner: str, outputs: Sequence[tuple[str, str]]) -> str:
     """Everyone assessed, with the values of ``inner`` (keyed by assessee) or its defaults."""
     listed = ", ".join(f"COALESCE(r.{name}, {default}) AS {name}" for name, default in outputs)
-    return f"SELECT w.assessee, {listed} FROM {q.who} w LEFT JOIN ({inner}) r ON r.assessee = w.assessee"
+    return (
+        f"SELECT w.assessee, {listed} FROM {q.who} w "
+        f"LEFT JOIN ({inner}) r ON r.assessee = w.assessee"
+    )
 
 
 def _status(q: Query, field: str | None, accepted: Iterable[str]) -> str:

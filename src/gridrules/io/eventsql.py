@@ -87,7 +87,10 @@ class Dialect:
         trim = (
             f"trim(BOTH {chars} FROM {expr})" if self.name == "spark" else f"trim({expr}, {chars})"
         )
-        ends = f"substr({expr}, 1, 1) IN ({_blank_list(self)}) OR substr({expr}, length({expr}), 1) IN ({_blank_list(self)})"
+        blanks = _blank_list(self)
+        ends = (
+            f"substr({expr}, 1, 1) IN ({blanks}) OR substr({expr}, length({expr}), 1) IN ({blanks})"
+        )
         return f"(CASE WHEN {ends} THEN {trim} ELSE {expr} END)"
 
 
@@ -143,7 +146,9 @@ def _parse_layers(d: Dialect, name: str) -> list[list[str]]:
     def part(start: int, length: int) -> str:
         return f"CASE WHEN {ok} THEN CAST(substr({t}, {start}, {length}) AS BIGINT) END"
 
-    first = [f"COALESCE(length(regexp_extract({t}, {d.literal(TIME_PATTERN)}, 0)) > 0, FALSE) AS {ok}"]
+    first = [
+        f"COALESCE(length(regexp_extract({t}, {d.literal(TIME_PATTERN)}, 0)) > 0, FALSE) AS {ok}"
+    ]
     second = [
         f"{part(1, 4)} AS {t}_y",
         f"{part(6, 2)} AS {t}_mo",
@@ -237,7 +242,8 @@ def checked_sql(
         q = _layer([c for lay in layers for c in lay[depth]], kept, q, f"r{depth + 1}")
     # the instants: UTC microseconds of each time, then local ones, days and the hour
     utc = [
-        f"CASE WHEN {n}_offmin IS NULL THEN {n}_wall - ({_offset_case(f'{n}_wall', offsets, True)}) "
+        f"CASE WHEN {n}_offmin IS NULL "
+        f"THEN {n}_wall - ({_offset_case(f'{n}_wall', offsets, True)}) "
         f"ELSE {n}_wall - {n}_offmin * 60000000 END AS {n}_utc"
         for n in ("tm", "dp", "ar")
     ]

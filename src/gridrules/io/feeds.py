@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -86,6 +86,10 @@ class Feed:
     clause: str | None = None
 
 
+def _feed_tuple(value: Iterable[Feed]) -> tuple[Feed, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Feeds:
     """The feeds of one rubric, checked against it.
@@ -96,7 +100,7 @@ class Feeds:
     """
 
     rubric: str
-    feeds: tuple[Feed, ...] = attrs.field(converter=tuple, factory=tuple)
+    feeds: tuple[Feed, ...] = attrs.field(converter=_feed_tuple, factory=tuple)
     source: str = ""
 
     @property
@@ -234,7 +238,7 @@ def parse_feeds(data: Mapping[str, Any], rubric: Rubric, source: str = "feeds") 
             if isinstance(value, Mapping):
                 if set(value) != {"param"} or not isinstance(value["param"], str):
                     raise FeedError(
-                        f"{where}: option {option!r} must be a value or {{param = \"name\"}}"
+                        f'{where}: option {option!r} must be a value or {{param = "name"}}'
                     )
                 if value["param"] not in params:
                     raise FeedError(
@@ -272,4 +276,3 @@ def side_fields(rubric: Rubric, feeds: Feeds) -> list[str]:
     """The rubric's fields no feed fills: the assessor's to give, in a side file."""
     fed = set(feeds.fields)
     return [name for name in rubric.fields if name not in fed]
-

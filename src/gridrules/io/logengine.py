@@ -85,7 +85,9 @@ class LogSource:
         return "line" if self.format == "jsonl" else "row"
 
 
-def log_sources(paths: Sequence[str | os.PathLike[str]], format: str | None = None) -> list[LogSource]:
+def log_sources(
+    paths: Sequence[str | os.PathLike[str]], format: str | None = None
+) -> list[LogSource]:
     """The log files named by ``paths``, each path a file or a glob (``logs/2026-10-*.jsonl``).
 
     :raises DataFileError: a path or glob matches no file, or a file's format cannot be told.
@@ -186,7 +188,7 @@ class LogEngine(abc.ABC):
     def drop(self, names: Sequence[str]) -> None:
         """Drop the temporary tables ``names``."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most engines hold nothing to release
         """Release what the engine holds for the run."""
 
 
@@ -238,19 +240,23 @@ def aggregate(
         made.append(names["who"])
         engine.table(names["who"], who_sql(names["events"], names["roster"]))
         working = sum(1 for _, w in day_rows(period, calendar) if w)
-        evidence: dict[str, dict[str, int]] = {a: {} for (a,) in engine.rows(f"SELECT assessee FROM {names['who']}")}
+        evidence: dict[str, dict[str, int]] = {
+            a: {} for (a,) in engine.rows(f"SELECT assessee FROM {names['who']}")
+        }
         for index, feed in enumerate(feeds):
             units = f"{run}units{index}"
             if feed.aggregator.units is not None:
                 made.append(units)
                 rows = unit_rows(feed.aggregator.units(period, feed.options))
                 engine.table(units, values_sql(d, rows, ["day", "unit"]))
-            query = Query(d, names["events"], names["who"], names["days"], units, columns, working)
+            tables = Query(d, names["events"], names["who"], names["days"], units, columns, working)
             roles = list(feed.fields)
-            sql = feed.aggregator.sql(query, feed.options, roles)
-            picked = [(output_column(feed.aggregator, role, roles), feed.fields[role]) for role in roles]
-            listed = ", ".join(f"q.{column}" for column, _ in picked)
-            for row in engine.rows(f"SELECT q.assessee, {listed} FROM ({sql}) q"):
+            sql = feed.aggregator.sql(tables, feed.options, roles)
+            picked = [
+                (output_column(feed.aggregator, role, roles), feed.fields[role]) for role in roles
+            ]
+            wanted = ", ".join(f"q.{column}" for column, _ in picked)
+            for row in engine.rows(f"SELECT q.assessee, {wanted} FROM ({sql}) q"):
                 target = evidence.setdefault(row[0], {})
                 for (_, field), value in zip(picked, row[1:], strict=True):
                     target[field] = int(value)
@@ -334,6 +340,9 @@ def _duckdb() -> Any:
         ) from None
 
 
+_SIGNED = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
+_INTEGER_TYPES = _SIGNED + tuple("U" + t for t in _SIGNED)
+
 _KIND = (
     "CASE WHEN {t} IS NULL OR {t} = 'NULL' THEN NULL WHEN {t} = 'VARCHAR' THEN 'text' "
     "WHEN {t} IN ('BIGINT', 'UBIGINT') THEN 'int' ELSE 'other' END"
@@ -399,7 +408,8 @@ class DuckDBEngine(LogEngine):
             f"SELECT pos, line, j, CASE WHEN j IS NULL THEN 'json' WHEN json_type(j) <> 'OBJECT' "
             "THEN 'object' END AS problem, "
             f"CASE WHEN json_type(j) = 'OBJECT' THEN json_extract_string(j, {paths}) END AS v, "
-            f"CASE WHEN json_type(j) = 'OBJECT' THEN json_type(j, {paths}) END AS k FROM ({parsed}) p"
+            f"CASE WHEN json_type(j) = 'OBJECT' THEN json_type(j, {paths}) END AS k "
+            f"FROM ({parsed}) p"
         )
         return (
             f"SELECT {index} AS src_index, pos, line AS raw_text, problem, {values}, {kinds} "
@@ -419,17 +429,32 @@ class DuckDBEngine(LogEngine):
             name = _name(field, i)
             kind = types.get(field)
             if kind is None:
-                columns += [f"CAST(NULL AS VARCHAR) AS v_{name}", f"CAST(NULL AS VARCHAR) AS k_{name}"]
+                columns += [
+                    f"CAST(NULL AS VARCHAR) AS v_{name}",
+                    f"CAST(NULL AS VARCHAR) AS k_{name}",
+                ]
                 continue
             quoted = '"' + field.replace('"', '""') + '"'
             if kind in ("VARCHAR", "DATE") or kind.startswith("TIMESTAMP"):
                 category = "text"
-            elif kind in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT"):
+            elif kind in (
+                "TINYINT",
+                "SMALLINT",
+                "INTEGER",
+                "BIGINT",
+                "UTINYINT",
+                "USMALLINT",
+                "UINTEGER",
+                "UBIGINT",
+                "HUGEINT",
+            ):
                 category = "int"
             else:
                 category = "other"
             columns.append(f"CAST({quoted} AS VARCHAR) AS v_{name}")
-            columns.append(f"CASE WHEN {quoted} IS NULL THEN NULL ELSE '{category}' END AS k_{name}")
+            columns.append(
+                f"CASE WHEN {quoted} IS NULL THEN NULL ELSE '{category}' END AS k_{name}"
+            )
         return (
             f"SELECT {index} AS src_index, file_row_number + 1 AS pos, "
             f"to_json(COLUMNS(* EXCLUDE (file_row_number))) AS raw_text, "
@@ -489,4 +514,3 @@ def _json_path(field: str) -> str:
 def _name(field: str, index: int) -> str:
     """The raw column suffix of a field: core fields by name, the others ``e0``, ``e1``..."""
     return field if field in CORE_FIELDS else f"e{index - len(CORE_FIELDS)}"
-
