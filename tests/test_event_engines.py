@@ -6,6 +6,7 @@ Spark runs in local mode, one session for the whole test run, on a few small log
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ from gridrules.io.evidence import aggregate_python
 from gridrules.periods import Period
 
 CN = get_calendar("CN")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def feed(name: str, fields: dict[str, str] | None = None, **options: Any) -> PlannedFeed:
@@ -279,3 +281,44 @@ def test_spark_duckdb_and_the_reference_agree(
     finally:
         engine.close()
         duck.close()
+
+
+def test_spark_scores_as_gridrules_batch_does(spark: Any, tmp_path: Path) -> None:
+    import tomllib
+
+    from gridrules import plugins
+    from gridrules.batch import run_batch
+    from gridrules.spark import aggregate as spark_aggregate
+    from gridrules.spark import score
+
+    rubric = plugins.load("jiangcheng")
+    params = tomllib.loads((ROOT / "examples" / "jiangcheng" / "params.toml").read_text("utf-8"))
+    path = tmp_path / "edges.jsonl"
+    write_log(path, EDGES)
+    evidence, found = spark_aggregate(
+        spark, path, period="2026-10", rubric=rubric, feeds=plugins.feeds("jiangcheng"),
+        roster=["w4"],
+    )  # fmt: skip
+    assert found.rejected_count == 2
+    local = tmp_path / "evidence.csv"
+    rows = evidence.orderBy("assessee").collect()
+    with local.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(evidence.columns)
+        writer.writerows([list(r) for r in rows])
+    run_batch(rubric, local, tmp_path / "scores.csv", params=params)
+    with (tmp_path / "scores.csv").open(encoding="utf-8-sig", newline="") as stream:
+        expected = {r["assessee"]: r for r in csv.DictReader(stream)}
+    # one bad row among the good: a negative count is refused, its place kept
+    bad = spark.createDataFrame(
+        [("w5", "2026-10", -1)], "assessee STRING, period STRING, missed_signins BIGINT"
+    )
+    got = score(evidence.unionByName(bad, allowMissingColumns=True).repartition(2), rubric, params)
+    scored = {r["assessee"]: r.asDict() for r in got.collect()}
+    assert scored["w5"]["total"] is None
+    assert "missed_signins" in scored["w5"]["problems"]
+    for assessee, row in expected.items():
+        mine = scored[assessee]
+        for column in ("total", "base", "bonus", "penalty", "grade", "flags", "attendance",
+                       "work", "disputes"):  # fmt: skip
+            assert (mine[column] or "") == row[column], (assessee, column)

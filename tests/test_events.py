@@ -22,9 +22,11 @@ from gridrules.events import (
     late_arrivals,
     merge_evidence,
     missed_sign_ins,
+    missed_weekly_visits,
     read_events,
     visit_shortfall,
     weeks_below_minimum,
+    weeks_short_of_days,
     xun_without_inspection,
 )
 from gridrules.periods import Period
@@ -536,3 +538,57 @@ def test_row_error_is_a_plain_value() -> None:
     row = RowError(3, "missing time", "{}")
     assert row == RowError(3, "missing time", "{}")
     assert str(row) == "line 3: missing time"
+
+
+# -- what the other schemes count with ----------------------------------------------------------
+
+
+def test_approved_absences_are_excused_from_missed_sign_ins() -> None:
+    # zengdu: 须经批准并在签到薄上注明原因. Week 2026-W42, Monday 12 to Friday 16 October: 5
+    # working days, 10 sign-ins expected.
+    week = Period.parse("2026-W42")
+    events = [
+        event("w1", "sign_in", "2026-10-12T08:30"),
+        event("w1", "absence", "2026-10-13T08:00", status="approved"),  # Tuesday: whole day
+        event("w1", "absence", "2026-10-14T08:00", slot="下午", status="Approved"),  # Wed pm
+        event("w1", "absence", "2026-10-15T08:00", status="pending"),  # not approved: no excuse
+        event("w1", "absence", "2026-10-17T08:00"),  # Saturday: no working day to excuse
+    ]
+    result = missed_sign_ins(
+        events, week, CN, absence_type="absence", expected_field="e", excused_field="x"
+    )
+    # excused: Tue am, Tue pm, Wed pm = 3; expected 10 - 3 = 7; signed Mon am = 1; missed 6
+    assert result == {"w1": {"missed_signins": 6, "e": 7, "x": 3}}
+    # without absence_type, absences excuse nothing: 10 - 1 = 9
+    assert missed_sign_ins(events, week, CN)["w1"] == {"missed_signins": 9}
+
+
+def test_weeks_short_of_days_on_duty() -> None:
+    # ernvqiao: 每周不少于三天时间在网格上履职尽责. 2026-W42 and W43, the first half of a window.
+    window = Period.parse("2026-10-12..2026-10-25")
+    events = [
+        event("w1", "duty", "2026-10-12T09:00"),
+        event("w1", "duty", "2026-10-12T15:00"),  # the same day again: still one day
+        event("w1", "duty", "2026-10-13T09:00"),
+        event("w1", "duty", "2026-10-18T09:00"),  # Sunday counts: 3 days in W42
+        event("w1", "duty", "2026-10-20T09:00"),  # W43: 1 day, 2 short
+    ]
+    assert weeks_short_of_days(events, window, shortfall_field="short", weeks_field="n") == {
+        "w1": {"weeks_short_of_days": 1, "short": 2, "n": 2}
+    }
+
+
+def test_missed_weekly_visits_per_person() -> None:
+    # xize2017: 每少1人(次)扣1分, three people a week. W42: p1, p2 and p1 again (2 people, 1
+    # short); W43: p1, p2, p3, p4 (the extra visit covers no other week); W44 is cut by the end
+    # of October with its Thursday in it, so it is assessed: nobody visited, 3 short.
+    october = Period.month(2026, 10)
+    events = [
+        event("w1", "visit", "2026-10-12T09:00", person="p1"),
+        event("w1", "visit", "2026-10-13T09:00", person="p2"),
+        event("w1", "visit", "2026-10-14T09:00", person="p1"),
+        *(event("w1", "visit", "2026-10-20T09:00", person=f"p{i}") for i in range(1, 5)),
+    ]
+    # October's weeks (Thursday rule): W40 (28 Sep-4 Oct), W41, W42, W43, W44: W40 3 short, W41
+    # 3, W42 1, W43 0, W44 3 = 10
+    assert missed_weekly_visits(events, october, quota=3) == {"w1": {"missed_visits": 10}}
