@@ -81,21 +81,15 @@ class Dialect:
         return f"(({left}) {self.intdiv_operator} ({right}))"
 
     def strip(self, expr: str) -> str:
-        """``expr`` without :data:`BLANKS` at either end (trimmed only where an end is blank:
-        most values are not, and the test is cheaper than the trim)."""
+        """``expr`` without :data:`BLANKS` at either end (trimmed only where an end is a blank or
+        another control character: most values have none, and the test costs less than the
+        trim)."""
         chars = self.literal(BLANKS)
         trim = (
             f"trim(BOTH {chars} FROM {expr})" if self.name == "spark" else f"trim({expr}, {chars})"
         )
-        blanks = _blank_list(self)
-        ends = (
-            f"substr({expr}, 1, 1) IN ({blanks}) OR substr({expr}, length({expr}), 1) IN ({blanks})"
-        )
+        ends = f"substr({expr}, 1, 1) <= ' ' OR substr({expr}, length({expr}), 1) <= ' '"
         return f"(CASE WHEN {ends} THEN {trim} ELSE {expr} END)"
-
-
-def _blank_list(d: Dialect) -> str:
-    return ", ".join(d.literal(c) for c in BLANKS)
 
 
 DUCKDB = Dialect("duckdb", backslash_escapes=False, intdiv_operator="//")

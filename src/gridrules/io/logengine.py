@@ -404,12 +404,13 @@ class DuckDBEngine(LogEngine):
             f"SELECT pos, line, CASE WHEN json_valid(line) THEN line END AS j FROM ({lines}) l "
             f"WHERE line IS NOT NULL AND {d.strip('line')} <> ''"
         )
+        top = f"SELECT pos, line, j, json_type(j) AS top FROM ({parsed}) p"
         typed = (
-            f"SELECT pos, line, j, CASE WHEN j IS NULL THEN 'json' WHEN json_type(j) <> 'OBJECT' "
+            "SELECT pos, line, CASE WHEN j IS NULL THEN 'json' WHEN top <> 'OBJECT' "
             "THEN 'object' END AS problem, "
-            f"CASE WHEN json_type(j) = 'OBJECT' THEN json_extract_string(j, {paths}) END AS v, "
-            f"CASE WHEN json_type(j) = 'OBJECT' THEN json_type(j, {paths}) END AS k "
-            f"FROM ({parsed}) p"
+            f"CASE WHEN top = 'OBJECT' THEN json_extract_string(j, {paths}) END AS v, "
+            f"CASE WHEN top = 'OBJECT' THEN json_type(j, {paths}) END AS k "
+            f"FROM ({top}) p"
         )
         return (
             f"SELECT {index} AS src_index, pos, line AS raw_text, problem, {values}, {kinds} "
