@@ -256,11 +256,11 @@ def test_spark_agrees_on_the_edge_cases(spark: Any, tmp_path: Path) -> None:
     period = Period.month(2026, 10)
     engine = SparkEngine(spark)
     try:
-        found = run_engine(engine, path, period, ["w9"])
+        found = run_engine(engine, path, period, [])  # no roster: an empty table to join
     finally:
         engine.close()
     check_edges(found)
-    assert found == run_reference(path, period, ["w9"])
+    assert found == run_reference(path, period, [])
 
 
 @settings(max_examples=3, suppress_health_check=list(HealthCheck), deadline=None)

@@ -333,10 +333,20 @@ def unit_rows(units: Iterable[Period]) -> list[tuple[int, int]]:
     return [(day_number(day), index) for index, unit in enumerate(units) for day in unit.days()]
 
 
-def values_sql(d: Dialect, rows: Sequence[Sequence[object]], names: Sequence[str]) -> str:
-    """A small table written out as ``VALUES``, typed BIGINT, BOOLEAN or text."""
+def values_sql(
+    d: Dialect,
+    rows: Sequence[Sequence[object]],
+    names: Sequence[str],
+    types: Sequence[str] | None = None,
+) -> str:
+    """A small table written out as ``VALUES``: BIGINT, BOOLEAN or text (``STRING``) columns.
+
+    ``types`` (``BIGINT``, ``BOOLEAN``, ``STRING``; all BIGINT by default) type an empty table,
+    so that it joins and unites as a full one would.
+    """
     if not rows:
-        typed = ", ".join(f"CAST(NULL AS BIGINT) AS {n}" for n in names)
+        kinds = types or ["BIGINT"] * len(names)
+        typed = ", ".join(f"CAST(NULL AS {t}) AS {n}" for n, t in zip(names, kinds, strict=True))
         return f"(SELECT {typed} WHERE 1 = 0)"
 
     def lit(value: object) -> str:

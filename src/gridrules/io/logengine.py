@@ -232,7 +232,7 @@ def aggregate(
         bad_count += len(engine.problems)
         roster_rows = [(a,) for a in sorted(set(roster))]
         for table, query in (
-            ("roster", values_sql(d, roster_rows, ["assessee"])),
+            ("roster", values_sql(d, roster_rows, ["assessee"], ["STRING"])),
             ("days", values_sql(d, day_rows(period, calendar), ["day", "working"])),
         ):
             made.append(names[table])
@@ -470,7 +470,7 @@ class DuckDBEngine(LogEngine):
         listed = ", ".join(columns)
         blanked = ", ".join(f"CASE WHEN bad THEN NULL ELSE {c} END AS {c}" for c in columns)
         scan = f"{target}_scan"
-        self.connection.execute(
+        self._execute(
             f"CREATE TEMP TABLE {scan} AS SELECT {listed}, COUNT(*) AS n, "
             f"min(bad_row, {max(limit, 1)}) AS first_bad FROM (SELECT "
             "CASE WHEN bad THEN {'s': src_index, 'p': pos, 'r': raw_text} END AS bad_row, "
@@ -491,6 +491,19 @@ class DuckDBEngine(LogEngine):
             return 0, []
         count, first = found[0]
         return int(count), [(r["s"], r["p"], r["r"]) for r in (first or [])][:limit]
+
+    def _execute(self, query: str) -> None:
+        """Run ``query``; a log DuckDB cannot read (bytes that are not UTF-8, a line over its
+        limit, a broken Parquet file) is a :class:`DataFileError` with DuckDB's own words."""
+        duckdb = _duckdb()
+        try:
+            self.connection.execute(query)
+        except (duckdb.InvalidInputException, duckdb.IOException) as exc:
+            text = str(exc)
+            files = [ln.strip() for ln in text.splitlines() if ln.strip().startswith("file = ")]
+            head = " ".join(text.split("\n\n")[0].split())
+            where = f" ({files[0]})" if files else ""
+            raise DataFileError(f"cannot read the event logs{where}: {head}") from None
 
     def table(self, name: str, query: str) -> None:
         self.connection.execute(f"CREATE TEMP TABLE {name} AS {query}")
