@@ -180,7 +180,13 @@ class SparkEngine(LogEngine):
         )
 
     def fold(
-        self, checked: str, columns: Sequence[str], window: str, target: str, limit: int
+        self,
+        checked: str,
+        columns: Sequence[str],
+        window: str,
+        target: str,
+        limit: int,
+        fast: str | None = None,
     ) -> tuple[int, list[tuple[int, int, str]]]:
         listed = ", ".join(columns)
         rows = self.spark.sql(checked).persist()

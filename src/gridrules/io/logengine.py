@@ -168,13 +168,26 @@ class LogEngine(abc.ABC):
         """A relation (a query or a view name) of the raw rows of ``sources``, reading ``fields``
         (the core ones then the aggregators' own, ``v_e0``...)."""
 
+    def fast_raw(self, sources: Sequence[LogSource], fields: Sequence[str]) -> str | None:
+        """A quicker relation of the same rows without their numbers or text (``pos`` and
+        ``raw_text`` NULL), if the engine has one: :meth:`fold` then counts with it and goes
+        back to :meth:`raw` only to list the bad rows, when there are any."""
+        return None
+
     @abc.abstractmethod
     def fold(
-        self, checked: str, columns: Sequence[str], window: str, target: str, limit: int
+        self,
+        checked: str,
+        columns: Sequence[str],
+        window: str,
+        target: str,
+        limit: int,
+        fast: str | None = None,
     ) -> tuple[int, list[tuple[int, int, str]]]:
         """Make table ``target`` of the good rows of ``checked`` (a query) meeting ``window``,
         identical ones folded (``columns`` and their number ``n``), and return the number of bad
-        rows with the first ``limit`` of them as (src_index, pos, raw_text)."""
+        rows with the first ``limit`` of them as (src_index, pos, raw_text). With ``fast`` (the
+        checked query of :meth:`fast_raw`), count with that and list from ``checked``."""
 
     @abc.abstractmethod
     def table(self, name: str, query: str) -> None:
@@ -223,11 +236,17 @@ def aggregate(
     names = {k: run + k for k in ("events", "who", "days", "roster")}
     made: list[str] = []
     try:
-        raw = engine.raw(sources, [*CORE_FIELDS, *extra])
-        checked = checked_sql(d, raw, extra, timezone, period)
+        fields = [*CORE_FIELDS, *extra]
+        checked = checked_sql(d, engine.raw(sources, fields), extra, timezone, period)
+        fast = engine.fast_raw(sources, fields)
         made.append(names["events"])
         bad_count, bad_rows = engine.fold(
-            checked, event_columns(extra), window_condition(period), names["events"], limit
+            checked,
+            event_columns(extra),
+            window_condition(period),
+            names["events"],
+            limit,
+            None if fast is None else checked_sql(d, fast, extra, timezone, period),
         )
         bad_count += len(engine.problems)
         roster_rows = [(a,) for a in sorted(set(roster))]
@@ -374,6 +393,7 @@ class DuckDBEngine(LogEngine):
         if threads is not None:
             self.connection.execute(f"SET threads = {int(threads)}")
         self._stack = contextlib.ExitStack()
+        self._paths: dict[str, str] = {}  # CSV and Excel logs: their JSON lines copies
         self.problems = []
 
     def raw(self, sources: Sequence[LogSource], fields: Sequence[str]) -> str:
@@ -385,7 +405,44 @@ class DuckDBEngine(LogEngine):
             path = source.name
             if source.format in ("csv", "xlsx"):
                 path = self._stack.enter_context(as_json_lines(source, self.problems))
+                self._paths[source.name] = path
             parts.append(self._json_lines(index, path, fields))
+        return " UNION ALL ".join(parts)
+
+    def fast_raw(self, sources: Sequence[LogSource], fields: Sequence[str]) -> str | None:
+        # JSON lines through DuckDB's own reader, in parallel: each field read as its JSON text,
+        # so that its kind shows; a line that is not a JSON object reads as all NULL, and so is
+        # rejected as the numbered reading rejects it
+        parts = []
+        for index, source in enumerate(sources):
+            if source.format == "parquet":
+                return None
+            path = self._paths.get(source.name, source.name)
+            columns = ", ".join(f"{DUCKDB.literal(f)}: 'JSON'" for f in fields)
+            scan = (
+                f"read_json({DUCKDB.literal(path)}, format = 'newline_delimited', "
+                f"columns = {{{columns}}}, ignore_errors = true)"
+            )
+            values = []
+            for i, field in enumerate(fields):
+                c, name = f'"{field}"', _name(field, i)
+                text = f"substr({c}, 1, 1) = '\"'"
+                values.append(
+                    f"CASE WHEN {c} IS NULL OR {c} = 'null' THEN NULL WHEN {text} THEN "
+                    f"CASE WHEN contains({c}, '\\') THEN {c} ->> '$' "
+                    f"ELSE substr({c}, 2, length({c}) - 2) END ELSE CAST({c} AS VARCHAR) END "
+                    f"AS v_{name}"
+                )
+                values.append(
+                    f"CASE WHEN {c} IS NULL OR {c} = 'null' THEN NULL WHEN {text} THEN 'text' "
+                    f"WHEN json_type({c}) IN ('BIGINT', 'UBIGINT') THEN 'int' ELSE 'other' END "
+                    f"AS k_{name}"
+                )
+            parts.append(
+                f"SELECT {index} AS src_index, CAST(NULL AS BIGINT) AS pos, "
+                "CAST(NULL AS VARCHAR) AS raw_text, CAST(NULL AS VARCHAR) AS problem, "
+                f"{', '.join(values)} FROM {scan}"
+            )
         return " UNION ALL ".join(parts)
 
     def _json_lines(self, index: int, path: str, fields: Sequence[str]) -> str:
@@ -463,21 +520,31 @@ class DuckDBEngine(LogEngine):
         )
 
     def fold(
-        self, checked: str, columns: Sequence[str], window: str, target: str, limit: int
+        self,
+        checked: str,
+        columns: Sequence[str],
+        window: str,
+        target: str,
+        limit: int,
+        fast: str | None = None,
     ) -> tuple[int, list[tuple[int, int, str]]]:
         # one scan of the logs: the good rows folded into the events table; the bad ones, their
-        # event columns blanked, fall in one group of their own that keeps the first ``limit``
+        # event columns blanked, fall in one group of their own (a good event always has an
+        # assessee), counted, and with the numbered reading the first ``limit`` of them kept
         listed = ", ".join(columns)
         blanked = ", ".join(f"CASE WHEN bad THEN NULL ELSE {c} END AS {c}" for c in columns)
         scan = f"{target}_scan"
+        keep = (
+            "NULL AS first_bad"
+            if fast is not None
+            else f"min(bad_row, {max(limit, 1)}) AS first_bad"
+        )
         self._execute(
-            f"CREATE TEMP TABLE {scan} AS SELECT {listed}, COUNT(*) AS n, "
-            f"min(bad_row, {max(limit, 1)}) AS first_bad FROM (SELECT "
+            f"CREATE TEMP TABLE {scan} AS SELECT {listed}, COUNT(*) AS n, {keep} FROM (SELECT "
             "CASE WHEN bad THEN {'s': src_index, 'p': pos, 'r': raw_text} END AS bad_row, "
-            f"{blanked} FROM ({checked}) c WHERE bad OR {window}) f GROUP BY {listed}"
+            f"{blanked} FROM ({fast or checked}) c WHERE bad OR {window}) f GROUP BY {listed}"
         )
         try:
-            # a good event always has an assessee: the group without one is the bad rows
             self.connection.execute(
                 f"CREATE TEMP TABLE {target} AS SELECT {listed}, n FROM {scan} "
                 "WHERE assessee IS NOT NULL"
@@ -490,6 +557,14 @@ class DuckDBEngine(LogEngine):
         if not found:
             return 0, []
         count, first = found[0]
+        if fast is not None:  # the bad rows again, numbered this time, to list the first ones
+            first = [
+                {"s": s, "p": p, "r": r}
+                for s, p, r in self.connection.execute(
+                    f"SELECT src_index, pos, raw_text FROM ({checked}) c WHERE bad "
+                    f"ORDER BY src_index, pos LIMIT {max(limit, 1)}"
+                ).fetchall()
+            ]
         return int(count), [(r["s"], r["p"], r["r"]) for r in (first or [])][:limit]
 
     def _execute(self, query: str) -> None:
