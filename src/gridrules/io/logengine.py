@@ -57,6 +57,7 @@ from .tables import open_reader
 
 __all__ = [
     "DEFAULT_LIMIT",
+    "DEFAULT_MEMORY",
     "Aggregated",
     "DuckDBEngine",
     "LogEngine",
@@ -68,6 +69,9 @@ __all__ = [
 
 DEFAULT_LIMIT = 100
 """How many rejected rows are listed by default (all are counted)."""
+
+DEFAULT_MEMORY = "400MB"
+"""The DuckDB engine's working memory by default; beyond it, DuckDB spills to disk."""
 
 LOG_FORMATS = ("jsonl", "csv", "xlsx", "parquet")
 
@@ -372,7 +376,10 @@ class DuckDBEngine(LogEngine):
     """DuckDB in this process: the default engine.
 
     :param connection: a DuckDB connection to use (default: a new in-memory database).
-    :param memory_limit: DuckDB's ``memory_limit`` (default: DuckDB's own, 80% of memory).
+    :param memory_limit: DuckDB's ``memory_limit`` for a new database: 400 MB by default, so
+        that memory stays flat as the logs grow (what does not fit spills to ``temp_directory``).
+    :param temp_directory: where DuckDB spills (default: a ``gridrules-duckdb`` folder in the
+        system's temporary folder).
     :param threads: DuckDB's ``threads`` (default: one per core).
     """
 
@@ -382,14 +389,18 @@ class DuckDBEngine(LogEngine):
         self,
         connection: Any = None,
         *,
-        memory_limit: str | None = None,
+        memory_limit: str | None = DEFAULT_MEMORY,
+        temp_directory: str | None = None,
         threads: int | None = None,
     ) -> None:
         duckdb = _duckdb()
         self._own = connection is None
         self.connection = duckdb.connect() if connection is None else connection
-        if memory_limit is not None:
-            self.connection.execute(f"SET memory_limit = {DUCKDB.literal(memory_limit)}")
+        if self._own:
+            spill = temp_directory or os.path.join(tempfile.gettempdir(), "gridrules-duckdb")
+            self.connection.execute(f"SET temp_directory = {DUCKDB.literal(spill)}")
+            if memory_limit is not None:
+                self.connection.execute(f"SET memory_limit = {DUCKDB.literal(memory_limit)}")
         if threads is not None:
             self.connection.execute(f"SET threads = {int(threads)}")
         self._stack = contextlib.ExitStack()
