@@ -34,6 +34,7 @@ from .dates.periods import Period
 from .io import events as ref
 from .io.batch import Rejected, Row, score_rows
 from .io.eventsql import CORE_FIELDS, SPARK
+from .io.evidence import params_in_force
 from .io.feeds import Feeds
 from .io.logengine import (
     DEFAULT_LIMIT,
@@ -256,10 +257,8 @@ def aggregate(
         and what :func:`gridrules.io.logengine.aggregate` found (the evidence and the rejected
         rows, listed and counted).
     """
-    from .io.evidence import _params_in_force
-
     period = period if isinstance(period, Period) else Period.parse(period)
-    planned = feeds.plan(_params_in_force(rubric, params))
+    planned = feeds.plan(params_in_force(rubric, params))
     if calendar is None and any(f.aggregator.needs_calendar for f in planned):
         calendar = get_calendar("CN")
     sources, frames = _sources(logs, table)

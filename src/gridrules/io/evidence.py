@@ -44,6 +44,7 @@ __all__ = [
     "SideFile",
     "aggregate_python",
     "collect_evidence",
+    "params_in_force",
     "read_roster",
     "read_side_file",
 ]
@@ -248,7 +249,7 @@ def aggregate_python(
     return Aggregated(dict(sorted(evidence.items())), tuple(rejected[:limit]), rejected_count)
 
 
-def _params_in_force(rubric: Rubric, params: Mapping[str, object] | None) -> dict[str, Any]:
+def params_in_force(rubric: Rubric, params: Mapping[str, object] | None) -> dict[str, Any]:
     """The parameters given, checked, and the others' bound values or defaults, where they have
     one (a feed reading a parameter with neither is refused when it is planned)."""
     values: dict[str, Any] = bind_parameters(rubric, params, require_all=False)
@@ -282,7 +283,7 @@ def collect_evidence(
     :param calendar: working days (default: China's, ``get_calendar("CN")``).
     """
     period = period if isinstance(period, Period) else Period.parse(period)
-    planned = feeds.plan(_params_in_force(rubric, params))
+    planned = feeds.plan(params_in_force(rubric, params))
     if calendar is None and any(f.aggregator.needs_calendar for f in planned):
         calendar = get_calendar("CN")
     sources = [s if isinstance(s, LogSource) else None for s in logs]
