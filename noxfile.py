@@ -20,7 +20,7 @@ def install(session: nox.Session, extras: str = "testing") -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite: the core and every plugin (HYPOTHESIS_PROFILE=ci for more examples)."""
-    install(session, "testing,xlsx,report,toml-write,docs")
+    install(session, "testing,xlsx,report,toml-write,docs,duckdb,spark")
     session.run("pytest", *session.posargs)
 
 
@@ -54,7 +54,17 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Throughput and memory benchmarks (figures go to benchmarks/README.md by hand)."""
-    install(session, "testing,xlsx,report,bench")
-    session.run("python", "benchmarks/run.py", *session.posargs)
-    session.run("python", "benchmarks/street.py")
+    """Throughput and memory benchmarks (figures go to benchmarks/README.md by hand).
+
+    ``nox -s bench`` runs every harness; ``nox -s bench -- events [options]`` only the event
+    logs' (benchmarks/eventlogs.py), ``nox -s bench -- scoring [options]`` only scoring's,
+    ``nox -s bench -- street`` only the street office's (benchmarks/street.py).
+    """
+    install(session, "testing,xlsx,report,bench,duckdb,spark")
+    which, *options = session.posargs or ["all"]
+    if which in ("all", "scoring"):
+        session.run("python", "benchmarks/run.py", *options)
+    if which in ("all", "street"):
+        session.run("python", "benchmarks/street.py", *options)
+    if which in ("all", "events"):
+        session.run("python", "benchmarks/eventlogs.py", *options)

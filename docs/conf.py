@@ -101,6 +101,7 @@ _PUBLIC_MODULES = (
     "gridrules.periods",
     "gridrules.calendars",
     "gridrules.events",
+    "gridrules.spark",
     "gridrules.batch",
     "gridrules.testing",
     "gridrules.serialization",

@@ -22,9 +22,11 @@ from gridrules.events import (
     late_arrivals,
     merge_evidence,
     missed_sign_ins,
+    missed_weekly_visits,
     read_events,
     visit_shortfall,
     weeks_below_minimum,
+    weeks_short_of_days,
     xun_without_inspection,
 )
 from gridrules.periods import Period
@@ -130,31 +132,33 @@ def test_strict_mode_raises_with_every_bad_row() -> None:
 def test_csv_with_bom_quotes_and_bad_rows(tmp_path: Path) -> None:
     path = tmp_path / "visits.csv"
     text = (
-        "assessee,type,time,household,note\n"  # line 1
-        "w1,visit,2026-10-09T09:00,H1,\n"  # line 2
-        'w1,visit,2026-10-09T09:30,H2,"two\nlines"\n'  # lines 3-4
-        "w1,visit,2026-10-09T10:00,H3,x,extra\n"  # line 5: too many values
-        "w1,visit,,H4,\n"  # line 6: no time
-        "\n"  # line 7: blank
-        "w2,visit,2026-10-09T10:00+08:00,H5\n"  # line 8: short row, note missing
+        "assessee,type,time,household,note\n"  # row 1, the header
+        "w1,visit,2026-10-09T09:00,H1,\n"  # row 2
+        'w1,visit,2026-10-09T09:30,H2,"two\nlines"\n'  # row 3, on two lines
+        "w1,visit,2026-10-09T10:00,H3,x,extra\n"  # row 4: too many values
+        "w1,visit,,H4,\n"  # row 5: no time
+        "\n"  # row 6: blank
+        "w2,visit,2026-10-09T10:00+08:00,H5\n"  # row 7: short row, note missing
     )
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     log = read_events(path)
-    assert [(e.line, e.get("household")) for e in log.events] == [(2, "H1"), (3, "H2"), (8, "H5")]
+    # rows are numbered as a spreadsheet shows them, as gridrules batch numbers them
+    assert [(e.line, e.get("household")) for e in log.events] == [(2, "H1"), (3, "H2"), (7, "H5")]
     assert log.events[1].get("note") == "two\nlines"
     assert "note" not in log.events[0].fields  # an empty cell is an absent field
     assert [(r.line, r.reason) for r in log.rejected] == [
-        (5, "6 values for 5 columns"),
-        (6, "missing time"),
+        (4, "the row has 6 cells but the header names 5 columns"),
+        (5, "missing time"),
     ]
-    assert log.rejected[0].raw == "w1,visit,2026-10-09T10:00,H3,x,extra"
+    assert str(log.rejected[1]) == "row 5: missing time"
+    assert json.loads(log.rejected[1].raw)["household"] == "H4"
     assert log.source == str(path)
 
 
 def test_csv_header_without_required_columns_is_a_file_error(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("worker,type,when\nw1,visit,2026-10-09T09:00\n", encoding="utf-8")
-    with pytest.raises(EventLogError, match="the CSV header has no column assessee, time"):
+    with pytest.raises(EventLogError, match="the header has no column assessee, time"):
         read_events(path)
 
 
@@ -168,16 +172,20 @@ def test_jsonl_file_with_bom_and_other_fields(tmp_path: Path) -> None:
     assert visit.where() == f"{path}:1"
 
 
-def test_a_file_that_is_not_utf8_is_a_file_error(tmp_path: Path) -> None:
-    # Platform exports are sometimes GBK; reading them as UTF-8 would garble names silently.
+def test_gbk_csv_is_read_and_other_bytes_are_a_file_error(tmp_path: Path) -> None:
+    # Platform exports from Chinese Excel are often GBK: told from UTF-8 as gridrules batch does.
     path = tmp_path / "gbk.csv"
     path.write_bytes("assessee,type,time\n张三,visit,2026-10-09T09:00\n".encode("gbk"))
-    with pytest.raises(EventLogError, match="not UTF-8 text"):
-        read_events(path)
+    (visit,) = read_events(path)
+    assert visit.assessee == "张三"
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(b'{"assessee": "w1", "type": "x", "time": "2026-10-09T09:00"}\n\xff\n')
+    with pytest.raises(EventLogError, match="line 2: not UTF-8 text"):
+        read_events(broken)
 
 
 def test_unknown_format_must_be_named(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="pass format='jsonl' or 'csv'"):
+    with pytest.raises(ValueError, match="pass format='jsonl', 'csv' or 'xlsx'"):
         EventReader(tmp_path / "log.txt")
     with pytest.raises(ValueError, match="pass format"):
         EventReader(io.StringIO(""))
@@ -276,9 +284,9 @@ def test_missed_sign_ins_in_national_day_week() -> None:
         events, week, CN, assessees=["w3"], expected_field="expected", signed_field="signed"
     )
     assert result == {
-        "w1": {"missed_sign_ins": 3, "expected": 6, "signed": 3},
-        "w2": {"missed_sign_ins": 6, "expected": 6, "signed": 0},
-        "w3": {"missed_sign_ins": 6, "expected": 6, "signed": 0},
+        "w1": {"missed_signins": 3, "expected": 6, "signed": 3},
+        "w2": {"missed_signins": 6, "expected": 6, "signed": 0},
+        "w3": {"missed_signins": 6, "expected": 6, "signed": 0},
     }
     assert list(result) == ["w1", "w2", "w3"]
 
@@ -330,8 +338,8 @@ def test_xun_without_a_completed_inspection() -> None:
     ]
     # w1 lacks X2 only: 1. w2 lacks X1 and X3: 2.
     assert xun_without_inspection(events, october) == {
-        "w1": {"xun_without_inspection": 1},
-        "w2": {"xun_without_inspection": 2},
+        "w1": {"missed_xun": 1},
+        "w2": {"missed_xun": 2},
     }
 
 
@@ -340,11 +348,9 @@ def test_partial_xun_at_a_window_edge() -> None:
     towns = Period.window(date(2026, 3, 5), date(2026, 3, 31))
     events = [event("w1", "inspection", "2026-03-12T10:00")]
     # include (default): 3 parts (5-10, X2, X3), only X2 inspected -> 2.
-    assert xun_without_inspection(events, towns) == {"w1": {"xun_without_inspection": 2}}
+    assert xun_without_inspection(events, towns) == {"w1": {"missed_xun": 2}}
     # exclude: the cut 5-10 March is not assessed -> X2, X3 -> 1.
-    assert xun_without_inspection(events, towns, partial="exclude") == {
-        "w1": {"xun_without_inspection": 1}
-    }
+    assert xun_without_inspection(events, towns, partial="exclude") == {"w1": {"missed_xun": 1}}
 
 
 # -- dispatches -------------------------------------------------------------------------------
@@ -395,8 +401,8 @@ def test_exactly_fifteen_minutes_is_on_time_one_second_more_is_late() -> None:
     )
     result = late_arrivals(read_events(source, format="jsonl"), Period.month(2026, 10))
     assert result == {
-        "w1": {"late_arrivals": 2, "ignored_dispatches": 1},
-        "w2": {"late_arrivals": 0, "ignored_dispatches": 0},
+        "w1": {"late_arrivals": 2, "ignored_disputes": 1},
+        "w2": {"late_arrivals": 0, "ignored_disputes": 0},
     }
 
 
@@ -410,7 +416,7 @@ def test_late_arrival_limit_is_configurable() -> None:
     month = Period.month(2026, 10)
     assert late_arrivals([dispatch], month, limit=timedelta(minutes=10))["w1"]["late_arrivals"] == 0
     late = late_arrivals([dispatch], month, limit=timedelta(minutes=5), late_field="迟到")
-    assert late == {"w1": {"迟到": 1, "ignored_dispatches": 0}}
+    assert late == {"w1": {"迟到": 1, "ignored_disputes": 0}}
 
 
 def test_arrival_before_dispatch_built_in_python_is_an_error() -> None:
@@ -513,13 +519,13 @@ def test_count_by_type() -> None:
 
 
 def test_merge_evidence_refuses_a_field_given_twice() -> None:
-    a = {"w1": {"missed_sign_ins": 3}}
+    a = {"w1": {"missed_signins": 3}}
     b = {"w1": {"late_arrivals": 1}, "w2": {"late_arrivals": 0}}
     assert merge_evidence(a, b) == {
-        "w1": {"missed_sign_ins": 3, "late_arrivals": 1},
+        "w1": {"missed_signins": 3, "late_arrivals": 1},
         "w2": {"late_arrivals": 0},
     }
-    with pytest.raises(ValueError, match="'w1': field 'missed_sign_ins' is given twice"):
+    with pytest.raises(ValueError, match="'w1': field 'missed_signins' is given twice"):
         merge_evidence(a, a)
 
 
@@ -532,3 +538,57 @@ def test_row_error_is_a_plain_value() -> None:
     row = RowError(3, "missing time", "{}")
     assert row == RowError(3, "missing time", "{}")
     assert str(row) == "line 3: missing time"
+
+
+# -- what the other schemes count with ----------------------------------------------------------
+
+
+def test_approved_absences_are_excused_from_missed_sign_ins() -> None:
+    # zengdu: 须经批准并在签到薄上注明原因. Week 2026-W42, Monday 12 to Friday 16 October: 5
+    # working days, 10 sign-ins expected.
+    week = Period.parse("2026-W42")
+    events = [
+        event("w1", "sign_in", "2026-10-12T08:30"),
+        event("w1", "absence", "2026-10-13T08:00", status="approved"),  # Tuesday: whole day
+        event("w1", "absence", "2026-10-14T08:00", slot="下午", status="Approved"),  # Wed pm
+        event("w1", "absence", "2026-10-15T08:00", status="pending"),  # not approved: no excuse
+        event("w1", "absence", "2026-10-17T08:00"),  # Saturday: no working day to excuse
+    ]
+    result = missed_sign_ins(
+        events, week, CN, absence_type="absence", expected_field="e", excused_field="x"
+    )
+    # excused: Tue am, Tue pm, Wed pm = 3; expected 10 - 3 = 7; signed Mon am = 1; missed 6
+    assert result == {"w1": {"missed_signins": 6, "e": 7, "x": 3}}
+    # without absence_type, absences excuse nothing: 10 - 1 = 9
+    assert missed_sign_ins(events, week, CN)["w1"] == {"missed_signins": 9}
+
+
+def test_weeks_short_of_days_on_duty() -> None:
+    # ernvqiao: 每周不少于三天时间在网格上履职尽责. 2026-W42 and W43, the first half of a window.
+    window = Period.parse("2026-10-12..2026-10-25")
+    events = [
+        event("w1", "duty", "2026-10-12T09:00"),
+        event("w1", "duty", "2026-10-12T15:00"),  # the same day again: still one day
+        event("w1", "duty", "2026-10-13T09:00"),
+        event("w1", "duty", "2026-10-18T09:00"),  # Sunday counts: 3 days in W42
+        event("w1", "duty", "2026-10-20T09:00"),  # W43: 1 day, 2 short
+    ]
+    assert weeks_short_of_days(events, window, shortfall_field="short", weeks_field="n") == {
+        "w1": {"weeks_short_of_days": 1, "short": 2, "n": 2}
+    }
+
+
+def test_missed_weekly_visits_per_person() -> None:
+    # xize2017: 每少1人(次)扣1分, three people a week. W42: p1, p2 and p1 again (2 people, 1
+    # short); W43: p1, p2, p3, p4 (the extra visit covers no other week); W44 is cut by the end
+    # of October with its Thursday in it, so it is assessed: nobody visited, 3 short.
+    october = Period.month(2026, 10)
+    events = [
+        event("w1", "visit", "2026-10-12T09:00", person="p1"),
+        event("w1", "visit", "2026-10-13T09:00", person="p2"),
+        event("w1", "visit", "2026-10-14T09:00", person="p1"),
+        *(event("w1", "visit", "2026-10-20T09:00", person=f"p{i}") for i in range(1, 5)),
+    ]
+    # October's weeks (Thursday rule): W40 (28 Sep-4 Oct), W41, W42, W43, W44: W40 3 short, W41
+    # 3, W42 1, W43 0, W44 3 = 10
+    assert missed_weekly_visits(events, october, quota=3) == {"w1": {"missed_visits": 10}}

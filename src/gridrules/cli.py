@@ -24,6 +24,7 @@ import json
 import re
 import signal
 import sys
+import tempfile
 import tomllib
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -781,10 +782,54 @@ class _ProgressBar:
             self.progress.stop()
 
 
+def _event_log_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options ``events`` and ``batch --events`` share: roster, side file, feeds, engine."""
+    options = [
+        click.option(
+            "--roster",
+            type=click.Path(path_type=Path, dir_okay=False, exists=True),
+            help="everyone assessed, one row each (CSV, JSON lines or .xlsx): a worker with no "
+            "record is included",
+        ),
+        click.option(
+            "--side",
+            type=click.Path(path_type=Path, dir_okay=False, exists=True),
+            help="the fields no feed fills, given by the assessor, one row per assessee",
+        ),
+        click.option(
+            "--feeds",
+            "feeds_file",
+            type=click.Path(path_type=Path, dir_okay=False, exists=True),
+            help="the feeds file [default: the feeds.toml beside the rubric]",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(["duckdb", "python"]),
+            default="duckdb",
+            show_default=True,
+            help="duckdb (embedded, fast) or python (the reference; streams)",
+        ),
+        click.option(
+            "--log-format",
+            type=click.Choice(["jsonl", "csv", "xlsx", "parquet"]),
+            help="the logs' format [default: from each suffix]",
+        ),
+        click.option(
+            "--timezone",
+            default="Asia/Shanghai",
+            show_default=True,
+            help="the timezone of naive times, and of the assessment's days",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("name")
 @click.argument(
-    "input_path", metavar="INPUT", type=click.Path(path_type=Path, dir_okay=False, exists=True)
+    "inputs", metavar="INPUT...", nargs=-1, type=click.Path(path_type=Path, dir_okay=False)
 )
 @click.option(
     "-o",
@@ -793,6 +838,14 @@ class _ProgressBar:
     required=True,
     help="scores file: .csv, .jsonl or .xlsx",
 )
+@click.option(
+    "--events",
+    "from_events",
+    is_flag=True,
+    help="INPUT... are event logs: count the evidence with the rubric's feeds for --period, "
+    "merge --side, then score",
+)
+@_event_log_options
 @click.option(
     "--errors",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -911,7 +964,61 @@ class _ProgressBar:
 )
 def batch(
     name: str,
+    inputs: tuple[Path, ...],
+    from_events: bool,
+    roster: Path | None,
+    side: Path | None,
+    feeds_file: Path | None,
+    engine: str,
+    log_format: str | None,
+    timezone: str,
+    **options: Any,
+) -> None:
+    """Score every row of INPUT (CSV, JSON lines or .xlsx) with rubric NAME into OUTPUT.
+
+    One row per assessee, one column per evidence field, named by the field's Chinese label
+    (缺签到) or its id (an empty cell: not given, the default applies), plus the assessee,
+    assessor and period columns. The output has row, assessee, assessor, period, kept
+    columns, total, base, bonus, penalty, grade, stars, flags, the ranks (--group-by) and each
+    item's points. Rejected rows go to the errors file with their row number, field and reason,
+    and the run goes on. Both files are written only when the whole input has been read.
+
+    With --events, INPUT... are event logs (files or quoted globs): the evidence is counted
+    from them for --period as gridrules events does, merged with --side, and scored in one go;
+    rejected log rows go to OUTPUT with .event-errors before the suffix.
+    """
+    if from_events:
+        # the evidence table is gridrules' own CSV: the input's reading options do not apply
+        counted = {
+            **options,
+            "input_format": None,
+            "encoding": "auto",
+            "sheet_name": None,
+            "id_column": None,
+            "period_column": None,
+            "header_row": None,
+            "header_map": None,
+        }
+        _batch_from_events(
+            name, inputs, options["output"], options["period"], roster, side, feeds_file,
+            engine, log_format, timezone, options["params_file"],
+            lambda evidence: _run_batch_command(name, evidence, **counted),
+        )  # fmt: skip
+        return
+    if len(inputs) != 1:
+        _fail("batch scores one INPUT table (or give --events and the event logs)")
+    (input_path,) = inputs
+    if not input_path.is_file():
+        _fail(f"{input_path}: no such input file")
+    summary = _run_batch_command(name, input_path, **options)
+    if summary.rejected:
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _run_batch_command(
+    name: str,
     input_path: Path,
+    *,
     output: Path,
     errors: Path | None,
     params_file: Path | None,
@@ -939,16 +1046,8 @@ def batch(
     sheets_order: str,
     browser: str | None,
     progress: bool | None,
-) -> None:
-    """Score every row of INPUT (CSV, JSON lines or .xlsx) with rubric NAME into OUTPUT.
-
-    One row per assessee, one column per evidence field, named by the field's Chinese label
-    (缺签到) or its id (an empty cell: not given, the default applies), plus the assessee,
-    assessor and period columns. The output has row, assessee, assessor, period, kept
-    columns, total, base, bonus, penalty, grade, stars, flags, the ranks (--group-by) and each
-    item's points. Rejected rows go to the errors file with their row number, field and reason,
-    and the run goes on. Both files are written only when the whole input has been read.
-    """
+) -> Any:
+    """Score INPUT into OUTPUT as ``gridrules batch`` does; returns the summary."""
     from .io.batch import Layout, run_batch
     from .io.headers import read_header_map
     from .io.sheets import SheetBook, SheetMaker
@@ -1043,8 +1142,7 @@ def batch(
             book.close()
     click.echo(summary.text(), err=True)
     _note_calendar(rubric, calendar)
-    if summary.rejected:
-        sys.exit(EXIT_PROBLEMS)
+    return summary
 
 
 class Terminated(KeyboardInterrupt):
@@ -1264,4 +1362,154 @@ def check(name: str | None, examples: int, source: Path | None) -> None:
             click.echo(f"{rubric_name}: ok")
     if failed:
         click.echo(f"{failed} of {len(names)} rubrics have problems", err=True)
+        sys.exit(EXIT_PROBLEMS)
+
+
+# -- events -----------------------------------------------------------------------------------
+
+
+def _collect(
+    name: str,
+    logs: tuple[Path, ...],
+    period: str | None,
+    roster: Path | None,
+    side: Path | None,
+    feeds_file: Path | None,
+    engine: str,
+    log_format: str | None,
+    timezone: str,
+    params: dict[str, Any] | None,
+) -> Any:
+    """Evidence from the logs for rubric ``name``: the work of ``events`` and ``batch --events``."""
+    from .io.evidence import collect_evidence, read_roster, read_side_file
+    from .io.feeds import load_feeds
+    from .io.logengine import log_sources
+    from .periods import Period
+
+    if period is None:
+        _fail("event logs are counted for one period: give --period (e.g. --period 2026-10)")
+    if not logs:
+        _fail("name the event logs (files or quoted globs such as 'logs/*.jsonl')")
+    rubric = _load(name)
+    feeds = (
+        load_feeds(feeds_file, rubric) if feeds_file is not None else plugins.feeds(name, rubric)
+    )
+    if not feeds.feeds:
+        _fail(
+            f"rubric {rubric.name!r} declares no feeds (no feeds.toml beside it); name a feeds "
+            "file with --feeds"
+        )
+    sources = log_sources(logs, log_format)
+    return collect_evidence(
+        rubric,
+        feeds,
+        sources,
+        Period.parse(period),
+        params=params,
+        roster=read_roster(roster) if roster is not None else (),
+        side=read_side_file(side, rubric, feeds) if side is not None else None,
+        engine=engine,
+        timezone=timezone,
+    )
+
+
+def _report_rejected(table: Any, errors: Path) -> None:
+    if table.rejected_count:
+        shown = len(table.rejected)
+        more = "" if shown == table.rejected_count else f" (the first {shown} listed)"
+        click.echo(f"{table.rejected_count} log rows rejected{more}: {errors}", err=True)
+        for row in table.rejected[:5]:
+            click.echo(f"  {row.source}, {row}", err=True)
+
+
+@main.command()
+@click.argument("name")
+@click.argument("logs", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--period",
+    help="the period assessed: 2026-10, 2026-Q3, 2026-10-X1, 2026-W41, 2026, ...",
+)
+@_event_log_options
+@click.option(
+    "--params",
+    "params_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML or JSON file filling the rubric's parameters (feeds may read them)",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="evidence file for gridrules batch: .csv, .jsonl or .xlsx",
+)
+@click.option(
+    "--errors",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="rejected log rows [default: OUTPUT with .errors before the suffix]",
+)
+def events(
+    name: str,
+    logs: tuple[Path, ...],
+    period: str | None,
+    roster: Path | None,
+    side: Path | None,
+    feeds_file: Path | None,
+    engine: str,
+    log_format: str | None,
+    timezone: str,
+    params_file: Path | None,
+    output: Path,
+    errors: Path | None,
+) -> None:
+    """Count rubric NAME's evidence from event LOGS (files or quoted globs) for one --period.
+
+    Each feed of the rubric (its feeds.toml: which aggregator fills which field) is run over
+    the logs (JSON lines, CSV in UTF-8 or GBK, .xlsx, Parquet). OUTPUT has one row per assessee
+    (the roster's, the logs' and the side file's), the fed fields filled and the side file's
+    merged: ready for gridrules batch. Rejected log rows go to the errors file with their line
+    or row number and reason; the rest are counted. Exit 1 when rows were rejected.
+    """
+    from .io.batch import errors_path
+
+    params = read_mapping(params_file, "parameters") if params_file else None
+    table = _collect(
+        name, logs, period, roster, side, feeds_file, engine, log_format, timezone, params
+    )
+    errors = errors or errors_path(output)
+    table.write(output)
+    table.write_rejected(errors)
+    click.echo(f"{len(table.rows)} assessees, period {table.period}: {output}", err=True)
+    _report_rejected(table, errors)
+    if table.rejected_count:
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _batch_from_events(
+    name: str,
+    logs: tuple[Path, ...],
+    output: Path,
+    period: str | None,
+    roster: Path | None,
+    side: Path | None,
+    feeds_file: Path | None,
+    engine: str,
+    log_format: str | None,
+    timezone: str,
+    params_file: Path | None,
+    run: Callable[[Path], Any],
+) -> None:
+    """``batch NAME --events LOGS...``: evidence from the logs, then scored by ``run``."""
+    params = read_mapping(params_file, "parameters") if params_file else None
+    table = _collect(
+        name, logs, period, roster, side, feeds_file, engine, log_format, timezone, params
+    )
+    rejected = output.with_name(f"{output.stem}.event-errors{output.suffix or '.csv'}")
+    with tempfile.TemporaryDirectory(prefix="gridrules-") as folder:
+        evidence = Path(folder) / "evidence.csv"
+        table.write(evidence)
+        table.write_rejected(rejected)
+        summary = run(evidence)
+    _report_rejected(table, rejected)
+    if summary.rejected or table.rejected_count:
         sys.exit(EXIT_PROBLEMS)

@@ -1,5 +1,8 @@
-"""Event logs to evidence: counting the platform's records (``gridrules.io.events``)."""
+"""Event logs to evidence: counting the platform's records (:mod:`gridrules.io.events`, the
+aggregators of :mod:`gridrules.io.aggregators`, the feeds of :mod:`gridrules.io.feeds`, and the
+engines of :mod:`gridrules.io.logengine` and :mod:`gridrules.io.evidence`)."""
 
+from .io.aggregators import AGGREGATORS, Aggregator, Option, OptionError, get_aggregator
 from .io.events import (
     DEFAULT_TIMEZONE,
     Event,
@@ -7,29 +10,71 @@ from .io.events import (
     EventLogError,
     EventReader,
     RowError,
+    RowRejected,
     count_by_type,
     late_arrivals,
+    make_event,
     merge_evidence,
     missed_sign_ins,
+    missed_weekly_visits,
     read_events,
     visit_shortfall,
     weeks_below_minimum,
+    weeks_short_of_days,
     xun_without_inspection,
+)
+from .io.evidence import EvidenceTable, SideFile, collect_evidence, read_roster, read_side_file
+from .io.feeds import FEEDS_FILE, Feed, FeedError, Feeds, feeds_beside, load_feeds
+from .io.logengine import (
+    Aggregated,
+    DuckDBEngine,
+    LogEngine,
+    LogSource,
+    PlannedFeed,
+    aggregate,
+    log_sources,
 )
 
 __all__ = [
+    "AGGREGATORS",
     "DEFAULT_TIMEZONE",
+    "FEEDS_FILE",
+    "Aggregated",
+    "Aggregator",
+    "DuckDBEngine",
     "Event",
     "EventLog",
     "EventLogError",
     "EventReader",
+    "EvidenceTable",
+    "Feed",
+    "FeedError",
+    "Feeds",
+    "LogEngine",
+    "LogSource",
+    "Option",
+    "OptionError",
+    "PlannedFeed",
     "RowError",
+    "RowRejected",
+    "SideFile",
+    "aggregate",
+    "collect_evidence",
     "count_by_type",
+    "feeds_beside",
+    "get_aggregator",
     "late_arrivals",
+    "load_feeds",
+    "log_sources",
+    "make_event",
     "merge_evidence",
     "missed_sign_ins",
+    "missed_weekly_visits",
     "read_events",
+    "read_roster",
+    "read_side_file",
     "visit_shortfall",
     "weeks_below_minimum",
+    "weeks_short_of_days",
     "xun_without_inspection",
 ]

@@ -13,7 +13,7 @@ import importlib.metadata
 import importlib.resources
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 import pluggy
@@ -23,10 +23,14 @@ from .engine.rubric import Rubric
 from .errors import GridrulesError, PluginError
 from .io.datafiles import load_rubric
 
+if TYPE_CHECKING:
+    from .io.feeds import Feeds
+
 __all__ = [
     "Registry",
     "RubricInfo",
     "available",
+    "feeds",
     "get_plugin_manager",
     "load",
     "registry",
@@ -90,6 +94,7 @@ class _Entry:
     info: RubricInfo
     rubric: Rubric | None = None
     error: GridrulesError | None = None
+    path: Path | None = None
 
 
 def _dist_name(dist: Any) -> str:
@@ -249,7 +254,9 @@ class Registry:
         info = RubricInfo(
             name, rubric.title, rubric.region, rubric.version, dist, "ok", source=source
         )
-        entries[name] = _Entry(info, rubric)
+        entries[name] = _Entry(
+            info, rubric, path=Path(item) if isinstance(item, str | Path) else None
+        )
 
     # -- public ----------------------------------------------------------------------------
 
@@ -291,6 +298,14 @@ class Registry:
             assert entry.error is not None
             raise entry.error
         return entry.rubric
+
+    def rubric_path(self, name: str) -> Path | None:
+        """The file the installed rubric ``name`` was read from (None for one built in Python).
+
+        :raises PluginError: as :meth:`get` does.
+        """
+        self.get(name)
+        return self._discover()[name].path
 
 
 def _package_of(module: Any) -> Path | None:
@@ -338,6 +353,26 @@ def registry(refresh: bool = False) -> Registry:
 def available() -> list[RubricInfo]:
     """Every installed rubric: name, title, region, version, distribution, status."""
     return registry().available()
+
+
+def feeds(name: str | Path, rubric: Rubric | None = None) -> Feeds:
+    """The feeds of rubric ``name`` (installed, or a rubric file): which aggregator of the event
+    logs fills which of its fields, from the ``feeds.toml`` beside its rubric file (none if there
+    is no such file).
+
+    :raises FeedError: the feeds file does not fit the rubric.
+    """
+    from .io.feeds import Feeds, feeds_beside
+
+    rubric = rubric if rubric is not None else load(name)
+    text = str(name)
+    if isinstance(name, Path) or text.endswith((".toml", ".json")):
+        path: Path | None = Path(name)
+    else:
+        path = registry().rubric_path(text)
+    if path is None:
+        return Feeds(rubric.name, (), "")
+    return feeds_beside(path, rubric)
 
 
 def load(name: str | Path, params: Mapping[str, object] | None = None) -> Rubric:

@@ -1,8 +1,10 @@
 """Event logs to evidence: platform records in, the counts the rules need out.
 
 Grid platforms (网格E通 and the like) keep raw records, not counts: one row per sign-in, household
-visit, inspection, dispatch or website update. This module reads such logs (JSON lines or CSV)
-into :class:`Event` values and turns them into per-assessee evidence for a :class:`Period`.
+visit, inspection, dispatch or website update. This module reads such logs (JSON lines, CSV in
+UTF-8 or GBK, Excel) into :class:`Event` values and turns them into per-assessee evidence for a
+:class:`Period`. It is the pure-Python reference: the engines of :mod:`gridrules.io.aggregators`
+(DuckDB, Spark) compute the same counts from the same records, and are tested against it.
 
 Every record needs ``assessee``, ``type`` and ``time`` (ISO 8601). A time without an offset is
 taken in the reader's timezone (``Asia/Shanghai`` by default); a time with one is converted to it,
@@ -10,21 +12,20 @@ so the day and the 上午/下午 of every event are those of the assessment's ti
 are kept as text in :attr:`Event.fields`; ``dispatched`` and ``arrived`` are read as times too.
 
 A bad row is never dropped silently: the reader keeps the good events and lists every rejected row
-with its line number and reason (:class:`RowError`), or in strict mode raises
-:class:`EventLogError` listing all of them.
+with its line (JSON lines) or row (CSV, Excel) number and reason (:class:`RowError`), or in strict
+mode raises :class:`EventLogError` listing them.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import json
 import os
-import re
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
+from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Literal
 
@@ -34,21 +35,36 @@ import pendulum
 from ..dates.calendars import WorkingCalendar
 from ..dates.periods import Period, PeriodKind
 from ..errors import DataFileError
+from .eventtime import BLANKS, TimeTextError, parse_time
+from .tables import open_reader
 
 __all__ = [
     "DEFAULT_TIMEZONE",
+    "DEFAULT_TIME_FIELDS",
+    "FORMATS",
     "Event",
     "EventLog",
     "EventLogError",
     "EventReader",
     "RowError",
+    "RowRejected",
+    "assessed_weeks",
     "count_by_type",
+    "explain_json_line",
     "late_arrivals",
+    "log_format",
+    "make_event",
     "merge_evidence",
     "missed_sign_ins",
+    "missed_weekly_visits",
     "read_events",
+    "record_of_cells",
+    "timezone_info",
     "visit_shortfall",
     "weeks_below_minimum",
+    "weeks_short_of_days",
+    "xun_parts",
+    "xun_scope",
     "xun_without_inspection",
 ]
 
@@ -58,7 +74,6 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 REQUIRED_FIELDS = ("assessee", "type", "time")
 DEFAULT_TIME_FIELDS = ("dispatched", "arrived")
 
-_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _SLOTS = {"am": "am", "pm": "pm", "上午": "am", "下午": "pm"}
 _NOON = 12
 
@@ -72,40 +87,52 @@ Evidence = dict[str, dict[str, int]]
 
 @attrs.frozen
 class RowError:
-    """A row of an event log that was rejected: its line number, why, and its text.
+    """A row of an event log that was rejected: where it is, why, and its text.
 
-    :param line: 1-based line number of the row in the file (the first line of a CSV row that
-        spans several lines).
+    :param line: 1-based number of the row: its line in a JSON lines file, its row in a CSV file
+        or sheet as a spreadsheet shows it (the header is row 1); 0 where the source has no
+        numbers (a table on Spark).
     :param reason: what is wrong and what was expected.
-    :param raw: the row's text as read.
+    :param raw: the row's text as read (a CSV or Excel row as the JSON of its cells).
+    :param unit: ``"line"`` or ``"row"``: what :attr:`line` counts.
+    :param source: the file (or table) it is in.
     """
 
     line: int
     reason: str
     raw: str
+    unit: str = "line"
+    source: str = ""
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
+        return f"{self.unit} {self.line}: {self.reason}" if self.line else self.reason
 
 
 class EventLogError(DataFileError):
-    """An event log has rows that cannot be used: lists every rejected row, not only the first.
+    """An event log has rows that cannot be used: lists the rejected rows, not only the first.
 
     :param source: the file (or stream name) read.
-    :param rows: the rejected rows.
+    :param rows: the rejected rows listed.
     :param detail: a problem with the file as a whole (a missing CSV column), if any.
+    :param total: how many rows were rejected in all, when more than those listed.
     """
 
     def __init__(
-        self, source: str, rows: Iterable[RowError] = (), detail: str | None = None
+        self,
+        source: str,
+        rows: Iterable[RowError] = (),
+        detail: str | None = None,
+        total: int | None = None,
     ) -> None:
         self.source = source
         self.rows: tuple[RowError, ...] = tuple(rows)
         self.detail = detail
+        self.total = max(total or 0, len(self.rows))
         lines = [f"{source}: {detail}"] if detail else []
         if self.rows:
-            count = len(self.rows)
-            lines.append(f"{source}: {count} rejected row{'s' if count != 1 else ''}:")
+            count = self.total
+            shown = "" if count == len(self.rows) else f" (the first {len(self.rows)} listed)"
+            lines.append(f"{source}: {count} rejected row{'s' if count != 1 else ''}{shown}:")
             lines.extend(f"  - {row}" for row in self.rows)
         super().__init__("\n".join(lines) or f"{source}: unusable event log")
 
@@ -168,13 +195,18 @@ class Event:
         """上午 (``"am"``) or 下午 (``"pm"``): the ``slot`` field, else before 12:00 is am."""
         given = self.fields.get("slot")
         if given is not None:
-            normalised = _SLOTS.get(given.strip().lower())
+            normalised = _SLOTS.get(given.strip(BLANKS).lower())
             if normalised == "am":
                 return "am"
             if normalised == "pm":
                 return "pm"
             raise ValueError(f"event slot must be am or pm (上午/下午), got {given!r}")
         return "am" if self.time.hour < _NOON else "pm"
+
+    @property
+    def slot_given(self) -> bool:
+        """Whether the record names its 上午/下午 (``slot``) rather than leaving it to the hour."""
+        return "slot" in self.fields
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """The text field ``name``, or ``default`` when the record has none."""
@@ -188,43 +220,51 @@ class Event:
 # -- reading --------------------------------------------------------------------------------------
 
 
-def _timezone(name: str) -> pendulum.Timezone | pendulum.FixedTimezone:
+def timezone_info(name: str) -> tzinfo:
+    """The timezone named ``name`` (IANA: ``Asia/Shanghai``; ``UTC``).
+
+    :raises ValueError: naming the unknown timezone.
+    """
+    return _timezone(name)
+
+
+def _timezone(name: str) -> tzinfo:
     try:
-        return pendulum.timezone(name)
+        zone = pendulum.timezone(name)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"unknown timezone {name!r}: {exc}") from None
+    if not isinstance(zone, zoneinfo.ZoneInfo):  # a fixed offset: UTC and the like
+        return zone
+    return zoneinfo.ZoneInfo(name)
 
 
-def _parse_time(
-    value: object, field: str, zone: pendulum.Timezone | pendulum.FixedTimezone
-) -> datetime:
+def _parse_time(value: object, field: str, zone: tzinfo) -> datetime:
     if not isinstance(value, str):
-        raise _Reject(f"{field} must be an ISO 8601 date and time as text, got {value!r}")
-    text = value.strip()
-    if not _ISO_DATETIME.match(text):
-        raise _Reject(
-            f"{field} {value!r} is not an ISO 8601 date and time (expected e.g. "
-            f"2026-10-10T08:30:00 or 2026-10-10 08:30+08:00)"
-        )
+        raise _Reject(f"{field} must be an ISO 8601 date and time as text, got {_shown(value)}")
     try:
-        parsed = pendulum.parse(text, exact=True, tz=None)
-    except ValueError as exc:
-        raise _Reject(f"{field} {value!r} is not a valid date and time ({exc})") from None
-    if not isinstance(parsed, datetime):
-        raise _Reject(f"{field} {value!r} is not a date and time")
-    return zone.convert(parsed)
+        return parse_time(value, zone)
+    except TimeTextError as exc:
+        raise _Reject(f"{field} {value!r} {exc}") from None
 
 
 class _Reject(Exception):
     """Internal: a row is rejected for the given reason."""
 
 
+def _shown(value: object) -> str:
+    """A value as a message shows it: JSON text, as the log holds it."""
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
 def _text(value: object) -> str | None:
-    """A field value as text; None and empty text mean the field is absent."""
+    """A field value as text; None and blank text mean the field is absent."""
     if value is None:
         return None
     if isinstance(value, str):
-        return value if value.strip() else None
+        return value if value.strip(BLANKS) else None
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -234,11 +274,139 @@ def _text(value: object) -> str | None:
 
 def _required_text(record: Mapping[str, object], name: str) -> str:
     value = record.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and not value.strip(BLANKS)):
         raise _Reject(f"missing {name}")
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise _Reject(f"{name} must be text, got {value!r}")
-    return str(value).strip()
+        raise _Reject(f"{name} must be text or a whole number, got {_shown(value)}")
+    return str(value).strip(BLANKS)
+
+
+def _cell(value: object) -> object:
+    """A table cell as a JSON value: times as ISO text, exact numbers as numbers or text."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep="T")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    return value
+
+
+def record_of_cells(cells: Mapping[str, object]) -> dict[str, object]:
+    """A CSV or Excel row's cells as the record the checks read (the same for every engine)."""
+    return {key: _cell(value) for key, value in cells.items()}
+
+
+def make_event(
+    record: Mapping[str, object],
+    zone: tzinfo,
+    *,
+    time_fields: Iterable[str] = DEFAULT_TIME_FIELDS,
+    line: int = 0,
+    source: str = "",
+) -> Event:
+    """The event a log record stands for, or :class:`RowRejected` saying why it cannot be one.
+
+    The one check of a record: the reader applies it to every row, and the engines to each row
+    they list as rejected, so that a reason reads the same whichever engine found it.
+    """
+    try:
+        return _event(record, zone, tuple(time_fields), line, source)
+    except _Reject as exc:
+        raise RowRejected(str(exc)) from None
+
+
+class RowRejected(ValueError):
+    """A record is not a usable event; the message is the reason."""
+
+
+def _event(
+    record: Mapping[str, object],
+    zone: tzinfo,
+    time_fields: tuple[str, ...],
+    line: int,
+    source: str,
+) -> Event:
+    assessee = _required_text(record, "assessee")
+    kind = _required_text(record, "type")
+    if record.get("time") in (None, ""):
+        raise _Reject("missing time")
+    time = _parse_time(record["time"], "time", zone)
+    fields: dict[str, str] = {}
+    times: dict[str, datetime] = {}
+    for key, value in record.items():
+        if key in REQUIRED_FIELDS:
+            continue
+        if key in time_fields:
+            if value is not None and value != "":
+                times[key] = _parse_time(value, key, zone)
+            continue
+        text = _text(value)
+        if text is not None:
+            fields[key] = text
+    slot = fields.get("slot")
+    if slot is not None:
+        if slot.strip(BLANKS).lower() not in _SLOTS:
+            raise _Reject(f"slot must be am or pm (上午/下午), got {slot!r}")
+        fields["slot"] = _SLOTS[slot.strip(BLANKS).lower()]
+    # Without its own dispatched time a dispatch was dispatched at the record's time.
+    dispatched, arrived = times.get("dispatched", time), times.get("arrived")
+    if arrived is not None and _utc(arrived) < _utc(dispatched):
+        raise _Reject(
+            f"arrived {arrived.isoformat()} is before dispatched {dispatched.isoformat()}"
+        )
+    return Event(assessee, kind, time, fields, times, line=line, source=source)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def explain_json_line(
+    text: str, zone: tzinfo, time_fields: Iterable[str] = DEFAULT_TIME_FIELDS
+) -> str | None:
+    """Why a line of a JSON lines log is rejected, or None if it is a good event."""
+    outcome = _json_record(text)
+    if isinstance(outcome, str):
+        return outcome
+    try:
+        make_event(outcome, zone, time_fields=time_fields)
+    except RowRejected as exc:
+        return str(exc)
+    return None
+
+
+def _json_record(text: str) -> dict[str, object] | str:
+    """The JSON object on a line, or why there is none."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON: {exc.msg} at column {exc.colno}"
+    if not isinstance(value, dict):
+        return f"expected a JSON object, got {type(value).__name__}"
+    return value
+
+
+FORMATS = ("jsonl", "csv", "xlsx")
+"""The formats of event logs the pure-Python reader reads (the engines add Parquet)."""
+
+
+def log_format(name: str, given: str | None = None) -> str:
+    """The format of the log ``name``: ``given`` if set, else from the suffix."""
+    if given is not None:
+        if given not in FORMATS:
+            raise ValueError(
+                f"{name}: unknown event log format {given!r}; expected one of {', '.join(FORMATS)}"
+            )
+        return given
+    suffix = os.path.splitext(name)[1].lower()
+    found = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}.get(suffix)
+    if found is None:
+        raise ValueError(
+            f"{name}: cannot tell the event log format from {suffix or 'a name without suffix'!r};"
+            " pass format='jsonl', 'csv' or 'xlsx'"
+        )
+    return found
 
 
 class EventReader:
@@ -247,194 +415,138 @@ class EventReader:
     The file is read lazily, one row at a time, so logs larger than memory can be aggregated.
     Iterating again reads the file again (a path) and refills :attr:`rejected`.
 
-    :param source: a path, or an open text stream (then ``format`` is required).
-    :param format: ``"jsonl"`` or ``"csv"``; by default from the file suffix (``.jsonl``,
-        ``.ndjson``, ``.csv``).
+    JSON lines are numbered by line; CSV (UTF-8 with or without BOM, or GBK, told apart as
+    ``gridrules batch`` does) and Excel rows as a spreadsheet shows them, the header being row 1.
+
+    :param source: a path, or an open text stream of JSON lines (then ``format`` is required).
+    :param format: ``"jsonl"``, ``"csv"`` or ``"xlsx"``; by default from the file suffix
+        (``.jsonl``, ``.ndjson``, ``.csv``, ``.xlsx``).
     :param timezone: IANA name of the timezone naive times are in and aware ones are converted to.
     :param time_fields: further fields read as times when present (default ``dispatched`` and
         ``arrived``); a record must not have ``arrived`` before ``dispatched`` (or before its
         ``time`` when it has no ``dispatched``).
     :param strict: raise :class:`EventLogError` with every rejected row once the log has been read.
     :param name: how the source is named in messages (default: the path).
+    :param limit: list at most this many rejected rows (``None``: all); :attr:`rejected_count`
+        counts them all, so that a log of bad rows takes no more memory than a good one.
     """
 
     def __init__(
         self,
         source: str | os.PathLike[str] | IO[str],
         *,
-        format: Literal["jsonl", "csv"] | None = None,
+        format: str | None = None,
         timezone: str = DEFAULT_TIMEZONE,
         time_fields: Iterable[str] = DEFAULT_TIME_FIELDS,
         strict: bool = False,
         name: str | None = None,
+        limit: int | None = None,
     ) -> None:
         self._source = source
         if isinstance(source, str | os.PathLike):
             self.name = name or os.fspath(source)
-            suffix = os.path.splitext(self.name)[1].lower()
-            guessed = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}.get(suffix)
+            self.format = log_format(self.name, format)
         else:
             self.name = name or str(getattr(source, "name", "<stream>"))
-            guessed = None
-        chosen = format or guessed
-        if chosen == "jsonl":
-            self.format: Literal["jsonl", "csv"] = "jsonl"
-        elif chosen == "csv":
-            self.format = "csv"
-        else:
-            raise ValueError(
-                f"{self.name}: cannot tell the event log format from {chosen!r}; "
-                f"pass format='jsonl' or 'csv'"
-            )
+            if format is None:
+                raise ValueError(
+                    f"{self.name}: cannot tell the event log format of a stream; pass "
+                    "format='jsonl'"
+                )
+            self.format = log_format(self.name, format)
+            if self.format != "jsonl":
+                raise ValueError(f"{self.name}: CSV and Excel logs are read from a file path")
+        self.unit = "line" if self.format == "jsonl" else "row"
         self.timezone = timezone
         self._zone = _timezone(timezone)
         self._time_fields = tuple(time_fields)
         self.strict = strict
+        self.limit = limit
         self.rejected: list[RowError] = []
-        """Rows rejected by the last (or current) iteration, in file order."""
+        """Rows rejected by the last (or current) iteration, in file order (at most ``limit``)."""
+        self.rejected_count = 0
+        """How many rows the last (or current) iteration rejected, listed or not."""
+
+    def _reject(self, line: int, reason: str, raw: str) -> None:
+        self.rejected_count += 1
+        if self.limit is None or len(self.rejected) < self.limit:
+            self.rejected.append(RowError(line, reason, raw, self.unit, self.name))
 
     def __iter__(self) -> Iterator[Event]:
         self.rejected = []
-        with self._open() as handle:
-            rows = self._jsonl_rows(handle) if self.format == "jsonl" else self._csv_rows(handle)
-            while True:
-                try:
-                    line, raw, record = next(rows)
-                except StopIteration:
-                    break
-                except UnicodeDecodeError as exc:
-                    raise EventLogError(
-                        self.name, self.rejected, detail=f"not UTF-8 text ({exc})"
-                    ) from None
-                if isinstance(record, str):
-                    self.rejected.append(RowError(line, record, raw))
-                    continue
-                try:
-                    event = self._event(record, line)
-                except _Reject as exc:
-                    self.rejected.append(RowError(line, str(exc), raw))
-                    continue
-                yield event
-        if self.strict and self.rejected:
-            raise EventLogError(self.name, self.rejected)
+        self.rejected_count = 0
+        rows = self._jsonl_rows() if self.format == "jsonl" else self._table_rows()
+        for line, raw, record in rows:
+            if isinstance(record, str):
+                self._reject(line, record, raw)
+                continue
+            try:
+                event = _event(record, self._zone, self._time_fields, line, self.name)
+            except _Reject as exc:
+                self._reject(line, str(exc), raw)
+                continue
+            yield event
+        if self.strict and self.rejected_count:
+            raise EventLogError(self.name, self.rejected, total=self.rejected_count)
 
-    @contextlib.contextmanager
-    def _open(self) -> Iterator[IO[str]]:
+    def _lines(self) -> Iterator[str]:
+        """The lines of a JSON lines source as text; a path is decoded a line at a time, so that
+        a byte that is not UTF-8 is reported on its own line."""
         if not isinstance(self._source, str | os.PathLike):
-            yield self._source  # the caller's stream: read it, leave it open
+            yield from self._source  # the caller's stream: read it, leave it open
             return
-        newline = "" if self.format == "csv" else None
         try:
-            # utf-8-sig: spreadsheet exports start with a byte-order mark, others do not.
-            handle = open(self._source, encoding="utf-8-sig", newline=newline)  # noqa: SIM115
+            handle = open(self._source, "rb")  # noqa: SIM115
         except OSError as exc:
             raise EventLogError(self.name, detail=f"cannot open the event log: {exc}") from None
         with handle:
-            yield handle
+            for number, data in enumerate(handle, 1):
+                try:
+                    yield data.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise EventLogError(
+                        self.name,
+                        self.rejected,
+                        detail=f"line {number}: not UTF-8 text ({exc.reason})",
+                        total=self.rejected_count,
+                    ) from None
 
-    def _jsonl_rows(self, handle: IO[str]) -> Iterator[tuple[int, str, dict[str, object] | str]]:
-        for number, line in enumerate(handle, start=1):
+    def _jsonl_rows(self) -> Iterator[tuple[int, str, dict[str, object] | str]]:
+        for number, line in enumerate(self._lines(), 1):
+            # a byte-order mark starts some exports and not others
             text = line.removeprefix("\ufeff") if number == 1 else line
             raw = text.rstrip("\r\n")
-            if not raw.strip():
+            if not raw.strip(BLANKS):
                 continue
-            try:
-                value = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                yield number, raw, f"not valid JSON: {exc.msg} at column {exc.colno}"
-                continue
-            if not isinstance(value, dict):
-                yield number, raw, f"expected a JSON object, got {type(value).__name__}"
-                continue
-            yield number, raw, value
+            yield number, raw, _json_record(raw)
 
-    def _csv_rows(self, handle: IO[str]) -> Iterator[tuple[int, str, dict[str, object] | str]]:
-        consumed: list[str] = []
-
-        def lines() -> Iterator[str]:
-            for count, line in enumerate(handle):
-                text = line.removeprefix("\ufeff") if count == 0 else line
-                consumed.append(text)
-                yield text
-
-        reader = csv.reader(lines())
+    def _table_rows(self) -> Iterator[tuple[int, str, dict[str, object] | str]]:
+        path = Path(self._source)  # type: ignore[arg-type]
         try:
-            header = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise EventLogError(self.name, detail=f"cannot read the CSV header: {exc}") from None
-        columns = [column.strip() for column in header]
-        missing = [name for name in REQUIRED_FIELDS if name not in columns]
-        if missing:
-            raise EventLogError(
-                self.name,
-                detail=(
-                    f"the CSV header has no column {', '.join(missing)} (found "
-                    f"{', '.join(columns) or 'no columns'}); every event needs "
-                    f"{', '.join(REQUIRED_FIELDS)}"
-                ),
-            )
-        duplicated = sorted({c for c in columns if columns.count(c) > 1})
-        if duplicated:
-            raise EventLogError(
-                self.name, detail=f"the CSV header repeats column {', '.join(duplicated)}"
-            )
-        consumed.clear()
-        while True:
+            reader = open_reader(path, self.format)
+        except DataFileError as exc:
+            raise EventLogError(self.name, detail=str(exc).removeprefix(f"{path}: ")) from None
+        with reader:
+            columns = list(reader.columns)
+            missing = [name for name in REQUIRED_FIELDS if name not in columns]
+            if missing:
+                raise EventLogError(
+                    self.name,
+                    detail=(
+                        f"the header has no column {', '.join(missing)} (found "
+                        f"{', '.join(c for c in columns if c) or 'no columns'}); every event "
+                        f"needs {', '.join(REQUIRED_FIELDS)}"
+                    ),
+                )
             try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                line = reader.line_num
-                raw = "".join(consumed).rstrip("\r\n")
-                consumed.clear()
-                yield line, raw, f"cannot read the CSV row: {exc}"
-                continue
-            leading_blank = 0
-            while leading_blank < len(consumed) and not consumed[leading_blank].strip():
-                leading_blank += 1
-            first_line = reader.line_num - len(consumed) + 1 + leading_blank
-            raw = "".join(consumed[leading_blank:]).rstrip("\r\n")
-            consumed.clear()
-            if not values:
-                continue
-            if len(values) > len(columns):
-                yield first_line, raw, f"{len(values)} values for {len(columns)} columns"
-                continue
-            yield first_line, raw, dict(zip(columns, values, strict=False))
-
-    def _event(self, record: Mapping[str, object], line: int) -> Event:
-        assessee = _required_text(record, "assessee")
-        kind = _required_text(record, "type")
-        if record.get("time") in (None, ""):
-            raise _Reject("missing time")
-        time = _parse_time(record["time"], "time", self._zone)
-        fields: dict[str, str] = {}
-        times: dict[str, datetime] = {}
-        for key, value in record.items():
-            if key in REQUIRED_FIELDS:
-                continue
-            if key in self._time_fields:
-                if value is not None and value != "":
-                    times[key] = _parse_time(value, key, self._zone)
-                continue
-            text = _text(value)
-            if text is not None:
-                fields[key] = text
-        slot = fields.get("slot")
-        if slot is not None:
-            if slot.strip().lower() not in _SLOTS:
-                raise _Reject(f"slot must be am or pm (上午/下午), got {slot!r}")
-            fields["slot"] = _SLOTS[slot.strip().lower()]
-        # Without its own dispatched time a dispatch was dispatched at the record's time.
-        dispatched, arrived = times.get("dispatched", time), times.get("arrived")
-        if arrived is not None and arrived < dispatched:
-            raise _Reject(
-                f"arrived {arrived.isoformat()} is before dispatched {dispatched.isoformat()}"
-            )
-        return Event(assessee, kind, time, fields, times, line=line, source=self.name)
+                for row in reader:
+                    if row.problem is not None:
+                        yield row.number, "", row.problem
+                        continue
+                    record = record_of_cells(row.cells)
+                    yield row.number, json.dumps(record, ensure_ascii=False), record
+            except DataFileError as exc:
+                raise EventLogError(self.name, detail=str(exc).removeprefix(f"{path}")) from None
 
 
 @attrs.frozen
@@ -443,12 +555,14 @@ class EventLog:
 
     :param source: the file read.
     :param events: the good events, in file order.
-    :param rejected: every rejected row, in file order.
+    :param rejected: the rejected rows listed, in file order.
+    :param rejected_count: how many rows were rejected, listed or not.
     """
 
     source: str
     events: tuple[Event, ...]
     rejected: tuple[RowError, ...]
+    rejected_count: int = 0
 
     def __iter__(self) -> Iterator[Event]:
         return iter(self.events)
@@ -460,28 +574,45 @@ class EventLog:
 def read_events(
     source: str | os.PathLike[str] | IO[str],
     *,
-    format: Literal["jsonl", "csv"] | None = None,
+    format: str | None = None,
     timezone: str = DEFAULT_TIMEZONE,
     time_fields: Iterable[str] = DEFAULT_TIME_FIELDS,
     strict: bool = False,
     name: str | None = None,
+    limit: int | None = None,
 ) -> EventLog:
-    """Read a whole event log: the good events plus every rejected row.
+    """Read a whole event log: the good events plus the rejected rows.
 
-    For logs too large for memory, iterate an :class:`EventReader` instead.
-    Parameters are those of :class:`EventReader`.
+    For logs too large for memory, iterate an :class:`EventReader` instead (the aggregators take
+    any iterable of events and keep only their counts). Parameters are those of
+    :class:`EventReader`.
 
-    :raises EventLogError: in strict mode, listing every rejected row; always for a file that
+    :raises EventLogError: in strict mode, listing the rejected rows; always for a file that
         cannot be opened or a CSV header without ``assessee``, ``type`` or ``time``.
     """
     reader = EventReader(
-        source, format=format, timezone=timezone, time_fields=time_fields, strict=strict, name=name
+        source,
+        format=format,
+        timezone=timezone,
+        time_fields=time_fields,
+        strict=strict,
+        name=name,
+        limit=limit,
     )
     events = tuple(reader)
-    return EventLog(reader.name, events, tuple(reader.rejected))
+    return EventLog(reader.name, events, tuple(reader.rejected), reader.rejected_count)
 
 
 # -- aggregation ----------------------------------------------------------------------------------
+#
+# These are the reference aggregators: plain Python over any iterable of events, one pass, memory
+# bounded by what they count (assessees times days), never by the length of the log. The engines
+# (gridrules.io.aggregators) compute the same counts in SQL; the tests hold them to these.
+
+
+def _dispatch_day(event: Event) -> date:
+    dispatched = event.times.get("dispatched", event.time)
+    return date(dispatched.year, dispatched.month, dispatched.day)
 
 
 class _Table:
@@ -491,11 +622,12 @@ class _Table:
         self.seen: set[str] = set(assessees)
 
     def see(self, event: Event, period: Period) -> bool:
-        """Record the event's assessee when it falls in the period; return whether it does."""
-        if period.contains(event.date):
+        """Note the event's assessee when the event can count in the period (its day, or its
+        dispatch's day, is in it); return whether its own day is in the period."""
+        inside = period.contains(event.date)
+        if inside or period.contains(_dispatch_day(event)):
             self.seen.add(event.assessee)
-            return True
-        return False
+        return inside
 
     def build(self, compute: Callable[[str], dict[str, int]]) -> Evidence:
         return {assessee: compute(assessee) for assessee in sorted(self.seen)}
@@ -513,51 +645,109 @@ def _field_ids(**named: str | None) -> None:
         taken[field] = option
 
 
+def _whole(value: object, what: str, least: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise ValueError(f"{what} must be a whole number of at least {least}, got {value!r}")
+    return value
+
+
+def _status_ok(event: Event, status_field: str | None, accepted: frozenset[str]) -> bool:
+    """No status, or a status among ``accepted`` (compared stripped and in lower case)."""
+    if status_field is None:
+        return True
+    status = event.get(status_field)
+    return status is None or status.strip(BLANKS).lower() in accepted
+
+
+def _lowered(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(value.strip(BLANKS).lower() for value in values)
+
+
 def missed_sign_ins(
     events: Iterable[Event],
     period: Period,
     calendar: WorkingCalendar,
     *,
     event_type: str = "sign_in",
+    absence_type: str | None = None,
+    status_field: str | None = "status",
+    approved: Iterable[str] = ("approved",),
     assessees: Iterable[str] = (),
-    field: str = "missed_sign_ins",
+    field: str = "missed_signins",
     expected_field: str | None = None,
     signed_field: str | None = None,
+    excused_field: str | None = None,
 ) -> Evidence:
     """缺签 (missed sign-ins): 上午、下午 sign-ins expected on every working day of the period.
 
-    expected = 2 × working days; missed = expected − distinct (working day, slot) pairs signed.
+    missed = 2 × working days − the distinct (working day, slot) pairs signed or excused.
     Signing twice in one slot counts once; sign-ins on weekends and holidays count toward
     nothing. The slot is the record's ``slot`` (``am``/``pm``) or, without one, its hour: before
     12:00 is 上午.
+
+    请假 (approved absences, zengdu: 须经批准并在签到薄上注明原因): with ``absence_type``, a record
+    of that type excuses its working day's half (its ``slot``) or, without a ``slot``, the whole
+    day, when it is approved: it has no ``status_field``, or its status is one of ``approved``.
+    An excused half is neither expected nor missed.
 
     Every assessee with any event in the period appears, and every one in ``assessees`` (pass
     the roster so that someone who never signed in is counted as missing every sign-in).
 
     :param field: output field id for the missed count.
-    :param expected_field: if given, also output the expected count under this id.
+    :param expected_field: if given, also output the expected count (2 × working days − excused).
     :param signed_field: if given, also output the count of (day, slot) pairs signed.
+    :param excused_field: if given, also output the count of (day, slot) pairs excused.
     :raises CalendarError: when the calendar does not know a year of the period.
     """
-    _field_ids(field=field, expected_field=expected_field, signed_field=signed_field)
+    _field_ids(
+        field=field,
+        expected_field=expected_field,
+        signed_field=signed_field,
+        excused_field=excused_field,
+    )
     working = frozenset(calendar.working_dates(period))
-    expected = 2 * len(working)
+    halves = 2 * len(working)
+    accepted = _lowered(approved)
     table = _Table(assessees)
     signed: dict[str, set[tuple[date, str]]] = defaultdict(set)
+    excused: dict[str, set[tuple[date, str]]] = defaultdict(set)
     for event in events:
-        if table.see(event, period) and event.type == event_type and event.date in working:
+        if not table.see(event, period) or event.date not in working:
+            continue
+        if event.type == event_type:
             signed[event.assessee].add((event.date, event.slot))
+        elif (
+            absence_type is not None
+            and event.type == absence_type
+            and _status_ok(event, status_field, accepted)
+        ):
+            slots = (event.slot,) if event.slot_given else ("am", "pm")
+            excused[event.assessee].update((event.date, slot) for slot in slots)
 
     def compute(assessee: str) -> dict[str, int]:
-        done = len(signed.get(assessee, ()))
-        out = {field: expected - done}
+        done, off = signed.get(assessee, set()), excused.get(assessee, set())
+        out = {field: halves - len(done | off)}
         if expected_field is not None:
-            out[expected_field] = expected
+            out[expected_field] = halves - len(off)
         if signed_field is not None:
-            out[signed_field] = done
+            out[signed_field] = len(done)
+        if excused_field is not None:
+            out[excused_field] = len(off)
         return out
 
     return table.build(compute)
+
+
+def _distinct_count(values: Iterable[str | None]) -> int:
+    """Distinct values, each record without one counting on its own."""
+    named: set[str] = set()
+    unnamed = 0
+    for value in values:
+        if value is None:
+            unnamed += 1
+        else:
+            named.add(value)
+    return len(named) + unnamed
 
 
 def visit_shortfall(
@@ -583,13 +773,12 @@ def visit_shortfall(
     :param quota: households expected per working day (每天10户 is 10).
     :raises CalendarError: when the calendar does not know a year of the period.
     """
-    if isinstance(quota, bool) or not isinstance(quota, int) or quota < 1:
-        raise ValueError(f"quota must be a whole number of households of at least 1, got {quota!r}")
+    _whole(quota, "quota")
     _field_ids(days_field=days_field, shortfall_field=shortfall_field)
     working = calendar.working_dates(period)
     working_set = frozenset(working)
     table = _Table(assessees)
-    households: dict[tuple[str, date], set[str]] = defaultdict(set)
+    named: dict[tuple[str, date], set[str]] = defaultdict(set)
     unnamed: dict[tuple[str, date], int] = defaultdict(int)
     for event in events:
         if table.see(event, period) and event.type == event_type and event.date in working_set:
@@ -597,12 +786,12 @@ def visit_shortfall(
             if key is None:
                 unnamed[(event.assessee, event.date)] += 1
             else:
-                households[(event.assessee, event.date)].add(key)
+                named[(event.assessee, event.date)].add(key)
 
     def compute(assessee: str) -> dict[str, int]:
         days = shortfall = 0
         for day in working:
-            count = len(households.get((assessee, day), ())) + unnamed.get((assessee, day), 0)
+            count = len(named.get((assessee, day), ())) + unnamed.get((assessee, day), 0)
             if count < quota:
                 days += 1
                 shortfall += quota - count
@@ -611,11 +800,42 @@ def visit_shortfall(
     return table.build(compute)
 
 
-def _completed(event: Event, status_field: str | None, completed: frozenset[str]) -> bool:
-    if status_field is None:
-        return True
-    status = event.get(status_field)
-    return status is None or status.strip().lower() in completed
+def xun_scope(period: Period, start_mmdd: int | None = None) -> tuple[Period, ...]:
+    """The 旬 of ``period`` that are assessed: all of them, or those from a start day on.
+
+    ``start_mmdd`` is a month and day written as a number (305 is 5 March), taken in the year the
+    period starts: 旬 before it are out of scope and the 旬 holding it counts from that day.
+    """
+    if start_mmdd is None:
+        return period.xuns()
+    month, day = divmod(_whole(start_mmdd, "start_mmdd", 101), 100)
+    try:
+        first = date(period.start.year, month, day)
+    except ValueError:
+        raise ValueError(
+            f"start_mmdd {start_mmdd} is not a month and day (MMDD: 101 is 1 January, 305 is "
+            f"5 March) in {period.start.year}"
+        ) from None
+    if period.end < first:
+        return ()
+    if period.start < first:
+        period = Period.window(first, period.end)
+    return period.xuns()
+
+
+def xun_parts(
+    period: Period,
+    partial: Literal["include", "exclude"] = "include",
+    start_mmdd: int | None = None,
+) -> tuple[Period, ...]:
+    """The 旬 assessed by :func:`xun_without_inspection` (see there)."""
+    if partial not in ("include", "exclude"):
+        raise ValueError(f"partial must be 'include' or 'exclude', got {partial!r}")
+    return tuple(
+        part
+        for part in xun_scope(period, start_mmdd)
+        if partial == "include" or part.kind is PeriodKind.XUN
+    )
 
 
 def xun_without_inspection(
@@ -626,8 +846,9 @@ def xun_without_inspection(
     status_field: str | None = "status",
     completed: Iterable[str] = ("completed",),
     partial: Literal["include", "exclude"] = "include",
+    start_mmdd: int | None = None,
     assessees: Iterable[str] = (),
-    field: str = "xun_without_inspection",
+    field: str = "missed_xun",
 ) -> Evidence:
     """每旬 (per ten-day period) tasks: the number of 旬 with no completed inspection.
 
@@ -637,20 +858,20 @@ def xun_without_inspection(
 
     A 旬 cut by the period's edge (a window starting on 5 March cuts 1-10 March) is assessed on
     its days inside the period with ``partial="include"`` (the default: the worker was due an
-    inspection in that part), or left out with ``partial="exclude"``.
+    inspection in that part), or left out with ``partial="exclude"``. With ``start_mmdd``
+    (xiaofang: 三角从1月1日开始,其他镇区从3月5日开始, 305 for 5 March) only the 旬 from that day
+    on count, the one holding it from that day.
     """
     _field_ids(field=field)
-    done_values = frozenset(value.strip().lower() for value in completed)
-    if partial not in ("include", "exclude"):
-        raise ValueError(f"partial must be 'include' or 'exclude', got {partial!r}")
-    parts = [part for part in period.xuns() if partial == "include" or part.kind is PeriodKind.XUN]
+    accepted = _lowered(completed)
+    parts = xun_parts(period, partial, start_mmdd)
     table = _Table(assessees)
     covered: dict[str, set[int]] = defaultdict(set)
     for event in events:
         if (
             table.see(event, period)
             and event.type == event_type
-            and _completed(event, status_field, done_values)
+            and _status_ok(event, status_field, accepted)
         ):
             for index, part in enumerate(parts):
                 if part.contains(event.date):
@@ -668,14 +889,14 @@ def late_arrivals(
     limit: timedelta = timedelta(minutes=15),
     assessees: Iterable[str] = (),
     late_field: str = "late_arrivals",
-    ignored_field: str = "ignored_dispatches",
+    ignored_field: str = "ignored_disputes",
 ) -> Evidence:
     """必须在15分钟内赶到 (arrive within 15 minutes of dispatch): late and never-arrived dispatches.
 
     The dispatch time is the record's ``dispatched`` time, or its ``time`` without one; the
     dispatch belongs to the period holding that day. Arriving exactly ``limit`` after dispatch is
-    on time ("within 15 minutes"); one second more is late. A dispatch without ``arrived`` was
-    never answered (置之不理) and counts under ``ignored_field``, not as late.
+    on time ("within 15 minutes"); one microsecond more is late. A dispatch without ``arrived``
+    was never answered (置之不理) and counts under ``ignored_field``, not as late.
 
     :param limit: the time allowed, 15 minutes by default.
     :raises EventLogError: for an event built in Python whose arrival precedes its dispatch.
@@ -687,32 +908,33 @@ def late_arrivals(
     late: dict[str, int] = defaultdict(int)
     ignored: dict[str, int] = defaultdict(int)
     for event in events:
-        if event.type != event_type:
-            table.see(event, period)
+        table.see(event, period)
+        if event.type != event_type or not period.contains(_dispatch_day(event)):
             continue
         dispatched = event.times.get("dispatched", event.time)
-        day = date(dispatched.year, dispatched.month, dispatched.day)
-        if not period.contains(day):
-            table.see(event, period)
-            continue
-        table.seen.add(event.assessee)
         arrived = event.times.get("arrived")
         if arrived is None:
             ignored[event.assessee] += 1
-        elif arrived < dispatched:
+        elif _utc(arrived) < _utc(dispatched):
             reason = f"arrived {arrived.isoformat()} is before dispatched {dispatched.isoformat()}"
             raise EventLogError(event.source or "<python>", [RowError(event.line, reason, "")])
-        elif arrived - dispatched > limit:
+        elif _utc(arrived) - _utc(dispatched) > limit:
             late[event.assessee] += 1
 
     return table.build(lambda a: {late_field: late.get(a, 0), ignored_field: ignored.get(a, 0)})
 
 
 WeekRule = Literal["thursday", "all", "none"]
+WeekCount = Literal["records", "days"]
 
 
-def _assessed_weeks(period: Period, partial_weeks: WeekRule) -> list[Period]:
+def assessed_weeks(period: Period, partial_weeks: WeekRule = "thursday") -> list[Period]:
+    """The weeks :func:`weeks_below_minimum` assesses in ``period`` (see there)."""
     weeks: list[Period] = []
+    if partial_weeks not in ("thursday", "all", "none"):
+        raise ValueError(
+            f"partial_weeks must be 'thursday', 'all' or 'none', got {partial_weeks!r}"
+        )
     for part in period.split(PeriodKind.WEEK):
         if part.kind is PeriodKind.WEEK or partial_weeks == "all":
             weeks.append(part)
@@ -720,10 +942,6 @@ def _assessed_weeks(period: Period, partial_weeks: WeekRule) -> list[Period]:
             thursday = Period.containing(part.start, PeriodKind.WEEK).start + timedelta(days=3)
             if part.contains(thursday):
                 weeks.append(part)
-        elif partial_weeks != "none":
-            raise ValueError(
-                f"partial_weeks must be 'thursday', 'all' or 'none', got {partial_weeks!r}"
-            )
     return weeks
 
 
@@ -734,11 +952,21 @@ def weeks_below_minimum(
     minimum: int = 2,
     event_type: str = "update",
     partial_weeks: WeekRule = "thursday",
+    count: WeekCount = "records",
+    distinct_by: str | None = None,
     assessees: Iterable[str] = (),
-    field: str = "weeks_below_minimum",
+    field: str | None = "weeks_below_minimum",
     weeks_field: str | None = None,
+    shortfall_field: str | None = None,
 ) -> Evidence:
-    """每周不少于N次 (at least N a week): the number of weeks with fewer than ``minimum`` records.
+    """每周不少于N次 (at least N a week): the weeks with fewer than ``minimum``, and the shortfall.
+
+    What a week counts is set by ``count`` and ``distinct_by``: its records (``"records"``, the
+    default), the distinct days with a record (``"days"``: ernvqiao 每周不少于三天), or, with
+    ``distinct_by``, the distinct values of that field (a person visited twice in a week counts
+    once; a record without the field counts on its own). ``field`` counts the weeks below the
+    minimum; ``shortfall_field`` adds up ``minimum − count`` over those weeks (xingji 每周不少于2次,
+    少一次扣1分; xize2017 每少1人(次)扣1分), one week's surplus never covering another's lack.
 
     Weeks are ISO weeks, Monday to Sunday, clipped to the period; only records dated inside the
     period count. A week cut by the period's edge is assessed according to ``partial_weeks``:
@@ -750,30 +978,111 @@ def weeks_below_minimum(
     - ``"all"``: every cut part is assessed with the full ``minimum``.
     - ``"none"``: only weeks wholly inside the period are assessed.
 
-    :param minimum: records needed per week (每周不少于2次 is 2).
+    :param minimum: what a week needs (每周不少于2次 is 2).
     :param weeks_field: if given, also output the number of weeks assessed.
     """
-    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
-        raise ValueError(f"minimum must be a whole number of at least 1, got {minimum!r}")
-    _field_ids(field=field, weeks_field=weeks_field)
-    weeks = _assessed_weeks(period, partial_weeks)
+    _whole(minimum, "minimum")
+    if count not in ("records", "days"):
+        raise ValueError(f"count must be 'records' or 'days', got {count!r}")
+    if count == "days" and distinct_by is not None:
+        raise ValueError("count='days' and distinct_by cannot be used together")
+    _field_ids(field=field, weeks_field=weeks_field, shortfall_field=shortfall_field)
+    weeks = assessed_weeks(period, partial_weeks)
     table = _Table(assessees)
-    counts: dict[tuple[str, int], int] = defaultdict(int)
+    records: dict[tuple[str, int], int] = defaultdict(int)
+    keys: dict[tuple[str, int], set[str]] = defaultdict(set)
     for event in events:
         if table.see(event, period) and event.type == event_type:
             for index, week in enumerate(weeks):
                 if week.contains(event.date):
-                    counts[(event.assessee, index)] += 1
+                    key = (event.assessee, index)
+                    if count == "days":
+                        keys[key].add(event.date.isoformat())
+                    elif distinct_by is not None and event.get(distinct_by) is not None:
+                        keys[key].add(event.get(distinct_by) or "")
+                    else:
+                        records[key] += 1
                     break
 
     def compute(assessee: str) -> dict[str, int]:
-        below = sum(1 for i in range(len(weeks)) if counts.get((assessee, i), 0) < minimum)
-        out = {field: below}
+        tally = [
+            records.get((assessee, i), 0) + len(keys.get((assessee, i), ()))
+            for i in range(len(weeks))
+        ]
+        out: dict[str, int] = {}
+        if field is not None:
+            out[field] = sum(1 for n in tally if n < minimum)
         if weeks_field is not None:
             out[weeks_field] = len(weeks)
+        if shortfall_field is not None:
+            out[shortfall_field] = sum(minimum - n for n in tally if n < minimum)
         return out
 
     return table.build(compute)
+
+
+def weeks_short_of_days(
+    events: Iterable[Event],
+    period: Period,
+    *,
+    minimum: int = 3,
+    event_type: str = "duty",
+    partial_weeks: WeekRule = "thursday",
+    assessees: Iterable[str] = (),
+    field: str | None = "weeks_short_of_days",
+    weeks_field: str | None = None,
+    shortfall_field: str | None = None,
+) -> Evidence:
+    """每周不少于三天 (ernvqiao: 每周不少于三天时间在网格上履职尽责): weeks with fewer than
+    ``minimum`` distinct days on duty.
+
+    A day counts once however many records it has. This is :func:`weeks_below_minimum` counting
+    days; see there for the weeks at a period's edge.
+    """
+    return weeks_below_minimum(
+        events,
+        period,
+        minimum=minimum,
+        event_type=event_type,
+        partial_weeks=partial_weeks,
+        count="days",
+        assessees=assessees,
+        field=field,
+        weeks_field=weeks_field,
+        shortfall_field=shortfall_field,
+    )
+
+
+def missed_weekly_visits(
+    events: Iterable[Event],
+    period: Period,
+    *,
+    quota: int = 1,
+    event_type: str = "visit",
+    distinct_by: str = "person",
+    partial_weeks: WeekRule = "thursday",
+    assessees: Iterable[str] = (),
+    field: str | None = "missed_visits",
+    weeks_field: str | None = None,
+) -> Evidence:
+    """每少1人(次) (xize2017: missed visits per person per week): the people short each week.
+
+    Each assessed week ``quota`` distinct people (``distinct_by``, default ``person``) are to be
+    visited; every one short in a week counts 1, and a week's extra visits cover no other week.
+    This is :func:`weeks_below_minimum`'s shortfall counting distinct people.
+    """
+    return weeks_below_minimum(
+        events,
+        period,
+        minimum=quota,
+        event_type=event_type,
+        partial_weeks=partial_weeks,
+        distinct_by=distinct_by,
+        assessees=assessees,
+        field=None,
+        weeks_field=weeks_field,
+        shortfall_field=field,
+    )
 
 
 def count_by_type(
