@@ -27,7 +27,7 @@ from .io.datafiles import Evidence, load_evidence, load_params
 from .model.combinations import PeriodCombination, PeriodPart
 from .model.conditions import When
 from .model.fields import Field, FieldKind
-from .model.grades import Band, GradeBands, StarRating, Veto
+from .model.grades import Band, BandInterval, GradeBands, StarRating, Veto
 from .model.intervals import Interval
 from .model.numbers import Rounding
 from .model.refs import FromField, Param, PerUnit, PerWorkingDay
@@ -72,6 +72,7 @@ __all__ = [
     "Ballots",
     "Band",
     "BandError",
+    "BandInterval",
     "Bonus",
     "CalendarError",
     "Checklist",

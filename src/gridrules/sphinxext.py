@@ -47,6 +47,7 @@ from .model.numbers import fmt
 from .model.rules import Rule
 from .model.tree import Item, Section
 from .model.weights import Weight
+from .sheet.lines import show
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx  # type: ignore[import-not-found,unused-ignore]
@@ -288,9 +289,19 @@ def _metadata(rubric: Rubric, info: gridrules.RubricInfo | None) -> nodes.field_
 def _grading(rubric: Rubric) -> list[nodes.Node]:
     out: list[nodes.Node] = []
     if rubric.grades is not None:
-        rows: list[list[Cell]] = [[b.name, _literal(str(b.interval))] for b in rubric.grades.bands]
+        rows: list[list[Cell]] = [
+            [str(b.name), _literal(str(b.interval))] for b in rubric.grades.bands
+        ]
         out.append(_para("等次 (grade bands), each total in exactly one band:"))
         out.append(_table(["等次 (grade)", "总分区间 (total)"], rows, [30, 70]))
+    elif rubric.veto_grades:
+        out.append(
+            _para(
+                "No grade bands: a record gets no grade unless a veto forces one of ",
+                "、".join(rubric.veto_grades),
+                ".",
+            )
+        )
     if rubric.stars is not None:
         out.append(
             _para("星级 (stars)：", rubric.stars.describe(), " (", _api_ref(rubric.stars), ")")
@@ -377,9 +388,9 @@ def _parameters(rubric: Rubric) -> list[nodes.Node]:
     rows: list[list[Cell]] = []
     for p in rubric.parameters:
         if p.value is not None:
-            state = f"bound to {fmt(p.value)}"
+            state = f"bound to {show(p.value)}"
         elif p.default is not None:
-            state = f"optional, default {fmt(p.default)}"
+            state = f"optional, default {show(p.default)}"
         else:
             state = "required"
         rows.append(

@@ -276,10 +276,12 @@ def _check_record(
         )
     if rubric.floor is not None:
         assert sheet.total >= rubric.floor, f"total {fmt(sheet.total)} under the floor"
-    if rubric.grades is not None:
-        forced = [v.grade for v in sheet.vetoes if v.grade is not None]
-        expected = forced[-1] if forced else rubric.grades.grade(sheet.total)
+    forced = [v.grade for v in sheet.vetoes if v.grade is not None]
+    if scorer.grades is not None:
+        expected = forced[-1] if forced else scorer.grades.grade(sheet.total)
         assert sheet.grade == expected, f"grade {sheet.grade} but expected {expected}"
+    else:  # no bands: a grade only a veto forces
+        assert sheet.grade == (forced[-1] if forced else None), f"grade {sheet.grade} unforced"
     if rubric.stars is not None:
         assert sheet.stars is not None
         assert 0 <= sheet.stars <= rubric.stars.stars, f"{sheet.stars} stars out of range"

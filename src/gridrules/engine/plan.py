@@ -160,6 +160,10 @@ class Plan:
         self.needs_period = rubric.needs_working_days
         self.floor = rubric.floor
         self.rounding = rubric.rounding
+        self.grades = rubric.bound_grades(params)
+        """The grade bands, their parameters filled in."""
+        self.grade_names = rubric.grade_names(params)
+        """Every grade a record can get, best first."""
         self.finish = self._finisher()
         """The :class:`~gridrules.Result` of one record, from its base points, penalty, bonus
         (before the cap), the vetoes that fired and its items' points: the capped bonus, total,
@@ -235,7 +239,7 @@ class Plan:
         """:attr:`finish`, made once with everything it reads bound."""
         cap, floor, maximum = self.bonus_cap, self.floor, self.maximum
         apply = None if self.rounding is None else self.rounding.apply
-        grade_of = None if self.rubric.grades is None else self.rubric.grades.grader()
+        grade_of = None if self.grades is None else self.grades.grader()
         stars = self.rubric.stars
         stars_of = None if stars is None else stars.rater()
         by_total = stars is not None and stars.basis == "points"

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from ..dates.periods import Period, PeriodError
 from ..errors import GridrulesError, RubricError
+from ..model.grades import GradeBands
 from ..model.numbers import exact
 from ..model.rubric import RubricDefinition
 from ..sheet.content import SheetContent
@@ -97,7 +99,8 @@ class Rubric(RubricDefinition):
         if forced:
             grade: str | None = forced[-1]
         else:
-            grade = None if self.grades is None else self.grades.grade(combined.total)
+            grades = _bands_of(self, combination, sheets)
+            grade = None if grades is None else grades.grade(combined.total)
         flags: frozenset[str] = frozenset().union(*(sheet.flags for sheet in sheets.values()))
         return CombinedSheet(
             rubric=self.name,
@@ -112,6 +115,31 @@ class Rubric(RubricDefinition):
             assessee=assessee,
             periods=periods,
         )
+
+
+def _bands_of(
+    rubric: RubricDefinition, combination: str, sheets: Mapping[str, SheetContent]
+) -> GradeBands | None:
+    """The grade bands that grade a combined total: the rubric's, or, when parameters fill them
+    in, filled in with the values the parts were scored with (which must agree)."""
+    grades = rubric.grades
+    if grades is None or not grades.parametric:
+        return grades
+    values: dict[str, Decimal | str] = {}
+    for part, sheet in sheets.items():
+        for line in sheet.parameters:
+            if values.setdefault(line.name, line.value) != line.value:
+                raise GridrulesError(
+                    f"combination {combination!r}: the sheets were scored with different values "
+                    f"of parameter {line.name!r} (the sheet for {part!r} has {line.value})"
+                )
+    names = {name for name, _ in grades.params()}
+    if not names <= values.keys():
+        raise GridrulesError(
+            f"combination {combination!r}: the grade bands are filled in by parameters "
+            f"{sorted(names)}, which the sheets do not give"
+        )
+    return rubric.bound_grades(values)
 
 
 def _one_assessee(combination: str, sheets: Mapping[str, SheetContent]) -> str | None:

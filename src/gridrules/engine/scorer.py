@@ -55,6 +55,7 @@ class Scorer:
                 self.params[p.name],
                 "given" if p.name in given or p.value is not None else "default",
                 p.clause,
+                p.text,
             )
             for p in rubric.parameters
         )
@@ -63,6 +64,10 @@ class Scorer:
         self.maximum = self.plan.maximum
         self.bonus_cap = self.plan.bonus_cap
         self.needs_working_days = self.plan.needs_period
+        self.grades = self.plan.grades
+        """The rubric's grade bands, their parameters filled in (``None``: it has none)."""
+        self.grade_names = self.plan.grade_names
+        """Every grade a record can get, best first: the bands' or those only a veto forces."""
         self._chunks: ChunkScorer | None = None  # made by the first call of results()
         self._periods: dict[tuple[object, object], tuple[Period, PeriodUnits | None]] = {}
         self._calendar: WorkingCalendar | None = None

@@ -1251,8 +1251,8 @@ def run_batch(
     field_labels(rubric)  # labels must tell the fields apart before any column is read by one
     scorer = Scorer(rubric, params)
     summary = Summary(input, output, errors)
-    if rubric.grades is not None:  # list the grades in the rubric's order, best first
-        summary.grades.update(dict.fromkeys(rubric.grades.names, 0))
+    # list the grades in the rubric's order, best first
+    summary.grades.update(dict.fromkeys(scorer.grade_names, 0))
     columns = output_columns(rubric, layout.keep, style, group_by)
     err_columns = error_columns(style)
     group_at = [layout.keep.index(g) for g in group_by]
@@ -1275,7 +1275,7 @@ def run_batch(
         figures_sheet = rejected_sheet = None
         if out_format == "xlsx":  # the sheets after the scores, written as the run goes
             figures_sheet = out.add_sheet(
-                _SHEET_NAMES[style][1], _figure_header(rubric, group_by, style), spooled=True
+                _SHEET_NAMES[style][1], _figure_header(scorer, group_by, style), spooled=True
             )
             rejected_sheet = out.add_sheet(_SHEET_NAMES[style][2], err_columns, spooled=True)
         chunks: Iterable[_Chunk]
@@ -1341,7 +1341,7 @@ def run_batch(
         if ranked is not None:
             ranked.write(out, columns, out_format, 4 + len(layout.keep) + len(RESULT_COLUMNS))
         if figures_sheet is not None:
-            figures_sheet.write(_figure_rows(figures, rubric, group_by, style))
+            figures_sheet.write(_figure_rows(figures, scorer, group_by, style))
             if out.sheets > 1:
                 summary.notes.append(
                     f"note: the scores fill {out.sheets} sheets of {output.name} (Excel holds "
@@ -1402,17 +1402,18 @@ class _Ranked:
             self._spool.close()
 
 
-def _figure_columns(rubric: Rubric) -> tuple[list[str], list[int]]:
-    grades = list(rubric.grades.names) if rubric.grades is not None else []
-    stars = list(range(rubric.stars.stars, -1, -1)) if rubric.stars is not None else []
+def _figure_columns(scorer: Scorer) -> tuple[list[str], list[int]]:
+    grades = list(scorer.grade_names)
+    rating = scorer.rubric.stars
+    stars = list(range(rating.stars, -1, -1)) if rating is not None else []
     return grades, stars
 
 
-def _figure_header(rubric: Rubric, group_by: Sequence[str], style: str) -> list[str]:
+def _figure_header(scorer: Scorer, group_by: Sequence[str], style: str) -> list[str]:
     """The figures sheet's columns: the group, count, mean, lowest, highest, and each grade's
     and star's count and share."""
     zh = style == "zh"
-    grades, stars = _figure_columns(rubric)
+    grades, stars = _figure_columns(scorer)
     head = [*(group_by or (["分组"] if zh else ["group"]))]
     head += ["人数", "平均分", "最低分", "最高分"] if zh else ["count", "mean", "min", "max"]
     for grade in grades:
@@ -1424,12 +1425,12 @@ def _figure_header(rubric: Rubric, group_by: Sequence[str], style: str) -> list[
 
 def _figure_rows(
     figures: Mapping[tuple[str | None, ...], GroupFigures],
-    rubric: Rubric,
+    scorer: Scorer,
     group_by: Sequence[str],
     style: str,
 ) -> list[list[Any]]:
     """The figures of each group, in order, then overall."""
-    grades, stars = _figure_columns(rubric)
+    grades, stars = _figure_columns(scorer)
     overall = GroupFigures()
     rows = []
     for key, group in sorted(figures.items(), key=lambda kv: tuple(k or "" for k in kv[0])):

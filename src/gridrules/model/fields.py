@@ -19,6 +19,7 @@ __all__ = [
     "MEMO_LIMIT",
     "SMALL_COUNTS",
     "SMALL_LIMIT",
+    "TEXT_LIMIT",
     "BadValue",
     "Field",
     "FieldKind",
@@ -27,6 +28,7 @@ __all__ = [
     "check_counts",
     "check_flag",
     "check_percentage",
+    "check_text",
     "evidence_schema",
     "merge_fields",
     "missing",
@@ -58,6 +60,10 @@ class FieldKind(enum.Enum):
     """Appraisal ballots by type (评议票 A/B/C): each ballot one rater's scores on the criteria."""
     COUNTS = "counts"
     """A count for each unit of time of the period (each month's trainings: ``[1, 0, 2]``)."""
+    TEXT = "text"
+    """Free text, never scored: a remark an assessor writes (领导点评), or a name a region fills in
+    as a parameter (a grade's name). At most :data:`TEXT_LIMIT` characters unless the field
+    says fewer."""
 
 
 class BadValue(Exception):
@@ -182,6 +188,24 @@ check_percentage = _remembering(101, _PERCENT_TEXT, _read_percentage)
 """A percentage's reading: a number from 0 to 100 (``"85%"`` is 85)."""
 
 
+TEXT_LIMIT = 2000
+"""The most characters a text value may hold (a field may allow fewer: its ``maximum``)."""
+
+
+def check_text(value: object, limit: int = TEXT_LIMIT) -> str:
+    """A text's reading: a string of at most ``limit`` characters, spaces at its ends removed,
+    its line breaks kept; control characters other than line breaks and tabs are refused."""
+    value = scalar(value)
+    if not isinstance(value, str):
+        raise BadValue(f"expected text, got {type(value).__name__} {brief(value)}")
+    text = value.strip()
+    if len(text) > limit:
+        raise BadValue(f"a text of {len(text)} characters is longer than the {limit} allowed")
+    if any(ch < " " and ch not in "\n\r\t" for ch in text) or "\x7f" in text:
+        raise BadValue("a text may not hold control characters other than line breaks and tabs")
+    return text
+
+
 # the words as they usually come, each read exactly as check_flag reads it
 FLAG_TEXT = {
     spelling: word in _TRUE_WORDS
@@ -244,7 +268,7 @@ class Field:
 
     A field with a ``default`` may be left out of a record; the score sheet then lists it among the
     fields that took their default. ``choices`` are the allowed names of a level or elements field,
-    ``maximum`` the highest points of a points field.
+    ``maximum`` the highest points of a points field, or the most characters of a text field.
     """
 
     id: str
@@ -277,6 +301,9 @@ class Field:
             return self._ballots_checker()
         if kind is FieldKind.COUNTS:
             return check_counts
+        if kind is FieldKind.TEXT:
+            limit = TEXT_LIMIT if self.maximum is None else int(self.maximum)
+            return lambda value: check_text(value, limit)
         return self._names_checker()
 
     def _ballots_checker(self) -> Callable[[object], dict[str, tuple[tuple[Decimal, ...], ...]]]:
@@ -447,6 +474,9 @@ class Field:
             }
         elif self.kind is FieldKind.COUNTS:
             schema = {"type": "array", "items": {"type": "integer", "minimum": 0}}
+        elif self.kind is FieldKind.TEXT:
+            limit = TEXT_LIMIT if self.maximum is None else int(self.maximum)
+            schema = {"type": "string", "maxLength": limit}
         else:
             schema = {"type": "array", "items": {"enum": list(self.choices)}, "uniqueItems": True}
         if self.description:

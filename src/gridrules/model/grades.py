@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -14,16 +14,112 @@ from .conditions import When
 from .fields import Field
 from .intervals import Interval, coverage_problems, first_holding
 from .numbers import ZERO, as_tuple, fmt, to_decimal
+from .refs import Param
 
-__all__ = ["Band", "GradeBands", "StarRating", "Veto"]
+__all__ = ["Band", "BandInterval", "GradeBands", "StarRating", "Veto"]
+
+
+def _bound(value: object) -> Decimal | Param | None:
+    if value is None or isinstance(value, Param):
+        return value
+    if isinstance(value, Mapping) and set(value) == {"param"}:
+        return Param(value["param"])
+    return to_decimal(value, "band bound")
+
+
+@attrs.frozen
+class BandInterval:
+    """A band's interval whose bounds a region fills in: each bound a number or a parameter
+    (``{param = "excellent_from"}``), as in 综合评价实行百分制，分为优秀、良好、合格、不合格四项,
+    where the source names the grades but not their scores. It becomes an :class:`Interval`
+    when the parameters are bound, and the bands are then checked for gaps and overlaps."""
+
+    lower: Decimal | Param | None = attrs.field(default=None, converter=_bound)
+    upper: Decimal | Param | None = attrs.field(default=None, converter=_bound)
+    lower_inclusive: bool = True
+    upper_inclusive: bool = False
+
+    def narrowed(self) -> Interval | BandInterval:
+        """An :class:`Interval` when no bound is a parameter, else itself."""
+        lower, upper = self.lower, self.upper
+        if isinstance(lower, Param) or isinstance(upper, Param):
+            return self
+        return Interval(lower, upper, self.lower_inclusive, self.upper_inclusive)
+
+    def params(self) -> Iterator[str]:
+        """The parameters its bounds read."""
+        for bound in (self.lower, self.upper):
+            if isinstance(bound, Param):
+                yield bound.param
+
+    def resolve(self, params: Mapping[str, Any]) -> Interval:
+        """The interval with its parameters filled in (:class:`ValueError` when it is empty)."""
+
+        def value(bound: Decimal | Param | None) -> Decimal | None:
+            return params[bound.param] if isinstance(bound, Param) else bound
+
+        return Interval(
+            value(self.lower), value(self.upper), self.lower_inclusive, self.upper_inclusive
+        )
+
+    def __str__(self) -> str:
+        def shown(bound: Decimal | Param | None, none: str) -> str:
+            if bound is None:
+                return none
+            return fmt(bound) if isinstance(bound, Decimal) else f"[{bound}]"
+
+        left = ("[" if self.lower_inclusive else "(") if self.lower is not None else ""
+        right = ("]" if self.upper_inclusive else ")") if self.upper is not None else ""
+        return f"{left or '('}{shown(self.lower, '-∞')}, {shown(self.upper, '+∞')}{right or ')'}"
+
+
+def _interval(value: object) -> Interval | BandInterval:
+    """A band's interval: an :class:`Interval` when its bounds are numbers, a
+    :class:`BandInterval` when a parameter gives one."""
+    if isinstance(value, Interval):
+        return value
+    if isinstance(value, Mapping):
+        value = BandInterval(**value)
+    if not isinstance(value, BandInterval):
+        raise TypeError(f"a band's interval is a table of bounds, got {value!r}")
+    return value.narrowed()
+
+
+def _name(value: object) -> str | Param:
+    if isinstance(value, Mapping) and set(value) == {"param"}:
+        return Param(value["param"])
+    if isinstance(value, Param):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"a grade's name is text or {{param = ...}}, got {value!r}")
+    return value
 
 
 @attrs.frozen
 class Band:
-    """One grade: its name in the source (优秀, 合格) and its interval of totals."""
+    """One grade: its name in the source (优秀, 合格) and its interval of totals.
 
-    name: str
-    interval: Interval
+    Where the source leaves them to the region, the name may be a text parameter and the bounds
+    parameters (``{param = ...}``): the band is then filled in when the parameters are bound.
+    """
+
+    name: str | Param = attrs.field(converter=_name)
+    interval: Interval | BandInterval = attrs.field(converter=_interval)
+
+    def params(self) -> Iterator[str]:
+        """The parameters the band reads (its name's, its bounds')."""
+        if isinstance(self.name, Param):
+            yield self.name.param
+        if isinstance(self.interval, BandInterval):
+            yield from self.interval.params()
+
+    def resolve(self, params: Mapping[str, Any]) -> Band:
+        """The band with its parameters filled in."""
+        name = params[self.name.param] if isinstance(self.name, Param) else self.name
+        interval = self.interval
+        if isinstance(interval, BandInterval):
+            interval = interval.resolve(params)
+        return Band(name, interval)
 
     @classmethod
     def between(
@@ -55,17 +151,52 @@ class GradeBands:
 
     bands: tuple[Band, ...] = attrs.field(converter=as_tuple)
     low: Decimal | None = attrs.field(default=ZERO, converter=_optional_decimal)
+    clause: str = ""
+    """The source's words for the grades (综合评价实行百分制,分为...), quoted."""
 
     def __attrs_post_init__(self) -> None:
-        names = [band.name for band in self.bands]
+        names = [band.name for band in self.bands if isinstance(band.name, str)]
         if len(set(names)) != len(names):
             raise BandError(f"grade bands repeat a name: {names}")
 
+    @property
+    def parametric(self) -> bool:
+        """Whether a band's name or bound is a parameter, filled in when parameters are bound."""
+        return any(True for band in self.bands for _ in band.params())
+
+    def params(self) -> Iterator[tuple[str, bool]]:
+        """Each parameter the bands read, and whether it names a grade (else it is a bound)."""
+        for band in self.bands:
+            if isinstance(band.name, Param):
+                yield band.name.param, True
+            if isinstance(band.interval, BandInterval):
+                for name in band.interval.params():
+                    yield name, False
+
+    def resolve(self, params: Mapping[str, Any]) -> GradeBands:
+        """The bands with their parameters filled in (themselves when none is a parameter).
+
+        :raises BandError: a band came out empty, or two bands the same name.
+        """
+        if not self.parametric:
+            return self
+        bands = []
+        for band in self.bands:
+            try:
+                bands.append(band.resolve(params))
+            except ValueError as error:
+                raise BandError(f"band {band.name}: {error}") from None
+        return GradeBands(bands, self.low, self.clause)
+
     def problems(self, high: Decimal | None) -> list[str]:
-        """Every gap and overlap over [low, high] (``None``: unbounded), as readable messages."""
-        return coverage_problems(
-            [(b.name, b.interval) for b in self.bands], self.low, high, what="band"
-        )
+        """Every gap and overlap over [low, high] (``None``: unbounded), as readable messages
+        (of bands whose bounds are numbers: a parametric band is checked once filled in)."""
+        literal = [
+            (str(b.name), b.interval) for b in self.bands if isinstance(b.interval, Interval)
+        ]
+        if len(literal) < len(self.bands):
+            return []
+        return coverage_problems(literal, self.low, high, what="band")
 
     def validate(self, high: Decimal | None, where: str) -> None:
         """Raise :class:`~gridrules.BandError` naming every gap and overlap, if any."""
@@ -75,14 +206,15 @@ class GradeBands:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The grade names, in the order declared."""
-        return tuple(band.name for band in self.bands)
+        """The grade names, in the order declared (those given by the rubric itself)."""
+        return tuple(band.name for band in self.bands if isinstance(band.name, str))
 
     def grade(self, total: Decimal) -> str:
-        """The name of the band holding ``total``."""
+        """The name of the band holding ``total`` (of bands filled in: see :meth:`resolve`)."""
         for band in self.bands:
-            if band.interval.contains(total):
-                return band.name
+            interval = band.interval
+            if isinstance(interval, Interval) and interval.contains(total):
+                return str(band.name)
         raise BandError(f"the total {fmt(total)} falls in no grade band")
 
     def grader(self) -> Callable[[Decimal], str]:
@@ -94,7 +226,9 @@ class GradeBands:
         or weights, rarely repeat. A total in no band goes to :meth:`grade`, which raises the same
         error as ever.
         """
-        holding = first_holding([band.interval for band in self.bands])
+        if self.parametric:
+            raise BandError("grade bands with parameters are filled in (resolve) before use")
+        holding = first_holding([band.interval for band in self.bands])  # type: ignore[misc]
         names = self.names
         grade = self.grade
 

@@ -21,7 +21,7 @@ def bind(
     given: Mapping[str, object] | None,
     *,
     require_all: bool = True,
-) -> dict[str, Decimal]:
+) -> dict[str, Decimal | str]:
     """Check ``given`` against the ``declared`` parameters; every problem is reported at once.
 
     Returns the values in force: given ones, else bound ones, else defaults. A missing required
@@ -38,7 +38,7 @@ def bind(
             where, [Problem("<params>", f"expected a mapping, got {type(given).__name__}")]
         )
     problems: list[Problem] = []
-    values: dict[str, Decimal] = {}
+    values: dict[str, Decimal | str] = {}
     for name, raw in (given or {}).items():
         param = by_name.get(name) if isinstance(name, str) else None
         if param is None:
@@ -48,12 +48,15 @@ def bind(
             )
             continue
         try:
-            values[name] = Field(name, param.kind).checker()(raw)
+            value = Field(name, param.kind).checker()(raw)
+            if value == "":
+                raise BadValue("a name cannot be empty")
+            values[name] = value
         except BadValue as bad:
             problems.append(Problem(name, f"{bad} (「{param.clause}」)", raw))
     if require_all:
         for name, param in by_name.items():
-            if name in values:
+            if name in values or name in (given or {}):  # a bad value is reported as such
                 continue
             fallback = param.value if param.value is not None else param.default
             if fallback is None:
@@ -67,7 +70,8 @@ def bind(
                 values[name] = fallback
         for names, share in weight_groups:
             if all(name in values for name in names):
-                problem = weights_problem(((name, values[name]) for name in names), share)
+                weights = [(name, values[name]) for name in names]
+                problem = weights_problem(weights, share)  # type: ignore[arg-type]  # numbers
                 if problem is not None:
                     problems.append(
                         Problem(
@@ -81,11 +85,13 @@ def bind(
     return values
 
 
-def check_parameter_value(param: Parameter, value: Decimal) -> None:
+def check_parameter_value(param: Parameter, value: Decimal | str) -> None:
     """A value a rubric file binds or defaults to a parameter fits the parameter's kind.
 
     :raises RubricError: naming the parameter and the value.
     """
+    if isinstance(value, str):  # a text parameter's, checked when it was read
+        return
     if value < 0:
         raise RubricError(f"parameter {param.name!r} must be 0 or more, got {fmt(value)}")
     if param.kind is FieldKind.PERCENTAGE and value > 100:

@@ -10,7 +10,7 @@ from typing import Any, Self
 
 import attrs
 
-from ..errors import RubricError
+from ..errors import BandError, ParameterError, Problem, RubricError
 from .combinations import PeriodCombination
 from .fields import Field, FieldKind, evidence_schema, merge_fields
 from .grades import GradeBands, StarRating, Veto
@@ -69,6 +69,9 @@ class RubricDefinition:
     grades: GradeBands | None = None
     stars: StarRating | None = None
     vetoes: tuple[Veto, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    veto_grades: tuple[str, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    """For a rubric with no grade bands: the grades a veto alone may force (列为不合格档次).
+    A record gets no grade unless such a veto fires."""
     bonus_cap: Number | None = attrs.field(default=None, converter=optional_number)
     floor: Decimal | None = attrs.field(default=ZERO, converter=_optional_decimal)
     rounding: Rounding | None = None
@@ -110,28 +113,21 @@ class RubricDefinition:
         names = [p.name for p in self.parameters]
         if len(set(names)) != len(names):
             raise RubricError(f"parameter names repeat: {names}")
-        declared = set(names)
+        kinds = {p.name: p.kind for p in self.parameters}
         for where, ref in self._references():
             if isinstance(ref, FromField | PerUnit) and not where.endswith("Quota.target"):
                 raise RubricError(
                     f"{where}: only a quota's target may come from the evidence or the calendar"
                 )
-            if isinstance(ref, Param) and ref.param not in declared:
+            if isinstance(ref, Param) and ref.param not in kinds:
                 raise RubricError(
                     f"{where} uses parameter {ref.param!r}, which is not declared "
-                    f"(declared: {sorted(declared) or 'none'})"
+                    f"(declared: {sorted(kinds) or 'none'})"
                 )
+            if isinstance(ref, Param) and kinds[ref.param] is FieldKind.TEXT:
+                raise RubricError(f"{where} uses the text parameter {ref.param!r} as a number")
         fields = self.fields  # merges and checks field kinds
-        if self.grades is not None:
-            self.grades.validate(self.grade_ceiling, "grades")
-        for veto in self.vetoes:
-            if veto.grade is not None and (
-                self.grades is None or veto.grade not in self.grades.names
-            ):
-                raise RubricError(
-                    f"veto {veto.id!r} forces grade {veto.grade!r}, which is not one of the "
-                    f"grade bands {self.grades.names if self.grades else '(none declared)'}"
-                )
+        self._check_grades(kinds)
         combination_ids = [c.id for c in self.combinations]
         if len(set(combination_ids)) != len(combination_ids):
             raise RubricError(f"combination ids repeat: {combination_ids}")
@@ -140,6 +136,41 @@ class RubricDefinition:
                 if value is not None:
                     check_parameter_value(param, value)
         del fields
+
+    def _check_grades(self, kinds: Mapping[str, FieldKind]) -> None:
+        grades = self.grades
+        if grades is not None:
+            for name, names_grade in grades.params():
+                if name not in kinds:
+                    raise RubricError(
+                        f"grades use parameter {name!r}, which is not declared "
+                        f"(declared: {sorted(kinds) or 'none'})"
+                    )
+                if names_grade is not (kinds[name] is FieldKind.TEXT):
+                    wanted = "a text parameter" if names_grade else "a number parameter"
+                    role = "a grade's name" if names_grade else "a band's bound"
+                    raise RubricError(f"grades: {role} must be {wanted}, got {name!r}")
+            grades.validate(self.grade_ceiling, "grades")
+            if self.veto_grades:
+                raise RubricError(
+                    "veto_grades are for a rubric without grade bands; with bands, a veto forces "
+                    "one of the bands' grades"
+                )
+        if len(set(self.veto_grades)) != len(self.veto_grades) or not all(
+            isinstance(g, str) and g.strip() for g in self.veto_grades
+        ):
+            raise RubricError(f"veto_grades must be distinct names, got {list(self.veto_grades)}")
+        allowed = self.veto_grades if grades is None else grades.names
+        which = (
+            f"the grade bands {grades.names}"
+            if grades is not None
+            else f"the rubric's veto_grades {list(self.veto_grades) or '(none declared)'}"
+        )
+        for veto in self.vetoes:
+            if veto.grade is not None and veto.grade not in allowed:
+                raise RubricError(
+                    f"veto {veto.id!r} forces grade {veto.grade!r}, which is not one of {which}"
+                )
 
     def _check_maxima(self, assumption_ids: set[str]) -> None:
         for node in self.nodes():
@@ -304,18 +335,55 @@ class RubricDefinition:
 
     def bind(
         self, given: Mapping[str, object] | None = None, *, require_all: bool = True
-    ) -> dict[str, Decimal]:
+    ) -> dict[str, Decimal | str]:
         """The parameter values in force with ``given``: given, else bound, else defaults.
 
         Every problem is reported at once (unknown names, bad values, and, when
         ``require_all``, missing required parameters and weights that do not sum to 1), each
-        quoting the clause the parameter fills.
+        quoting the clause the parameter fills. Grade bands that parameters fill in are checked
+        once they all have values: a gap or an overlap is a problem naming them.
 
         :raises ParameterError: naming the rubric and every problem.
         """
-        return exact(bind)(
+        values = exact(bind)(
             self.name, self.parameters, self.weight_groups(), given, require_all=require_all
         )
+        problem = self._bound_grades_problem(values)
+        if problem is not None:
+            raise ParameterError(f"rubric {self.name!r}", [problem])
+        return values
+
+    def _bound_grades_problem(self, values: Mapping[str, Decimal | str]) -> Problem | None:
+        """What is wrong with the grade bands once ``values`` fill them in, if anything."""
+        grades = self.grades
+        if grades is None or not grades.parametric:
+            return None
+        names = sorted({name for name, _ in grades.params()})
+        if not set(names) <= values.keys():
+            return None
+        try:
+            problems = grades.resolve(values).problems(self.grade_ceiling)
+        except BandError as error:
+            problems = [str(error)]
+        if not problems:
+            return None
+        clause = f" (「{grades.clause}」)" if grades.clause else ""
+        return Problem(
+            " + ".join(names), f"the grade bands, filled in: {'; '.join(problems)}{clause}"
+        )
+
+    def bound_grades(self, values: Mapping[str, Decimal | str]) -> GradeBands | None:
+        """The grade bands with ``values`` (bound parameters) filled in."""
+        return None if self.grades is None else self.grades.resolve(values)
+
+    def grade_names(self, values: Mapping[str, Decimal | str] | None = None) -> tuple[str, ...]:
+        """Every grade a record can get, best first as declared: the bands' (filled in with
+        ``values`` where parameters name them), or the grades only a veto forces."""
+        if self.grades is None:
+            return self.veto_grades
+        if values is not None and self.grades.parametric:
+            return self.grades.resolve(values).names
+        return self.grades.names
 
     def with_params(self, params: Mapping[str, object]) -> Self:
         """A copy with parameter values bound (checked; unknown names are an error)."""

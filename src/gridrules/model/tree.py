@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, TypeAlias
@@ -17,6 +18,7 @@ from .steps import Effect
 from .weights import Weight, weights_problem
 
 __all__ = [
+    "PARAMETER_KINDS",
     "Assumption",
     "Item",
     "Node",
@@ -64,23 +66,56 @@ class Assumption:
     decision: str
 
 
+PARAMETER_KINDS = (FieldKind.AMOUNT, FieldKind.COUNT, FieldKind.PERCENTAGE, FieldKind.TEXT)
+"""The kinds a parameter may be: a number (``amount``, ``count``, ``percentage``) or ``text``."""
+
+
+def _parameter_value(value: object, parameter: Parameter) -> Decimal | str | None:
+    """A parameter's default or bound value: text for a text parameter, else a Decimal."""
+    if value is None:
+        return None
+    if parameter.kind is FieldKind.TEXT:
+        if not isinstance(value, str) or not value.strip():
+            raise RubricError(
+                f"parameter {parameter.name!r} is text: its value must be a name, got {value!r}"
+            )
+        return value.strip()
+    if isinstance(value, str) and not _NUMBER_TEXT.match(value.strip()):
+        raise RubricError(f"parameter {parameter.name!r} is a number, got {value!r}")
+    return to_decimal(value, "value")
+
+
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
 @attrs.frozen
 class Parameter:
-    """A value the source leaves blank (xx分, xx%, 缺一次扣分), filled by the region.
+    """A value the source leaves blank (xx分, xx%, 缺一次扣分, a grade's name), filled by the
+    region.
 
-    ``kind`` is ``amount`` (any number 0 or more), ``count`` or ``percentage``; ``default`` makes
-    the parameter optional; ``value`` is the value bound by :meth:`Rubric.with_params`.
+    ``kind`` is ``amount`` (any number 0 or more), ``count``, ``percentage`` or ``text`` (a name,
+    such as a grade's: never a number); ``default`` makes the parameter optional; ``value`` is
+    the value bound by :meth:`Rubric.with_params`.
     """
 
     name: str = attrs.field(validator=node_id)
     description: str
     clause: str
     kind: FieldKind = attrs.field(
-        default=FieldKind.AMOUNT,
-        validator=attrs.validators.in_((FieldKind.AMOUNT, FieldKind.COUNT, FieldKind.PERCENTAGE)),
+        default=FieldKind.AMOUNT, validator=attrs.validators.in_(PARAMETER_KINDS)
     )
-    default: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
-    value: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
+    default: Decimal | str | None = None
+    value: Decimal | str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        # read by the kind declared before them: a name for a text parameter, else a number
+        object.__setattr__(self, "default", _parameter_value(self.default, self))
+        object.__setattr__(self, "value", _parameter_value(self.value, self))
+
+    @property
+    def text(self) -> bool:
+        """Whether the parameter is a name (``kind = "text"``), not a number."""
+        return self.kind is FieldKind.TEXT
 
     @property
     def required(self) -> bool:

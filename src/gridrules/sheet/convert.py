@@ -18,13 +18,15 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.strategies import configure_tagged_union
 
 from ..errors import DataFileError, GridrulesError, brief
+from ..model.grades import BandInterval
+from ..model.intervals import Interval
 from ..model.numbers import fmt, to_decimal
 from ..model.refs import FromField, Number, Param, PerUnit, number
 from ..model.rubric import RubricDefinition
 from ..model.rules import RULE_TYPES, UNCAPPED, Bonus, Rule
 from ..model.tree import Item, Section
 from .content import SheetContent, finished_evidence, finished_lines, finished_sections
-from .lines import ItemLine, Reason, SectionLine, arithmetic_text, value_text
+from .lines import ItemLine, ParameterLine, Reason, SectionLine, arithmetic_text, value_text
 
 __all__ = [
     "RUBRIC_FORMAT",
@@ -91,6 +93,59 @@ converter.register_unstructure_hook(FromField, _unstructure_number)
 converter.register_unstructure_hook(PerUnit, _unstructure_number)
 converter.register_structure_hook(Number, _structure_number)
 converter.register_structure_hook(Number | None, _structure_optional_number)
+
+
+def _structure_parameter_value(value: object, _: object) -> object:
+    """A parameter's default or value, as written: the parameter reads it by its kind."""
+    if value is None or (isinstance(value, str | int | Decimal) and not isinstance(value, bool)):
+        return value
+    raise ValueError(f"expected a number or a name, got {brief(value)}")
+
+
+def _structure_text_or_param(value: object, _: object) -> str | Param:
+    if isinstance(value, Mapping) and set(value) == {"param"}:
+        return Param(value["param"])
+    if isinstance(value, str):
+        return value
+    raise ValueError(f"expected a name or {{param = ...}}, got {brief(value)}")
+
+
+def _structure_bound(value: object, _: object) -> Decimal | Param | None:
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        return _structure_text_or_param(value, None)  # type: ignore[return-value]
+    return _structure_decimal(value, Decimal)
+
+
+def _structure_interval(value: object, _: object) -> Interval | BandInterval:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"an interval is a table of bounds, got {brief(value)}")
+    return converter.structure(value, BandInterval).narrowed()
+
+
+def _structure_parameter_line(value: object, _: object) -> ParameterLine:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"a parameter line is a table, got {brief(value)}")
+    data = dict(value)
+    raw = data.get("value")
+    if data.get("text") is not True:
+        data["value"] = _structure_decimal(raw, Decimal)
+    elif not isinstance(raw, str):
+        raise ValueError(f"a text parameter's value is text, got {brief(raw)}")
+    line: ParameterLine = _plain_parameter_line(data, ParameterLine)
+    return line
+
+
+converter.register_structure_hook(Decimal | str | None, _structure_parameter_value)
+converter.register_structure_hook(str | Param, _structure_text_or_param)
+converter.register_structure_hook(Decimal | Param | None, _structure_bound)
+converter.register_structure_hook(Interval | BandInterval, _structure_interval)
+converter.register_unstructure_hook(BandInterval, make_dict_unstructure_fn(BandInterval, converter))
+_plain_parameter_line = make_dict_structure_fn(
+    ParameterLine, converter, value=override(struct_hook=lambda v, _: v)
+)
+converter.register_structure_hook(ParameterLine, _structure_parameter_line)
 converter.register_unstructure_hook_func(
     lambda t: get_origin(t) is frozenset or t is frozenset,  # type: ignore[comparison-overlap]
     lambda value: sorted(converter.unstructure(v) for v in value),

@@ -176,13 +176,17 @@ class SectionLine:
 
 @attrs.frozen
 class ParameterLine:
-    """A parameter the score depended on: its value and whether it was given or defaulted."""
+    """A parameter the score depended on: its value and whether it was given or defaulted.
+
+    ``value`` is a Decimal, or, for a text parameter (``text``), a name (a grade's).
+    """
 
     name: str
     description: str
-    value: Decimal
+    value: Decimal | str
     source: str
     clause: str
+    text: bool = False
 
 
 @attrs.frozen

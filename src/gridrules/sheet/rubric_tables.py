@@ -10,6 +10,7 @@ from ..model.numbers import fmt
 from ..model.rubric import RubricDefinition
 from ..model.rules import Rule
 from ..model.tree import Item, Node, Section
+from .lines import show
 from .words import h as _h
 from .words import md as _md
 
@@ -67,6 +68,8 @@ def _grading(rubric: RubricDefinition) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     if rubric.grades is not None:
         pairs.append(("等次", "；".join(f"{b.name} {b.interval}" for b in rubric.grades.bands)))
+    elif rubric.veto_grades:
+        pairs.append(("等次", f"不按分数定等次；仅否决时列为{'、'.join(rubric.veto_grades)}"))
     if rubric.stars is not None:
         pairs.append(("星级", rubric.stars.describe()))
     for veto in rubric.vetoes:
@@ -80,9 +83,9 @@ def _grading(rubric: RubricDefinition) -> list[tuple[str, str]]:
 def _parameter_state(rubric: RubricDefinition) -> Iterator[tuple[str, str, str, str]]:
     for p in rubric.parameters:
         if p.value is not None:
-            state = f"设定为 {fmt(p.value)}"
+            state = f"设定为 {show(p.value)}"
         elif p.default is not None:
-            state = f"默认 {fmt(p.default)}"
+            state = f"默认 {show(p.default)}"
         else:
             state = "必填"
         yield p.name, p.description, state, p.clause

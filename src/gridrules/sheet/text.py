@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from ..model.numbers import fmt, shown
+from ..model.numbers import shown
 from .content import CombinedContent, SheetContent
 from .lines import SectionLine
-from .words import EFFECT_WORDS, ROUNDED_NOTE, rounded_for_display, sheet_rows, weighted_text
+from .words import EFFECT_WORDS, notes, sheet_rows, weighted_text
+
+_LISTED = frozenset({"使用的参数", "依据的假设"})
+"""Notes listed under their title, one per line, however many there are."""
 
 __all__ = ["combined_text", "sheet_text"]
 
@@ -65,19 +68,14 @@ def sheet_text(sheet: SheetContent, *, assessor: str | None = None) -> str:
         out.append(f"星级：{'★' * sheet.stars}（{sheet.stars}星）")
     for veto in sheet.vetoes:
         out.append(f"否决：{veto.label or veto.id}，{veto.effect}。依据：「{veto.clause}」")
-    if rounded_for_display(sheet):
-        out.append(f"数值显示：{ROUNDED_NOTE}")
-    if sheet.defaults:
-        out.append(f"取默认值的字段：{'、'.join(sheet.defaults)}")
-    if sheet.parameters:
-        out.append("使用的参数：")
-        for param in sheet.parameters:
-            source = "默认值" if param.source == "default" else "地方设定"
-            out.append(f"  {param.name} = {fmt(param.value)}（{source}；{param.description}）")
-    if sheet.assumptions:
-        out.append("依据的假设：")
-        for assumption in sheet.assumptions:
-            out.append(f"  [{assumption.id}] 原文「{assumption.quote}」：{assumption.decision}")
+    for title, texts in notes(sheet):
+        if title == "工作日历":
+            continue  # in the header
+        if len(texts) == 1 and title not in _LISTED:
+            out.append(f"{title}：{texts[0]}")
+        else:
+            out.append(f"{title}：")
+            out.extend(f"  {text}" for text in texts)
     return "\n".join(out) + "\n"
 
 

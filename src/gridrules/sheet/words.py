@@ -12,9 +12,9 @@ import html
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..model.numbers import SHOWN_PLACES, fmt, shown
+from ..model.numbers import SHOWN_PLACES, shown
 from .content import SheetContent
-from .lines import ItemLine, SectionLine
+from .lines import ItemLine, SectionLine, show
 
 __all__ = [
     "EFFECT_WORDS",
@@ -125,7 +125,7 @@ def notes(sheet: SheetContent) -> list[tuple[str, list[str]]]:
             (
                 "使用的参数",
                 [
-                    f"{p.name} = {fmt(p.value)}（{SOURCE_WORDS[p.source]}；{p.description}）"
+                    f"{p.name} = {show(p.value)}（{SOURCE_WORDS[p.source]}；{p.description}）"
                     for p in sheet.parameters
                 ],
             )
