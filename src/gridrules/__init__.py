@@ -30,6 +30,7 @@ from .model.fields import Field, FieldKind
 from .model.grades import Band, BandInterval, GradeBands, StarRating, Veto
 from .model.intervals import Interval
 from .model.numbers import Rounding
+from .model.rates import FieldTimes, Rate
 from .model.refs import FromField, Param, PerUnit, PerWorkingDay
 from .model.rules import (
     AllOrNothing,
@@ -85,6 +86,7 @@ __all__ = [
     "EvidenceError",
     "Field",
     "FieldKind",
+    "FieldTimes",
     "FromField",
     "GradeBands",
     "GridrulesError",
@@ -109,6 +111,7 @@ __all__ = [
     "PluginError",
     "Problem",
     "Quota",
+    "Rate",
     "RateShortfall",
     "Reason",
     "Result",

@@ -60,9 +60,13 @@ def edge_values(rubric: Rubric) -> dict[str, set[Decimal]]:
     for item in rubric.items():
         for rule in item.rules:
             points: list[tuple[str, Decimal]] = []
-            if isinstance(rule, Quota | RateShortfall) and isinstance(rule.target, Decimal):
+            if (
+                isinstance(rule, Quota | RateShortfall)
+                and isinstance(rule.target, Decimal)
+                and isinstance(rule.field, str)
+            ):
                 points.append((rule.field, rule.target))
-            if isinstance(rule, Tiers):
+            if isinstance(rule, Tiers) and isinstance(rule.field, str):
                 for tier in rule.tiers:
                     for bound in (tier.interval.lower, tier.interval.upper):
                         if bound is not None:
@@ -220,7 +224,8 @@ def _deduction_fields(rubric: Rubric) -> list[str]:
             for field in rule.fields():
                 readers.setdefault(field.id, []).append(rule)
     for veto in rubric.vetoes:
-        readers.setdefault(veto.when.field, []).append(veto)
+        for fid in veto.when.reads:
+            readers.setdefault(fid, []).append(veto)
     chosen = []
     fields = rubric.fields
     for fid, rules in readers.items():
@@ -228,7 +233,7 @@ def _deduction_fields(rubric: Rubric) -> list[str]:
             continue
         if all(isinstance(r, PerOccurrence | Penalty) for r in rules) or all(
             isinstance(r, PerOccurrence | Penalty)
-            or (isinstance(r, ZeroIf) and r.when.op in (">", ">="))
+            or (isinstance(r, ZeroIf) and r.when.op in (">", ">=") and r.when.field == fid)
             for r in rules
         ):
             chosen.append(fid)

@@ -387,8 +387,7 @@ class ChunkScorer:
         self._lock = threading.Lock()
         self._plan = self._plan_children(plan.root)
         self._vetoes = [
-            (veto, _Keyed((veto.when.field,), _ignoring_units(holds)))
-            for veto, holds in plan.vetoes
+            (veto, _Keyed(veto.when.reads, _ignoring_units(holds))) for veto, holds in plan.vetoes
         ]
 
     # -- preparing --------------------------------------------------------------------------

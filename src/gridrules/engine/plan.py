@@ -157,6 +157,10 @@ class Plan:
         cap = rubric.bonus_cap
         self.bonus_cap = None if cap is None else Context(params, "", ZERO).value(cap, "bonus cap")
         self.vetoes = tuple((v, v.when.compile(params)) for v in rubric.vetoes)
+        self.veto_working = {
+            v.id: v.when.explainer(params) for v in rubric.vetoes if v.when.ratio is not None
+        }
+        """How each veto on two fields reads for a record, for its line on the sheet."""
         self.needs_period = rubric.needs_working_days
         self.floor = rubric.floor
         self.rounding = rubric.rounding

@@ -11,6 +11,7 @@ from typing import Any, Literal, TypeVar, overload
 from ..dates.calendars import PeriodUnits, WorkingCalendar, get_calendar
 from ..dates.periods import Period
 from ..errors import GridrulesError
+from ..model.grades import Veto
 from ..model.numbers import ZERO, exact, fmt
 from ..model.rubric import RubricDefinition
 from ..sheet.explain import Explanation, Traced
@@ -225,6 +226,10 @@ class Scorer:
                     done[row] = error
             yield from done  # type: ignore[misc]  # every row scored
 
+    def _veto_line(self, veto: Veto, values: Mapping[str, Any]) -> VetoLine:
+        working = self.plan.veto_working.get(veto.id, _no_working)(values)
+        return VetoLine(veto.id, veto.label, veto.grade, veto.flag, veto.clause, working)
+
     @exact
     def score(
         self,
@@ -269,7 +274,7 @@ class Scorer:
             result.flags,
             explanation,
             explanation,
-            tuple(VetoLine(v.id, v.label, v.grade, v.flag, v.clause) for v in fired),
+            tuple(self._veto_line(veto, values) for veto in fired),
             rubric.assumptions,
             self.parameter_lines,
             tuple(sorted(defaulted)),
@@ -280,6 +285,10 @@ class Scorer:
             _calendar_line(units),
             assessor,
         )
+
+
+def _no_working(values: Mapping[str, Any]) -> str:
+    return ""
 
 
 def _calendar_line(units: PeriodUnits | None) -> str | None:

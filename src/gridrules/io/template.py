@@ -63,9 +63,9 @@ def field_clauses(rubric: Rubric) -> dict[str, list[tuple[str, str]]]:
                 if field.id in found and entry not in found[field.id]:
                     found[field.id].append(entry)
     for veto in rubric.vetoes:
-        fid = veto.field_spec().id
-        if fid in found:
-            found[fid].append((veto.label or veto.id, veto.clause))
+        for fid in veto.when.reads:
+            if fid in found:
+                found[fid].append((veto.label or veto.id, veto.clause))
     return found
 
 

@@ -320,6 +320,6 @@ class Veto:
             effects.append(f"标记 {self.flag}")
         return f"{self.when}时" + "，".join(effects)
 
-    def field_spec(self) -> Field:
-        """The evidence field the veto's condition reads."""
-        return self.when.field_spec(self.label)
+    def fields(self) -> Iterator[Field]:
+        """The evidence fields the veto's condition reads."""
+        return self.when.fields(self.label)

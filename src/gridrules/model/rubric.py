@@ -222,7 +222,8 @@ class RubricDefinition:
         for weight in self.weights:
             yield f"the rubric's weight of {weight.child!r}", weight.weight
         for veto in self.vetoes:
-            yield f"veto {veto.id!r}", veto.when.value
+            for attribute, value in veto.when.numbers():
+                yield f"veto {veto.id!r}, {attribute}", value
         yield "bonus_cap", self.bonus_cap
 
     # -- derived facts ------------------------------------------------------------------
@@ -324,7 +325,7 @@ class RubricDefinition:
                         field = attrs.evolve(field, maximum=item.maximum)
                     declared.append((owner, field))
         for veto in self.vetoes:
-            declared.append((f"veto {veto.id!r}", veto.field_spec()))
+            declared.extend((f"veto {veto.id!r}", field) for field in veto.fields())
         return merge_fields(self.name, declared)
 
     def evidence_schema(self) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from ..errors import DataFileError, GridrulesError, brief
 from ..model.grades import BandInterval
 from ..model.intervals import Interval
 from ..model.numbers import fmt, to_decimal
+from ..model.rates import FieldTimes, Rate, rate_or_field
 from ..model.refs import FromField, Number, Param, PerUnit, number
 from ..model.rubric import RubricDefinition
 from ..model.rules import RULE_TYPES, UNCAPPED, Bonus, Rule
@@ -137,6 +138,23 @@ def _structure_parameter_line(value: object, _: object) -> ParameterLine:
     return line
 
 
+def _structure_source(value: object, _: object) -> str | Rate:
+    return rate_or_field(value)
+
+
+def _structure_compared(value: object, _: object) -> Number | FieldTimes | None:
+    if isinstance(value, Mapping) and "field" in value and set(value) <= {"field", "times"}:
+        return FieldTimes(**value)
+    return _structure_optional_number(value, None)
+
+
+def _unstructure_field_times(value: FieldTimes) -> dict[str, object]:
+    return {"field": value.field, "times": _unstructure_number(value.times)}
+
+
+converter.register_structure_hook(str | Rate, _structure_source)
+converter.register_structure_hook(Number | FieldTimes | None, _structure_compared)
+converter.register_unstructure_hook(FieldTimes, _unstructure_field_times)
 converter.register_structure_hook(Decimal | str | None, _structure_parameter_value)
 converter.register_structure_hook(str | Param, _structure_text_or_param)
 converter.register_structure_hook(Decimal | Param | None, _structure_bound)

@@ -198,6 +198,9 @@ class VetoLine:
     grade: str | None
     flag: str | None
     clause: str
+    working: str = ""
+    """The condition as it read for the record, when it compares two fields:
+    ``meetings_attended 5 < meetings_held 12 × 0.5 = 6``."""
 
     @property
     def effect(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model.numbers import shown
 from .content import CombinedContent, SheetContent
 from .lines import SectionLine
-from .words import EFFECT_WORDS, notes, sheet_rows, weighted_text
+from .words import EFFECT_WORDS, notes, sheet_rows, veto_text, weighted_text
 
 _LISTED = frozenset({"使用的参数", "依据的假设"})
 """Notes listed under their title, one per line, however many there are."""
@@ -67,7 +67,7 @@ def sheet_text(sheet: SheetContent, *, assessor: str | None = None) -> str:
     if sheet.stars is not None:
         out.append(f"星级：{'★' * sheet.stars}（{sheet.stars}星）")
     for veto in sheet.vetoes:
-        out.append(f"否决：{veto.label or veto.id}，{veto.effect}。依据：「{veto.clause}」")
+        out.append(f"否决：{veto_text(veto)}")
     for title, texts in notes(sheet):
         if title == "工作日历":
             continue  # in the header

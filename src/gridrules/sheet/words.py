@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..model.numbers import SHOWN_PLACES, shown
 from .content import SheetContent
-from .lines import ItemLine, SectionLine, show
+from .lines import ItemLine, SectionLine, VetoLine, show
 
 __all__ = [
     "EFFECT_WORDS",
@@ -91,8 +91,15 @@ def results(sheet: SheetContent) -> list[tuple[str, str]]:
     if sheet.stars is not None:
         pairs.append(("星级", stars_text(sheet.stars)))
     for veto in sheet.vetoes:
-        pairs.append(("否决", f"{veto.label or veto.id}，{veto.effect}。依据「{veto.clause}」"))
+        pairs.append(("否决", veto_text(veto)))
     return pairs
+
+
+def veto_text(veto: VetoLine) -> str:
+    """A veto that fired, in words: what it is (and how its condition read), what it did, and
+    the clause: ``参加例会次数不足一半（... < 12 × 0.5 = 6），列为不合格。依据「...」``."""
+    working = f"（{veto.working}）" if veto.working else ""
+    return f"{veto.label or veto.id}{working}，{veto.effect}。依据「{veto.clause}」"
 
 
 def _long(value: Decimal | None) -> bool:

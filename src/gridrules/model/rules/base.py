@@ -19,7 +19,8 @@ nothing more of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -27,10 +28,11 @@ import attrs
 
 from ..fields import Field
 from ..numbers import fmt
+from ..rates import Rate
 from ..refs import Number
 from ..steps import Context, Effect, Step
 
-__all__ = ["Rule", "capped", "non_negative"]
+__all__ = ["Rule", "capped", "non_negative", "source_reader", "source_reads"]
 
 
 def non_negative(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -45,6 +47,17 @@ def non_negative(instance: object, attribute: attrs.Attribute[Any], value: objec
 def capped(amount: Decimal, cap: Decimal | None) -> Decimal:
     """``amount``, at most ``cap`` (共N分, 封顶); ``None`` is no cap."""
     return cap if cap is not None and amount > cap else amount
+
+
+def source_reader(source: str | Rate, where: str) -> Callable[[Mapping[str, Any]], Any]:
+    """How a rule reads its value from one record: a field's value, or a rate worked out from
+    two (see :class:`~gridrules.model.rates.Rate`)."""
+    return source.reader(where) if isinstance(source, Rate) else operator.itemgetter(source)
+
+
+def source_reads(source: str | Rate) -> tuple[str, ...]:
+    """The evidence fields behind a rule's value."""
+    return (source.numerator, source.denominator) if isinstance(source, Rate) else (source,)
 
 
 class Rule:

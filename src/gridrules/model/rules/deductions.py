@@ -14,9 +14,10 @@ from ...errors import EvidenceError, Problem
 from ..conditions import number_text
 from ..fields import Field, FieldKind
 from ..numbers import HUNDRED, ZERO, as_tuple, fmt
+from ..rates import Rate, rate_or_field
 from ..refs import UNIT_WORDS, FromField, Number, PerUnit, identifier, number, optional_number
 from ..steps import Context, Effect, Step
-from .base import Rule, capped, non_negative
+from .base import Rule, capped, non_negative, source_reader, source_reads
 
 __all__ = ["Checklist", "PerOccurrence", "Quota", "RateShortfall"]
 
@@ -241,10 +242,12 @@ class RateShortfall(Rule):
     ``partial`` declares what a partial point counts for: ``"whole"`` counts whole points only
     (9.5% against 10% is 0 points short), ``"started"`` counts any started point as one (1 point),
     ``"exact"`` deducts in proportion (0.5 points short).
+
+    ``field`` may be a :class:`~gridrules.model.rates.Rate` worked out from two counts.
     """
 
     kind: ClassVar[str] = "RateShortfall"
-    field: str = attrs.field(validator=identifier)
+    field: str | Rate = attrs.field(converter=rate_or_field)
     target: Number = attrs.field(converter=number, validator=non_negative)
     points: Number = attrs.field(converter=number, validator=non_negative)
     partial: PartialPoint = attrs.field(
@@ -263,13 +266,16 @@ class RateShortfall(Rule):
             raise ValueError("RateShortfall.target must be a number or a parameter")
 
     def fields(self) -> Iterable[Field]:
-        yield Field(self.field, FieldKind.PERCENTAGE, self.label)
+        if isinstance(self.field, Rate):
+            return self.field.fields(self.label)
+        return (Field(self.field, FieldKind.PERCENTAGE, self.label),)
 
     def numbers(self) -> Iterable[tuple[str, Number | None]]:
         return (("target", self.target), ("points", self.points), ("cap", self.cap))
 
     def compile(self, ctx: Context) -> Step:
-        field, points = self.field, ctx.value(self.points, "points")
+        source, points = self.field, ctx.value(self.points, "points")
+        read = source_reader(source, f"item {ctx.item_id!r}, RateShortfall")
         target, cap = ctx.value(self.target, "target"), ctx.optional(self.cap, "cap")
         rounding = _PARTIAL_ROUNDING.get(self.partial)
 
@@ -281,17 +287,26 @@ class RateShortfall(Rule):
             return short
 
         def amount(values: Mapping[str, Any], units: Any) -> Decimal | None:
-            short = points_short(values[field])
+            short = points_short(read(values))
             return None if short <= 0 else capped(short * points, cap)
 
         def explain(values: Mapping[str, Any], amount: Decimal, units: Any) -> str:
-            short = points_short(values[field])
+            rate = read(values)
+            short = points_short(rate)
+            actual = source.working(values, rate) if isinstance(source, Rate) else f"{fmt(rate)}%"
             return (
-                f"目标{fmt(target)}%，实际{fmt(values[field])}%，少{fmt(short)}个百分点 × "
+                f"目标{fmt(target)}%，实际{actual}，少{fmt(short)}个百分点 × "
                 f"{fmt(points)} = {fmt(short * points)}"
             ) + cap_note(amount, short * points)
 
-        return Step(self, Effect.DEDUCT, explain, amount=amount, reads=(field,))
+        return Step(
+            self,
+            Effect.DEDUCT,
+            explain,
+            amount=amount,
+            reads=source_reads(source),
+            shown=read if isinstance(source, Rate) else None,
+        )
 
     def describe(self) -> str:
         cap = "" if self.cap is None else f"，共{number_text(self.cap)}分"

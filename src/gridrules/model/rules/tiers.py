@@ -13,9 +13,10 @@ from ..conditions import number_text
 from ..fields import Field, FieldKind
 from ..intervals import Interval, coverage_problems, first_holding
 from ..numbers import HUNDRED, ZERO, as_tuple, fmt, to_decimal
-from ..refs import Number, identifier, number
+from ..rates import Rate, rate_or_field
+from ..refs import Number, number
 from ..steps import Context, Effect, Step
-from .base import Rule, non_negative
+from .base import Rule, non_negative, source_reader, source_reads
 
 __all__ = ["Tier", "Tiers"]
 
@@ -44,10 +45,13 @@ class Tiers(Rule):
     the field can take, with a 0-point row for the range that loses nothing: a gap is rejected
     naming it. ``effect="deduct"`` takes the points off the item, ``effect="points"`` gives the
     item those points.
+
+    ``field`` may be a :class:`~gridrules.model.rates.Rate` worked out from two counts
+    (``{numerator = ..., denominator = ..., empty = ...}``) where the platform gives counts.
     """
 
     kind: ClassVar[str] = "Tiers"
-    field: str = attrs.field(validator=identifier)
+    field: str | Rate = attrs.field(converter=rate_or_field)
     tiers: tuple[Tier, ...] = attrs.field(converter=as_tuple)
     value_kind: FieldKind = attrs.field(default=FieldKind.PERCENTAGE, kw_only=True)
     hit: Literal["first", "unique"] = attrs.field(
@@ -62,20 +66,24 @@ class Tiers(Rule):
     def __attrs_post_init__(self) -> None:
         if self.value_kind not in (FieldKind.PERCENTAGE, FieldKind.AMOUNT, FieldKind.COUNT):
             raise ValueError("Tiers.value_kind must be percentage, amount or count")
+        if isinstance(self.field, Rate) and self.value_kind is not FieldKind.PERCENTAGE:
+            raise ValueError("tiers on a rate read a percentage")
         top = HUNDRED if self.value_kind is FieldKind.PERCENTAGE else None
         rows = [(t.label or f"#{i + 1}", t.interval) for i, t in enumerate(self.tiers)]
         problems = coverage_problems(
             rows, ZERO, top, what="tier", allow_overlap=self.hit == "first"
         )
         if problems:
-            raise BandError(f"tiers on {self.field!r}: " + "; ".join(problems))
+            raise BandError(f"tiers on {str(self.field)!r}: " + "; ".join(problems))
 
     @property
     def effect(self) -> Effect:
         return Effect.SET if self.outcome == "points" else Effect.DEDUCT
 
     def fields(self) -> Iterable[Field]:
-        yield Field(self.field, self.value_kind, self.label)
+        if isinstance(self.field, Rate):
+            return self.field.fields(self.label)
+        return (Field(self.field, self.value_kind, self.label),)
 
     def numbers(self) -> Iterable[tuple[str, Number | None]]:
         return ((f"tiers[{i}].points", t.points) for i, t in enumerate(self.tiers))
@@ -94,7 +102,9 @@ class Tiers(Rule):
         points = [ctx.value(t.points, "tier points") for t in self.tiers]
         # what each row gives: its points, or nothing for a deduction of nothing
         gives = [None if not p and not sets else p for p in points]
-        row, field = first_holding([t.interval for t in self.tiers]), self.field
+        row, source = first_holding([t.interval for t in self.tiers]), self.field
+        field = str(source)
+        read = source_reader(source, f"item {ctx.item_id!r}, Tiers")
         unit = "%" if self.value_kind is FieldKind.PERCENTAGE else ""
         verb = "得" if sets else "扣"
         tiers = self.tiers
@@ -106,10 +116,10 @@ class Tiers(Rule):
             return n
 
         def amount(values: Mapping[str, Any], units: Any) -> Decimal | None:
-            return gives[holding(values[field])]
+            return gives[holding(read(values))]
 
         def explain(values: Mapping[str, Any], amount: Decimal, units: Any) -> str:
-            value = values[field]
+            value = read(values)
             interval = tiers[holding(value)].interval
             if (
                 interval.lower is None
@@ -119,9 +129,18 @@ class Tiers(Rule):
                 where = f"未达到{fmt(interval.upper)}{unit}"
             else:
                 where = f"落在 {interval}"
+            if isinstance(source, Rate):
+                return f"{source.working(values, value)}，{where}，{verb}{fmt(amount)}分"
             return f"{fmt(value)}{unit}，{where}，{verb}{fmt(amount)}分"
 
-        return Step(self, self.effect, explain, amount=amount, reads=(field,))
+        return Step(
+            self,
+            self.effect,
+            explain,
+            amount=amount,
+            reads=source_reads(source),
+            shown=read if isinstance(source, Rate) else None,
+        )
 
     def describe(self) -> str:
         verb = "得" if self.effect is Effect.SET else "扣"

@@ -32,18 +32,27 @@ class ZeroIf(Rule):
         return Effect.ZERO
 
     def fields(self) -> Iterable[Field]:
-        yield self.when.field_spec(self.label)
+        return self.when.fields(self.label)
 
     def numbers(self) -> Iterable[tuple[str, Number | None]]:
-        return (("when.value", self.when.value),)
+        return self.when.numbers()
 
     def compile(self, ctx: Context) -> Step:
-        when = self.when
+        reads = self.when.explainer(ctx.params)
 
         def explain(values: Mapping[str, Any], amount: Decimal, units: Any) -> str:
-            return f"{when}，本项不得分"
+            return f"{reads(values)}，本项不得分"
 
-        return Step(self, Effect.ZERO, explain, test=when.test(ctx.params))
+        test = self.when.test(ctx.params)
+        if test is None:  # two fields: a function of the record
+            return Step(
+                self,
+                Effect.ZERO,
+                explain,
+                holds=self.when.compile(ctx.params),
+                reads=self.when.reads,
+            )
+        return Step(self, Effect.ZERO, explain, test=test)
 
     def describe(self) -> str:
         return f"{self.when}时本项不得分"
