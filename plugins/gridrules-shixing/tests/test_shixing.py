@@ -15,10 +15,12 @@ import gridrules
 from gridrules.testing import source_of
 
 SOURCE = source_of("shixing").read_text(encoding="utf-8")
+LAST_CLAUSE = "不履职、不按时召开例会、不填写上报工作日志,被街道分中心办公室认定的,每次扣0.5分。"
 TWELVE = [1] * 12
 CLEAN_YEAR = {
     "systems": ["工作例会制度", "社区工作站协调会制度", "社情民意碰头会制度", "应急处置制度"],
-    "basic_forces": "网格党支部书记、网格管理员、网格助理员、网格民警、网格督导员、网格司法力量、网格消防员",
+    "basic_forces": "网格党支部书记、网格管理员、网格助理员、网格民警、网格督导员、网格司法力量、"
+    "网格消防员",
     "special_forces_deduction": 0,
     "mass_teams": 3,
     "trainings": TWELVE,
@@ -49,7 +51,7 @@ def rubric() -> gridrules.Rubric:
 def test_the_source_stops_inside_daily_work() -> None:
     assert SOURCE.startswith("# seed 000_0c706be2daee18e9.txt, lines 187-236\n")
     last = SOURCE.rstrip().splitlines()[-1]
-    assert last == "不履职、不按时召开例会、不填写上报工作日志,被街道分中心办公室认定的,每次扣0.5分。"
+    assert last == LAST_CLAUSE
     # the three evaluations are named once, in the opening sentence, and never again
     for part in ("系统内评价", "综合评价"):
         assert SOURCE.count(part) == 1
@@ -57,9 +59,17 @@ def test_the_source_stops_inside_daily_work() -> None:
 
 
 def test_five_parts_of_20_40_20_10_10(rubric: gridrules.Rubric) -> None:
-    assert "基础工作,占20分;日常工作,占40分;系统内评价,占20分;外评价,占10分;综合评价占10分" in SOURCE
+    assert "基础工作,占20分;日常工作,占40分;系统内评价,占20分;外评价,占10分;综合评价占10分" in (
+        SOURCE
+    )
     parts = [(node.id, node.maximum) for node in rubric.children]
-    assert parts == [("basic", 20), ("daily", 40), ("internal", 20), ("external", 10), ("overall", 10)]
+    assert parts == [
+        ("basic", 20),
+        ("daily", 40),
+        ("internal", 20),
+        ("external", 10),
+        ("overall", 10),
+    ]
     # 基础工作 3 + 11 + 6, its sub-parts written out: 11 = 3 + 2 + 3 + 3, 6 = 3 + 3
     basic = rubric.node("basic")
     assert [child.maximum for child in basic.children] == [3, 11, 6]
@@ -68,7 +78,8 @@ def test_five_parts_of_20_40_20_10_10(rubric: gridrules.Rubric) -> None:
     # the parts add up to the stated 100 with no assumption about the total
     assert rubric.maximum == rubric.effective_maximum == 100
     assert rubric.maximum_assumption is None
-    assert rubric.grades is None and rubric.stars is None  # the text sets no grades
+    assert rubric.grades is None  # the text sets no grades
+    assert rubric.stars is None
 
 
 def test_the_unwritten_parts_are_the_assessors_within_the_stated_points(
