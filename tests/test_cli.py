@@ -255,6 +255,8 @@ def test_score_html_and_markdown_carry_the_assessor(tmp_path: Path) -> None:
         ("xingji", "sun-li.toml", "90", None, 5),
         ("zengdu", "liu-yan.toml", "91.5", None, None),
         ("zengdu", "zhou-jun.toml", "49.5", None, None),
+        ("shixing", "grid-03-heping.toml", "91.4", None, None),
+        ("shixing", "grid-11-dongfeng.toml", "60.1", None, None),
     ],
 )
 def test_every_example_scores_as_worked_out_by_hand(
