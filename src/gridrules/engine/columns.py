@@ -346,7 +346,7 @@ class _ItemNode:
 
 
 class _SectionNode:
-    """A section of the plan: its children, and its plan node (for its rounding)."""
+    """A section of the plan: its children, and its plan node (for its cap and rounding)."""
 
     __slots__ = ("children", "node")
 
@@ -513,9 +513,9 @@ def _run(
             items.append(column)
         else:
             column = _run(node.children, chunk, items, extras)
-            rounding = node.node.rounding
-            if rounding is not None:
-                column = list(map(rounding.apply, column))
+            settle = node.node.settle
+            if settle is not None:  # the section's cap and rounding
+                column = list(map(settle, column))
         if factor is not None:
             column = list(map(operator.mul, column, repeat(factor, n)))
         total = list(map(operator.add, total, column))

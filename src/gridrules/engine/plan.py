@@ -17,7 +17,7 @@ from typing import Any
 
 from ..model.fields import FieldKind
 from ..model.grades import Veto
-from ..model.numbers import ZERO, Rounding, divide
+from ..model.numbers import ZERO, divide
 from ..model.rubric import RubricDefinition
 from ..model.steps import Context, Effect, Step
 from ..model.tree import Item, Node, Section
@@ -108,30 +108,34 @@ class ItemPlan:
 
 
 class SectionPlan:
-    """A section of the plan: its children, in order, and its rounding."""
+    """A section of the plan: its children, in order, and how its points are settled (its cap
+    and rounding: :meth:`Section.settle <gridrules.Section.settle>`, ``None`` when they change
+    nothing)."""
 
-    __slots__ = ("children", "factor", "id", "rounding", "section")
+    __slots__ = ("children", "factor", "id", "section", "settle")
 
     def __init__(self, section: Section, children: tuple[Any, ...], factor: Decimal | None) -> None:
         self.section = section
         self.id = section.id
         self.children = children
-        self.rounding: Rounding | None = section.rounding
+        self.settle: Callable[[Decimal], Decimal] | None = (
+            section.settle if section.settles else None
+        )
         self.factor = factor
 
     @property
     def row(self) -> Row:
         """The section as the walk reads it (see :data:`Row`)."""
         rows = tuple(child.row for child in self.children)
-        return (rows, self.section, self.id, self.rounding, *_NOTHING, self.factor)
+        return (rows, self.section, self.id, self.settle, *_NOTHING, self.factor)
 
 
 Row = tuple[Any, ...]
 """A plan node as :func:`~gridrules.engine.walk.walk` reads it, one tuple unpacked at once (a
 call or an attribute per node and record cost more than the arithmetic): ``(children, node,
-id, memo or rounding, key, acting, tests, zeros, maximum, untouched, beyond, factor)``. A
-section's ``children`` are rows, its fourth its rounding, the rest ``None``; an item's
-``children`` are ``None``."""
+id, memo or settle, key, acting, tests, zeros, maximum, untouched, beyond, factor)``. A
+section's ``children`` are rows, its fourth how its points are settled (or ``None``), the rest
+``None``; an item's ``children`` are ``None``."""
 _NOTHING = (None,) * 7
 
 _NO_FLAGS: frozenset[str] = frozenset()
@@ -172,7 +176,13 @@ class Plan:
         """The :class:`~gridrules.Result` of one record, from its base points, penalty, bonus
         (before the cap), the vetoes that fired and its items' points: the capped bonus, total,
         grade, stars and flags worked out in this one place, for every way of scoring."""
-        self.layout = Layout(self.parents, self.weights, sorted(self.fields))
+        self.section_grades = {
+            node.id: node.grades.resolve(params).grader()
+            for node in rubric.nodes()
+            if isinstance(node, Section) and node.grades is not None
+        }
+        """The grader of each section that has grades of its own, its parameters filled in."""
+        self.layout = Layout(self.parents, self.weights, sorted(self.fields), self.section_grades)
 
     # -- compiling --------------------------------------------------------------------------
 

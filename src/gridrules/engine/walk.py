@@ -56,11 +56,10 @@ def walk(
         factor,
     ) in rows:
         if children is not None:
-            got = walk(children, values, units, items, extras, trace)
-            if memo is not None:  # a section's rounding
-                got = memo.apply(got)
+            summed = walk(children, values, units, items, extras, trace)
+            got = summed if memo is None else memo(summed)  # a section's cap and rounding
             if trace is not None:
-                trace.append((node, got))
+                trace.append((node, got, summed))
         else:
             known = None
             if memo is not None and trace is None:

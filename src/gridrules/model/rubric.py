@@ -137,25 +137,34 @@ class RubricDefinition:
                     check_parameter_value(param, value)
         del fields
 
+    def graded(self) -> Iterator[tuple[str, GradeBands, Decimal | None]]:
+        """Every set of grade bands: the rubric's (``"grades"``) and each section's (``"section
+        'x' grades"``), with the highest points they must cover."""
+        if self.grades is not None:
+            yield "grades", self.grades, self.grade_ceiling
+        for node in self.nodes():
+            if isinstance(node, Section) and node.grades is not None:
+                yield f"section {node.id!r} grades", node.grades, node.effective_maximum
+
     def _check_grades(self, kinds: Mapping[str, FieldKind]) -> None:
         grades = self.grades
-        if grades is not None:
-            for name, names_grade in grades.params():
+        for where, bands, ceiling in self.graded():
+            for name, names_grade in bands.params():
                 if name not in kinds:
                     raise RubricError(
-                        f"grades use parameter {name!r}, which is not declared "
+                        f"{where} use parameter {name!r}, which is not declared "
                         f"(declared: {sorted(kinds) or 'none'})"
                     )
                 if names_grade is not (kinds[name] is FieldKind.TEXT):
                     wanted = "a text parameter" if names_grade else "a number parameter"
                     role = "a grade's name" if names_grade else "a band's bound"
-                    raise RubricError(f"grades: {role} must be {wanted}, got {name!r}")
-            grades.validate(self.grade_ceiling, "grades")
-            if self.veto_grades:
-                raise RubricError(
-                    "veto_grades are for a rubric without grade bands; with bands, a veto forces "
-                    "one of the bands' grades"
-                )
+                    raise RubricError(f"{where}: {role} must be {wanted}, got {name!r}")
+            bands.validate(ceiling, where)
+        if grades is not None and self.veto_grades:
+            raise RubricError(
+                "veto_grades are for a rubric without grade bands; with bands, a veto forces "
+                "one of the bands' grades"
+            )
         if len(set(self.veto_grades)) != len(self.veto_grades) or not all(
             isinstance(g, str) and g.strip() for g in self.veto_grades
         ):
@@ -181,7 +190,7 @@ class RubricDefinition:
                     node.children_maximum,
                     node.maximum_assumption,
                     assumption_ids,
-                    bool(node.weights),
+                    bool(node.weights) or node.capped,
                 )
         self._check_total(
             "the rubric",
@@ -356,22 +365,22 @@ class RubricDefinition:
 
     def _bound_grades_problem(self, values: Mapping[str, Decimal | str]) -> Problem | None:
         """What is wrong with the grade bands once ``values`` fill them in, if anything."""
-        grades = self.grades
-        if grades is None or not grades.parametric:
-            return None
-        names = sorted({name for name, _ in grades.params()})
-        if not set(names) <= values.keys():
-            return None
-        try:
-            problems = grades.resolve(values).problems(self.grade_ceiling)
-        except BandError as error:
-            problems = [str(error)]
-        if not problems:
-            return None
-        clause = f" (「{grades.clause}」)" if grades.clause else ""
-        return Problem(
-            " + ".join(names), f"the grade bands, filled in: {'; '.join(problems)}{clause}"
-        )
+        for where, grades, ceiling in self.graded():
+            if not grades.parametric:
+                continue
+            names = sorted({name for name, _ in grades.params()})
+            if not set(names) <= values.keys():
+                continue
+            try:
+                problems = grades.resolve(values).problems(ceiling)
+            except BandError as error:
+                problems = [str(error)]
+            if problems:
+                clause = f" (「{grades.clause}」)" if grades.clause else ""
+                return Problem(
+                    " + ".join(names), f"the {where}, filled in: {'; '.join(problems)}{clause}"
+                )
+        return None
 
     def bound_grades(self, values: Mapping[str, Decimal | str]) -> GradeBands | None:
         """The grade bands with ``values`` (bound parameters) filled in."""

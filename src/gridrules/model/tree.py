@@ -11,6 +11,7 @@ import attrs
 
 from ..errors import RubricError
 from .fields import FieldKind
+from .grades import GradeBands
 from .numbers import ZERO, Rounding, as_tuple, fmt, to_decimal
 from .refs import FromField
 from .rules import Rule
@@ -192,6 +193,11 @@ class Section:
     explains the difference (the section then allows what its children allow). With ``weights``
     it is a weighted composite: each child is scored on its own scale and the section scores
     ``maximum × Σ weight × points / child maximum``; the weights must sum to 1.
+
+    ``capped`` (封顶): the section scores the smaller of its children's sum and its ``maximum``,
+    for parts whose items can together pass it (创新奖励分(10分): 示范引领5分, 全区5分, 全市6分,
+    全省8分). ``grades``: bands of the section's own points, shown on its line (a part graded on
+    its own, as 优秀/合格 printed inside one part of a source).
     """
 
     id: str = attrs.field(validator=node_id)
@@ -202,9 +208,35 @@ class Section:
     weights: tuple[Weight, ...] = attrs.field(converter=as_tuple, factory=tuple)
     rounding: Rounding | None = None
     maximum_assumption: str | None = None
+    capped: bool = False
+    grades: GradeBands | None = None
 
     def __attrs_post_init__(self) -> None:
-        check_children(f"section {self.id!r}", self.children, self.weights)
+        where = f"section {self.id!r}"
+        check_children(where, self.children, self.weights)
+        if self.capped:
+            if self.weights:
+                raise RubricError(f"{where}: a weighted section is scaled to its maximum already")
+            if self.maximum_assumption is not None:
+                raise RubricError(f"{where}: a capped section's maximum is its cap")
+            allowed = sum_maxima(self.children)
+            if allowed <= self.maximum:
+                raise RubricError(
+                    f"{where} is capped at {fmt(self.maximum)}, but its parts allow only "
+                    f"{fmt(allowed)}: the cap never applies"
+                )
+
+    def settle(self, points: Decimal) -> Decimal:
+        """The section's points from its children's: at most its maximum when it is capped
+        (封顶), then rounded if it says so. Every way of scoring settles a section here."""
+        if self.capped and points > self.maximum:
+            points = self.maximum
+        return points if self.rounding is None else self.rounding.apply(points)
+
+    @property
+    def settles(self) -> bool:
+        """Whether :meth:`settle` changes anything (a cap or a rounding)."""
+        return self.capped or self.rounding is not None
 
     @property
     def children_maximum(self) -> Decimal:
@@ -233,9 +265,11 @@ def sum_maxima(children: tuple[Node, ...]) -> Decimal:
 
 def composite_maximum(composite: Any) -> tuple[Decimal, Decimal]:
     """A section's or a rubric's ``(children_maximum, effective_maximum)``: what its parts as
-    written allow, and what it can reach (its stated maximum when weighted, else its parts')."""
+    written allow, and what it can reach (its stated maximum when weighted or capped, else its
+    parts')."""
     allowed = sum_maxima(composite.children)
-    return allowed, composite.maximum if composite.weights else allowed
+    stated = composite.weights or getattr(composite, "capped", False)
+    return allowed, composite.maximum if stated else allowed
 
 
 def check_children(where: str, children: tuple[Node, ...], weights: tuple[Weight, ...]) -> None:

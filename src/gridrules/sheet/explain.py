@@ -10,7 +10,7 @@ Nothing here computes a score: the numbers are the engine's, the words the rules
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -23,24 +23,27 @@ __all__ = ["Explanation", "Layout", "Traced"]
 
 Traced = tuple[Any, ...]
 """One node of a record's trace: ``(item, points, fired)``, ``fired`` the steps that acted
-with their amounts, or ``(section, points)``; children before their section."""
+with their amounts, or ``(section, points, children's sum)``; children before their section."""
 
 
 class Layout:
-    """What every sheet of a rubric repeats, worked out once: each node's section, and the weight
-    and factor of each part of a weighted composite (its points × factor is its contribution)."""
+    """What every sheet of a rubric repeats, worked out once: each node's section, the weight and
+    factor of each part of a weighted composite (its points × factor is its contribution), and the
+    grader of each section graded on its own."""
 
-    __slots__ = ("fields", "parents", "weights")
+    __slots__ = ("fields", "grades", "parents", "weights")
 
     def __init__(
         self,
         parents: Mapping[str, str],
         weights: Mapping[str, tuple[Decimal, Decimal]],
         fields: Sequence[str],
+        grades: Mapping[str, Callable[[Decimal], str]] | None = None,
     ) -> None:
         self.parents = parents
         self.weights = weights
         self.fields = fields
+        self.grades = grades or {}
 
 
 class Explanation:
@@ -86,6 +89,7 @@ class Explanation:
 
     def sections(self) -> tuple[SectionLine, ...]:
         """A subtotal per section, each after its children."""
+        graders = self.layout.grades
         return tuple(
             SectionLine(
                 node.id,
@@ -93,8 +97,10 @@ class Explanation:
                 points,
                 node.effective_maximum,
                 *self._weighted(node.id, points),
+                summed if node.capped and summed > node.maximum else None,
+                graders[node.id](points) if node.id in graders else None,
             )
-            for node, points in (t for t in self.trace if isinstance(t[0], Section))
+            for node, points, summed in (t for t in self.trace if isinstance(t[0], Section))
         )
 
     def evidence(self) -> dict[str, str]:

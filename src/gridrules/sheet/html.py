@@ -9,7 +9,7 @@ from ..model.numbers import shown
 from .content import SheetContent
 from .lines import SectionLine
 from .words import h as _h
-from .words import notes, reason_texts, results, sheet_rows
+from .words import notes, reason_texts, results, section_notes, sheet_rows
 
 __all__ = ["sheet_html", "sheet_section", "sheets_html"]
 
@@ -143,7 +143,8 @@ def sheet_section(sheet: SheetContent, *, assessor: str | None = None) -> str:
                 f'<tr class="section"><td>{_h(entry.label)}</td>'
                 f'<td class="num">{shown(entry.maximum)}</td>'
                 f'<td class="num">{shown(entry.maximum - entry.points)}</td>'
-                f'<td class="num">{shown(entry.points)}</td><td></td></tr>'
+                f'<td class="num">{shown(entry.points)}</td>'
+                f"<td>{_h('；'.join(section_notes(entry)))}</td></tr>"
             )
             continue
         basis = (

@@ -172,6 +172,10 @@ class SectionLine:
     """In a weighted composite: the section's weight."""
     contribution: Decimal | None = None
     """In a weighted composite: what the section's points add to its parent (or the total)."""
+    before_cap: Decimal | None = None
+    """For a capped section (封顶) whose children's sum passed its maximum: that sum."""
+    grade: str | None = None
+    """For a section graded on its own: the grade of its points."""
 
 
 @attrs.frozen

@@ -6,7 +6,7 @@ from ..model.numbers import shown
 from .content import SheetContent
 from .lines import SectionLine
 from .words import md as _md
-from .words import notes, reason_texts, results, sheet_rows
+from .words import notes, reason_texts, results, section_notes, sheet_rows
 
 __all__ = ["sheet_markdown"]
 
@@ -25,9 +25,11 @@ def sheet_markdown(sheet: SheetContent, *, assessor: str | None = None) -> str:
     ]
     for entry in sheet_rows(sheet):
         if isinstance(entry, SectionLine):
+            said = _md("；".join(section_notes(entry)))
             out.append(
                 f"| **{_md(entry.label)}** | {shown(entry.maximum)} | "
-                f"{shown(entry.maximum - entry.points)} | {shown(entry.points)} | |"
+                f"{shown(entry.maximum - entry.points)} | {shown(entry.points)} | "
+                + (f"{said} |" if said else "|")
             )
             continue
         basis = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model.numbers import shown
 from .content import CombinedContent, SheetContent
 from .lines import SectionLine
-from .words import EFFECT_WORDS, notes, sheet_rows, veto_text, weighted_text
+from .words import EFFECT_WORDS, notes, section_notes, sheet_rows, veto_text, weighted_text
 
 _LISTED = frozenset({"使用的参数", "依据的假设"})
 """Notes listed under their title, one per line, however many there are."""
@@ -30,14 +30,9 @@ def sheet_text(sheet: SheetContent, *, assessor: str | None = None) -> str:
     out.append("考核内容 | 分值 | 扣分 | 得分")
     for entry in sheet_rows(sheet):
         if isinstance(entry, SectionLine):
-            weighted = (
-                f"（权重{shown(entry.weight)}，折合 {shown(entry.contribution)}分）"
-                if entry.weight is not None and entry.contribution is not None
-                else ""
-            )
-            out.append(
-                f"【{entry.label}】 {shown(entry.points)} / {shown(entry.maximum)}{weighted}"
-            )
+            said = section_notes(entry)
+            beside = f"（{'；'.join(said)}）" if said else ""
+            out.append(f"【{entry.label}】 {shown(entry.points)} / {shown(entry.maximum)}{beside}")
             continue
         out.append(
             f"{entry.label} | {shown(entry.maximum)} | {shown(entry.deducted)} | "

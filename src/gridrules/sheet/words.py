@@ -95,6 +95,19 @@ def results(sheet: SheetContent) -> list[tuple[str, str]]:
     return pairs
 
 
+def section_notes(section: SectionLine) -> list[str]:
+    """What a section's line says beside its points: its weight and contribution in a weighted
+    composite, its cap when it took points off (合计24分，封顶10分), its own grade."""
+    notes = []
+    if section.weight is not None and section.contribution is not None:
+        notes.append(f"权重{shown(section.weight)}，折合 {shown(section.contribution)}分")
+    if section.before_cap is not None:
+        notes.append(f"合计{shown(section.before_cap)}分，封顶{shown(section.maximum)}分")
+    if section.grade is not None:
+        notes.append(f"等次：{section.grade}")
+    return notes
+
+
 def veto_text(veto: VetoLine) -> str:
     """A veto that fired, in words: what it is (and how its condition read), what it did, and
     the clause: ``参加例会次数不足一半（... < 12 × 0.5 = 6），列为不合格。依据「...」``."""
@@ -113,7 +126,7 @@ def rounded_for_display(sheet: SheetContent) -> bool:
         figures += [line.points, line.deducted, line.contribution]
         figures += [reason.amount for reason in line.reasons]
     for section in sheet.sections:
-        figures += [section.points, section.contribution]
+        figures += [section.points, section.contribution, section.before_cap]
     return any(map(_long, figures))
 
 
