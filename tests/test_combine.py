@@ -106,3 +106,68 @@ def test_combination_weights_are_respected() -> None:
 
     weighted()
     mean()
+
+
+# -- a part without a sheet (a worker who joined mid-year) ------------------------------------
+
+PRESENT_QUARTERS = gr.PeriodCombination(
+    "annual_present",
+    "年度考核",
+    [gr.PeriodPart(f"q{i}", f"第{i}季度") for i in range(1, 5)],
+    method="mean",
+    clause="年度考核综合季度考核结果",
+    missing="mean_of_present",
+)
+PRESENT_HALVES = gr.PeriodCombination(
+    "annual_present",
+    "年度考核",
+    [gr.PeriodPart("half_year", "半年考核", "0.4"), gr.PeriodPart("year_end", "年终考核", "0.6")],
+    missing="mean_of_present",
+)
+
+
+def test_the_mean_of_the_quarters_present() -> None:
+    r = rubric(PRESENT_QUARTERS)
+    # joined in April: q2 98, q3 96, q4 94 → (98 + 96 + 94) ÷ 3 = 288 ÷ 3 = 96 → 优秀
+    sheets = {f"q{i}": r.score({"n": n}) for i, n in ((2, 2), (3, 4), (4, 6))}
+    combined = r.combine("annual_present", sheets)
+    assert (combined.total, combined.grade, combined.missing) == (96, "优秀", ("q1",))
+    assert combined.arithmetic == "(98 + 96 + 94) ÷ 3 = 96"
+    assert [part for part, _, _ in combined.parts] == ["q2", "q3", "q4"]
+    text = combined.to_text()
+    assert "计入：q2、q3、q4；缺：q1（按已有部分平均）" in text
+    assert gr.CombinedSheet.from_dict(combined.to_dict()) == combined
+
+
+def test_every_quarter_present_is_the_plain_mean() -> None:
+    r = rubric(QUARTERS, PRESENT_QUARTERS)
+    sheets = {f"q{i}": r.score({"n": n}) for i, n in zip(range(1, 5), (0, 2, 4, 6), strict=True)}
+    present = r.combine("annual_present", sheets)
+    assert present.total == r.combine("annual_mean", sheets).total == 97
+    assert present.missing == ()
+    assert "缺" not in present.to_text()
+
+
+def test_the_weighted_mean_of_the_parts_present() -> None:
+    r = rubric(PRESENT_HALVES)
+    # only the year-end: (90 × 60%) ÷ 60% = 90
+    combined = r.combine("annual_present", {"year_end": r.score({"n": 10})})
+    assert (combined.total, combined.missing) == (90, ("half_year",))
+    assert combined.arithmetic == "(90 × 60%) ÷ 60% = 90"
+
+
+def test_no_part_at_all_is_refused_and_refuse_stays_the_default() -> None:
+    r = rubric(PRESENT_QUARTERS, QUARTERS)
+    with pytest.raises(gr.GridrulesError, match="missing the sheet of q1, q2, q3, q4"):
+        r.combine("annual_present", {})
+    with pytest.raises(gr.GridrulesError, match="missing the sheet of q1"):
+        r.combine("annual_mean", {f"q{i}": r.score({"n": 0}) for i in (2, 3, 4)})
+
+
+@given(st.lists(st.integers(0, 100), min_size=1, max_size=4))
+def test_the_mean_of_present_parts_lies_between_them(totals: list[int]) -> None:
+    r = rubric(PRESENT_QUARTERS)
+    sheets = {f"q{i + 1}": r.score({"n": 100 - t}) for i, t in enumerate(totals)}
+    combined = r.combine("annual_present", sheets)
+    assert min(totals) <= combined.total <= max(totals)
+    assert len(combined.parts) + len(combined.missing) == 4

@@ -111,6 +111,7 @@ class Rubric(RubricDefinition):
             parts=combined.parts,
             arithmetic=combined.arithmetic,
             clause=candidate.clause,
+            missing=combined.missing,
             flags=flags,
             assessee=assessee,
             periods=periods,

@@ -31,6 +31,11 @@ class PeriodCombination:
     ``method="weighted"``: Σ weight × part total, the weights summing to 1. ``method="mean"``: the
     plain mean of the parts' totals (weights are ignored and must be left at 1). The combined total
     is rounded when ``rounding`` is declared, then graded with the rubric's bands.
+
+    ``missing`` declares what a part without a sheet means (a worker who joined mid-year has no
+    first quarter): ``"refuse"`` (the default: every part is needed) or ``"mean_of_present"``
+    (the mean of the parts present, or for weighted parts Σ weight × total ÷ Σ weight over them;
+    at least one part is needed). The result says which parts were used.
     """
 
     id: str
@@ -41,6 +46,9 @@ class PeriodCombination:
     )
     clause: str = ""
     rounding: Rounding | None = None
+    missing: Literal["refuse", "mean_of_present"] = attrs.field(
+        default="refuse", validator=attrs.validators.in_(("refuse", "mean_of_present"))
+    )
 
     def __attrs_post_init__(self) -> None:
         ids = [p.id for p in self.parts]
@@ -56,34 +64,44 @@ class PeriodCombination:
     def combine(self, totals: Mapping[str, Decimal]) -> Combined:
         """The combined total of one assessee's part totals, with each part's contribution.
 
-        :raises GridrulesError: a part is missing or unknown, naming it.
+        :raises GridrulesError: a part is unknown, or missing where the combination needs every
+            part (or no part is given), naming them.
         """
         ids = [p.id for p in self.parts]
         missing = [i for i in ids if i not in totals]
         unknown = [k for k in totals if k not in ids]
-        if missing or unknown:
-            problems = []
-            if missing:
-                problems.append(f"missing the sheet of {', '.join(missing)}")
-            if unknown:
-                problems.append(f"unknown part(s) {', '.join(unknown)}")
+        problems = []
+        if missing and (self.missing == "refuse" or len(missing) == len(ids)):
+            problems.append(f"missing the sheet of {', '.join(missing)}")
+        if unknown:
+            problems.append(f"unknown part(s) {', '.join(unknown)}")
+        if problems:
             raise GridrulesError(
                 f"combination {self.id!r}: {'; '.join(problems)} (expected parts: {', '.join(ids)})"
             )
+        present = [p for p in self.parts if p.id in totals]
         if self.method == "mean":
-            count = Decimal(len(ids))
-            parts = tuple((i, totals[i], divide(totals[i], count)) for i in ids)
-            total = divide(sum((totals[i] for i in ids), ZERO), count)
-            arithmetic = f"({' + '.join(fmt(totals[i]) for i in ids)}) ÷ {len(ids)}"
-        else:
-            parts = tuple((p.id, totals[p.id], totals[p.id] * p.weight) for p in self.parts)
+            count = Decimal(len(present))
+            parts = tuple((p.id, totals[p.id], divide(totals[p.id], count)) for p in present)
+            total = divide(sum((totals[p.id] for p in present), ZERO), count)
+            arithmetic = f"({' + '.join(fmt(totals[p.id]) for p in present)}) ÷ {len(present)}"
+        elif not missing:
+            parts = tuple((p.id, totals[p.id], totals[p.id] * p.weight) for p in present)
             total = sum((c for _, _, c in parts), ZERO)
             arithmetic = " + ".join(
-                f"{fmt(totals[p.id])} × {fmt(p.weight * 100)}%" for p in self.parts
+                f"{fmt(totals[p.id])} × {fmt(p.weight * 100)}%" for p in present
             )
+        else:  # the weighted mean of the parts present
+            share = sum((p.weight for p in present), ZERO)
+            parts = tuple(
+                (p.id, totals[p.id], divide(totals[p.id] * p.weight, share)) for p in present
+            )
+            total = divide(sum((totals[p.id] * p.weight for p in present), ZERO), share)
+            weighted = " + ".join(f"{fmt(totals[p.id])} × {fmt(p.weight * 100)}%" for p in present)
+            arithmetic = f"({weighted}) ÷ {fmt(share * 100)}%"
         if self.rounding is not None:
             total = self.rounding.apply(total)
-        return Combined(total, parts, f"{arithmetic} = {fmt(total)}")
+        return Combined(total, parts, f"{arithmetic} = {fmt(total)}", tuple(missing))
 
 
 @attrs.frozen
@@ -95,3 +113,5 @@ class Combined:
     """(part id, the part's total, its contribution to the combined total)."""
     arithmetic: str
     """The working: ``"90 × 40% + 97 × 60% = 94.2"``."""
+    missing: tuple[str, ...] = ()
+    """The parts that had no sheet, left out as the combination declares."""

@@ -163,3 +163,6 @@ class CombinedContent:
     assessee: str | None = None
     periods: tuple[tuple[str, str], ...] = attrs.field(converter=as_tuple, factory=tuple)
     """(part id, the period of its sheet), for the parts whose sheet names its period."""
+    missing: tuple[str, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    """The parts that had no sheet, left out as the combination declares (the mean of the parts
+    present); every part was used when empty."""

@@ -79,6 +79,9 @@ def combined_text(combined: CombinedContent) -> str:
     lines = [f"{combined.label}：{shown(combined.total)}（{combined.arithmetic}）"]
     if combined.assessee:
         lines.insert(0, f"被考核人员：{combined.assessee}")
+    if combined.missing:
+        used = "、".join(part for part, _, _ in combined.parts)
+        lines.append(f"计入：{used}；缺：{'、'.join(combined.missing)}（按已有部分平均）")
     if combined.grade is not None:
         lines.append(f"考核等次：{combined.grade}")
     if combined.clause:
