@@ -52,11 +52,11 @@ from .model.rules import (
     ZeroIf,
 )
 from .model.steps import Context, Effect, Outcome, Step
-from .model.tree import Assumption, Item, Parameter, Section
+from .model.tree import Assumption, Item, Parameter, Remark, Section
 from .model.weights import Weight
 from .periods import Period, PeriodError
 from .plugins import RubricInfo, available, load, rubric_file
-from .sheet.lines import ItemLine, ParameterLine, Reason, SectionLine, VetoLine
+from .sheet.lines import ItemLine, ParameterLine, Reason, RemarkLine, SectionLine, VetoLine
 from .sheet.sheet import CombinedSheet, ScoreSheet
 
 try:
@@ -114,6 +114,8 @@ __all__ = [
     "Rate",
     "RateShortfall",
     "Reason",
+    "Remark",
+    "RemarkLine",
     "Result",
     "Rounding",
     "Rubric",

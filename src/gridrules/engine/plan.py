@@ -182,7 +182,13 @@ class Plan:
             if isinstance(node, Section) and node.grades is not None
         }
         """The grader of each section that has grades of its own, its parameters filled in."""
-        self.layout = Layout(self.parents, self.weights, sorted(self.fields), self.section_grades)
+        remarks = {r.id for r in rubric.remarks}  # shown as remarks, not as evidence
+        self.layout = Layout(
+            self.parents,
+            self.weights,
+            sorted(f for f in self.fields if f not in remarks),
+            self.section_grades,
+        )
 
     # -- compiling --------------------------------------------------------------------------
 

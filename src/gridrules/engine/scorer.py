@@ -15,7 +15,7 @@ from ..model.grades import Veto
 from ..model.numbers import ZERO, exact, fmt
 from ..model.rubric import RubricDefinition
 from ..sheet.explain import Explanation, Traced
-from ..sheet.lines import ParameterLine, VetoLine
+from ..sheet.lines import ParameterLine, RemarkLine, VetoLine
 from ..sheet.sheet import ScoreSheet
 from .columns import ChunkScorer
 from .evidence import Validator
@@ -284,6 +284,11 @@ class Scorer:
             None if span is None else period if isinstance(period, str) else str(span),
             _calendar_line(units),
             assessor,
+            tuple(
+                RemarkLine(r.id, r.label, values[r.id], r.clause)
+                for r in rubric.remarks
+                if values[r.id]
+            ),
         )
 
 

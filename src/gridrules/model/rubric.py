@@ -24,6 +24,7 @@ from .tree import (
     Item,
     Node,
     Parameter,
+    Remark,
     Section,
     check_children,
     composite_maximum,
@@ -72,6 +73,8 @@ class RubricDefinition:
     veto_grades: tuple[str, ...] = attrs.field(converter=as_tuple, factory=tuple)
     """For a rubric with no grade bands: the grades a veto alone may force (列为不合格档次).
     A record gets no grade unless such a veto fires."""
+    remarks: tuple[Remark, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    """Free text an assessor writes (领导点评), printed on the sheet, never scored."""
     bonus_cap: Number | None = attrs.field(default=None, converter=optional_number)
     floor: Decimal | None = attrs.field(default=ZERO, converter=_optional_decimal)
     rounding: Rounding | None = None
@@ -335,6 +338,17 @@ class RubricDefinition:
                     declared.append((owner, field))
         for veto in self.vetoes:
             declared.extend((f"veto {veto.id!r}", field) for field in veto.fields())
+        remarks = [r.id for r in self.remarks]
+        if len(set(remarks)) != len(remarks):
+            raise RubricError(f"rubric {self.name!r}: remark ids repeat: {remarks}")
+        read = {field.id: owner for owner, field in declared}
+        for remark in self.remarks:
+            if remark.id in read:
+                raise RubricError(
+                    f"rubric {self.name!r}: remark {remark.id!r} is a field {read[remark.id]} "
+                    "reads; a remark is never scored"
+                )
+            declared.append((f"remark {remark.id!r}", remark.field()))
         return merge_fields(self.name, declared)
 
     def evidence_schema(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any, TypeAlias
 import attrs
 
 from ..errors import RubricError
-from .fields import FieldKind
+from .fields import TEXT_LIMIT, Field, FieldKind
 from .grades import GradeBands
 from .numbers import ZERO, Rounding, as_tuple, fmt, to_decimal
 from .refs import FromField
@@ -20,10 +20,12 @@ from .weights import Weight, weights_problem
 
 __all__ = [
     "PARAMETER_KINDS",
+    "REMARK_LIMIT",
     "Assumption",
     "Item",
     "Node",
     "Parameter",
+    "Remark",
     "Section",
     "check_children",
     "composite_maximum",
@@ -122,6 +124,37 @@ class Parameter:
     def required(self) -> bool:
         """Whether scoring fails without a value for it (it has no default)."""
         return self.default is None
+
+
+REMARK_LIMIT = 500
+"""The most characters a remark holds unless it says otherwise."""
+
+
+@attrs.frozen
+class Remark:
+    """检查考核组简要评语 / 领导点评: free text an assessor writes, printed on the sheet under its
+    label and never scored.
+
+    ``id`` is the evidence field that holds it (always optional: a record without it has no
+    remark), ``limit`` the most characters it may hold (at most
+    :data:`~gridrules.model.fields.TEXT_LIMIT`).
+    """
+
+    id: str = attrs.field(validator=node_id)
+    label: str
+    clause: str = ""
+    limit: int = REMARK_LIMIT
+
+    def __attrs_post_init__(self) -> None:
+        if not 1 <= self.limit <= TEXT_LIMIT:
+            raise RubricError(
+                f"remark {self.id!r}: limit must be from 1 to {TEXT_LIMIT} characters, "
+                f"got {self.limit}"
+            )
+
+    def field(self) -> Field:
+        """The evidence field that holds the remark: text, optional."""
+        return Field(self.id, FieldKind.TEXT, self.label, default="", maximum=Decimal(self.limit))
 
 
 @attrs.frozen

@@ -15,7 +15,7 @@ import attrs
 from ..model.numbers import as_tuple
 from ..model.tree import Assumption
 from .explain import Explanation
-from .lines import ItemLine, ParameterLine, SectionLine, VetoLine, lazy_repr
+from .lines import ItemLine, ParameterLine, RemarkLine, SectionLine, VetoLine, lazy_repr
 
 __all__ = [
     "FORMAT_VERSION",
@@ -26,8 +26,10 @@ __all__ = [
     "finished_sections",
 ]
 
-FORMAT_VERSION = 3
-"""The version of the score sheet's serialised form; it changes when a field changes meaning."""
+FORMAT_VERSION = 4
+"""The version of the score sheet's serialised form; it changes when a field is added or changes
+meaning (4: the assessors' remarks, a section's cap and grade, a veto's working). A sheet of an
+older version reads as ever; one of a newer version is refused, naming both."""
 
 
 def _frozen(value: Iterable[str]) -> frozenset[str]:
@@ -90,6 +92,8 @@ class SheetContent:
     period: str | None = None
     calendar: str | None = None
     assessor: str | None = None
+    remarks: tuple[RemarkLine, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    """The remarks the assessors wrote (领导点评), those given."""
     format_version: int = FORMAT_VERSION
 
     @property

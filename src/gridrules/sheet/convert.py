@@ -26,7 +26,13 @@ from ..model.refs import FromField, Number, Param, PerUnit, number
 from ..model.rubric import RubricDefinition
 from ..model.rules import RULE_TYPES, UNCAPPED, Bonus, Rule
 from ..model.tree import Item, Section
-from .content import SheetContent, finished_evidence, finished_lines, finished_sections
+from .content import (
+    FORMAT_VERSION,
+    SheetContent,
+    finished_evidence,
+    finished_lines,
+    finished_sections,
+)
 from .lines import ItemLine, ParameterLine, Reason, SectionLine, arithmetic_text, value_text
 
 __all__ = [
@@ -367,6 +373,12 @@ def structure_sheet_as(data: Mapping[str, Any], kind: type[_S]) -> _S:
     """
     if not isinstance(data, Mapping) or not isinstance(data.get("lines"), list):
         raise DataFileError("not a valid score sheet: expected a table with its lines")
+    version = data.get("format_version", FORMAT_VERSION)
+    if type(version) is int and version > FORMAT_VERSION:
+        raise DataFileError(
+            f"not a score sheet this gridrules reads: its format is version {version}, newer "
+            f"than this version's {FORMAT_VERSION}; upgrade gridrules to read it"
+        )
     body = dict(data)
     body["lines"] = [
         {k: v for k, v in line.items() if k != "deducted"} if isinstance(line, Mapping) else line

@@ -43,7 +43,7 @@ def _estimated_height(sheet: SheetContent, scale: float) -> float:
         lines = sum(_wrapped(f"{w}「{c}」", basis_chars) for w, c in reason_texts(entry))
         label_lines = _wrapped(entry.label, 186 * 0.17 / size_mm)
         height += max(lines * small, label_lines * line, line) + 2
-    height += 4 + len(results(sheet)) * line * 1.1
+    height += 4 + sum(_wrapped(f"{k}：{v}", full_chars) for k, v in results(sheet)) * line * 1.1
     for _, texts in notes(sheet):
         height += line + sum(_wrapped(t, full_chars) for t in texts) * small * 0.95
     height += 3 * line + 8  # signatures

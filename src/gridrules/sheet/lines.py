@@ -16,6 +16,7 @@ __all__ = [
     "ItemLine",
     "ParameterLine",
     "Reason",
+    "RemarkLine",
     "SectionLine",
     "VetoLine",
     "arithmetic_text",
@@ -211,3 +212,13 @@ class VetoLine:
         """What the veto did, as the sheet says it: 列为不合格, 标记 no_honours, or both."""
         done = (f"列为{self.grade}" if self.grade else "", f"标记 {self.flag}" if self.flag else "")
         return "，".join(part for part in done if part)
+
+
+@attrs.frozen
+class RemarkLine:
+    """A remark an assessor wrote (领导点评): printed under its label, never scored."""
+
+    id: str
+    label: str
+    text: str
+    clause: str = ""

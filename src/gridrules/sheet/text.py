@@ -63,6 +63,8 @@ def sheet_text(sheet: SheetContent, *, assessor: str | None = None) -> str:
         out.append(f"星级：{'★' * sheet.stars}（{sheet.stars}星）")
     for veto in sheet.vetoes:
         out.append(f"否决：{veto_text(veto)}")
+    for remark in sheet.remarks:
+        out.append(f"{remark.label}：{remark.text}")
     for title, texts in notes(sheet):
         if title == "工作日历":
             continue  # in the header

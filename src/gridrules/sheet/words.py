@@ -72,7 +72,8 @@ def stars_text(stars: int | None, most: int | None = None) -> str:
 
 
 def results(sheet: SheetContent) -> list[tuple[str, str]]:
-    """The lines under the table: total, base, bonus and penalty, grade, stars, vetoes, flags."""
+    """The lines under the table: total, base, bonus and penalty, grade, stars, vetoes, and the
+    assessors' remarks."""
     pairs = [("考核得分", f"{shown(sheet.total)}（满分{shown(sheet.maximum)}）")]
     if sheet.bonus or sheet.penalty or sheet.bonus_before_cap:
         parts = [f"基本得分 {shown(sheet.base)}"]
@@ -92,6 +93,7 @@ def results(sheet: SheetContent) -> list[tuple[str, str]]:
         pairs.append(("星级", stars_text(sheet.stars)))
     for veto in sheet.vetoes:
         pairs.append(("否决", veto_text(veto)))
+    pairs.extend((remark.label, remark.text) for remark in sheet.remarks)
     return pairs
 
 
