@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 import gridrules as gr
 from gridrules.serialization import dump_rubric, loads_rubric
 
-UNDER_HALF = gr.When("meetings_attended", "<", gr.FieldTimes("meetings_held", "0.5"))
+UNDER_HALF = gr.When(
+    "meetings_attended", "<", gr.FieldTimes("meetings_held", "0.5", label="召开例会次数")
+)
 CLAUSE = "一年参加例会次数不足一半的,扣除该项所有分值,并在年度考核评定时列为不合格档次"
 
 
@@ -114,6 +116,11 @@ class TestFieldTimes:
         assert fields["meetings_attended"].kind is gr.FieldKind.COUNT
         with pytest.raises(gr.EvidenceError, match="meetings_held"):
             xiangxi().score({"meetings_attended": 5})
+
+    def test_each_field_has_its_own_label(self) -> None:
+        # the condition's label names its field; the other field's is the FieldTimes's
+        labels = xiangxi().field_labels
+        assert labels == {"参加例会不足一半": "meetings_attended", "召开例会次数": "meetings_held"}
 
     def test_a_field_is_not_compared_with_itself(self) -> None:
         with pytest.raises(ValueError, match="another field"):

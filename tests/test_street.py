@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 import gridrules as gr
 from gridrules import cli
 from gridrules.errors import DataFileError, RubricError
-from gridrules.io.headers import field_labels, read_header_map
+from gridrules.io.headers import read_header_map
 from gridrules.io.report import read_scores
 from gridrules.io.standings import competition_ranks, ranks_within
 
@@ -91,23 +91,22 @@ def street_csv(path: Path, header: tuple[str, ...], title: str | None = None) ->
 
 def test_labels_are_unique_in_every_bundled_rubric() -> None:
     for info in gr.available():
-        labels = field_labels(gr.load(info.name))
+        labels = gr.load(info.name).field_labels
         assert len(labels) == len(set(labels.values()))
-    assert field_labels(gr.load("jiangcheng"))["缺签到"] == "missed_signins"
+    assert gr.load("jiangcheng").field_labels["缺签到"] == "missed_signins"
 
 
 def test_two_fields_with_one_label_are_refused() -> None:
-    rubric = gr.Rubric(
-        name="twins",
-        title="重名",
-        maximum=2,
-        children=[
-            gr.Item("a", "甲", 1, clause="c", rules=[gr.PerOccurrence("x", 1, label="缺勤")]),
-            gr.Item("b", "乙", 1, clause="c", rules=[gr.PerOccurrence("y", 1, label="缺勤")]),
-        ],
-    )
     with pytest.raises(RubricError, match="'x' and 'y' share the label '缺勤'"):
-        field_labels(rubric)
+        gr.Rubric(
+            name="twins",
+            title="重名",
+            maximum=2,
+            children=[
+                gr.Item("a", "甲", 1, clause="c", rules=[gr.PerOccurrence("x", 1, label="缺勤")]),
+                gr.Item("b", "乙", 1, clause="c", rules=[gr.PerOccurrence("y", 1, label="缺勤")]),
+            ],
+        )
 
 
 def test_chinese_and_id_headers_give_identical_scores(tmp_path: Path) -> None:

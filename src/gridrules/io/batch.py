@@ -70,7 +70,6 @@ from .headers import (
     HEADER_STYLES,
     RESULT_HEADERS,
     ROLE_NAMES,
-    field_labels,
     item_headers,
     resolve_header,
 )
@@ -325,7 +324,7 @@ class Layout:
         left for the evidence check to report.
         """
         fixed = None if columns is None else self.bind(columns, rubric, where)
-        labels = {**field_labels(rubric), **self.mapping} if rubric is not None else self.mapping
+        labels = {**rubric.field_labels, **self.mapping} if rubric is not None else self.mapping
         field_ids = frozenset(rubric.fields) if rubric is not None else frozenset()
         default_assessor, default_period = self.default_assessor, self.default_period
 
@@ -1248,7 +1247,6 @@ def run_batch(
             raise DataFileError(f"{target}: the {what} file would overwrite the input")
     if output.resolve() == errors.resolve():
         raise DataFileError(f"{output}: the output and errors files must differ")
-    field_labels(rubric)  # labels must tell the fields apart before any column is read by one
     scorer = Scorer(rubric, params)
     summary = Summary(input, output, errors)
     # list the grades in the rubric's order, best first

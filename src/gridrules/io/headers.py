@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..engine.rubric import Rubric
-from ..errors import DataFileError, RubricError
+from ..errors import DataFileError
 from .files import MAPPING_LIMIT, open_input
 
 __all__ = [
@@ -38,7 +38,6 @@ __all__ = [
     "RESULT_HEADERS",
     "ROLES",
     "ROLE_NAMES",
-    "field_labels",
     "item_headers",
     "read_header_map",
     "resolve_header",
@@ -80,33 +79,6 @@ ERROR_HEADERS = {
     "value": "值",
     "reason": "原因",
 }
-
-
-def field_labels(rubric: Rubric) -> dict[str, str]:
-    """Each evidence field's label (its description, 缺签到) mapped to the field's id.
-
-    :raises RubricError: two fields share a label, or a label is another field's id, so that a
-        column named by it could not be told apart.
-    """
-    fields = rubric.fields
-    labels: dict[str, str] = {}
-    for fid, field in fields.items():
-        label = field.description.strip()
-        if not label or label == fid:
-            continue
-        if label in labels:
-            raise RubricError(
-                f"rubric {rubric.name!r}: the fields {labels[label]!r} and {fid!r} share the "
-                f"label {label!r}; each field needs its own label so that a column named by it "
-                "can be read"
-            )
-        if label in fields:
-            raise RubricError(
-                f"rubric {rubric.name!r}: the label {label!r} of field {fid!r} is the id of "
-                "another field"
-            )
-        labels[label] = fid
-    return labels
 
 
 def item_headers(rubric: Rubric, style: str) -> list[str]:
@@ -207,7 +179,7 @@ def resolve_header(
         nor kept, with the closest field's label and id; or a mapping that names no field.
     """
     fields_by_id = rubric.fields
-    labels = field_labels(rubric)
+    labels = rubric.field_labels
     mapping = dict(mapping or {})
     kept = set(keep)
 

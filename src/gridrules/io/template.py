@@ -27,7 +27,7 @@ from ..errors import DataFileError
 from ..model.fields import Field, FieldKind
 from ..model.numbers import fmt
 from .files import AtomicFile, check_input
-from .headers import FIXED_HEADERS, field_labels
+from .headers import FIXED_HEADERS
 from .tables import optional_module
 from .xlsx import column_width
 
@@ -125,7 +125,7 @@ def _validation(field: Field) -> dict[str, Any] | None:
 
 
 def _fields(rubric: Rubric) -> Iterator[tuple[str, Field]]:
-    labels = {fid: label for label, fid in field_labels(rubric).items()}
+    labels = {fid: label for label, fid in rubric.field_labels.items()}
     for fid, field in rubric.fields.items():
         yield labels.get(fid, fid), field
 

@@ -15,7 +15,7 @@ from .numbers import ONE, fmt
 from .rates import FieldTimes
 from .refs import FromField, Number, PerUnit, identifier, optional_number, resolve
 
-__all__ = ["OPERATORS", "When", "number_text"]
+__all__ = ["OPERATORS", "When", "compared", "number_text"]
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "is_true": operator.is_,
@@ -50,12 +50,15 @@ def number_text(value: Number | FieldTimes | None) -> str:
     return fmt(value) if isinstance(value, Decimal) else f"[{value}]"
 
 
-def _compared(value: object) -> Number | FieldTimes | None:
+_FIELD_TIMES = frozenset({"field", "times", "label"})
+
+
+def compared(value: object) -> Number | FieldTimes | None:
     """attrs converter: what a condition compares with: a number, ``{param = ...}``, or another
     field times a factor (``{field = "meetings_held", times = "0.5"}``)."""
     if isinstance(value, FieldTimes):
         return value
-    if isinstance(value, Mapping) and "field" in value and set(value) <= {"field", "times"}:
+    if isinstance(value, Mapping) and "field" in value and set(value) <= _FIELD_TIMES:
         return FieldTimes(**value)
     return optional_number(value)
 
@@ -75,7 +78,7 @@ class When:
 
     field: str = attrs.field(validator=identifier)
     op: str = attrs.field(default="is_true", validator=attrs.validators.in_(tuple(OPERATORS)))
-    value: Number | FieldTimes | None = attrs.field(default=None, converter=_compared)
+    value: Number | FieldTimes | None = attrs.field(default=None, converter=compared)
     value_kind: FieldKind = attrs.field(default=FieldKind.COUNT, kw_only=True)
     default: int | None = attrs.field(default=None, kw_only=True)
 
@@ -108,7 +111,7 @@ class When:
             return
         yield Field(self.field, self.value_kind, description, self.default)
         if self.ratio is not None:
-            yield Field(self.ratio.field, self.value_kind, description, self.default)
+            yield Field(self.ratio.field, self.value_kind, self.ratio.label, self.default)
 
     def numbers(self) -> Iterator[tuple[str, Number | None]]:
         """The condition's numbers by name, for the rubric's checks of its parameters."""

@@ -132,10 +132,13 @@ def rate_or_field(value: object) -> str | Rate:
 class FieldTimes:
     """The other side of a condition: another field of the record times a factor, as in
     不足一半 (``meetings_attended < meetings_held × 0.5``) or 投诉率不超过5%
-    (``complaints <= services × 0.05``). Compared by multiplying, exactly."""
+    (``complaints <= services × 0.05``). Compared by multiplying, exactly. The other field has a
+    label of its own (``label``); the condition's label names its first field."""
 
     field: str = attrs.field(validator=identifier)
     times: Decimal | Param = attrs.field(default=ONE, converter=_times)
+    label: str = ""
+    """The other field's label (召开例会次数), as a column of evidence is named by it."""
 
     def __str__(self) -> str:
         times = fmt(self.times) if isinstance(self.times, Decimal) else f"[{self.times}]"

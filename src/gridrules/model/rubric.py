@@ -130,6 +130,7 @@ class RubricDefinition:
             if isinstance(ref, Param) and kinds[ref.param] is FieldKind.TEXT:
                 raise RubricError(f"{where} uses the text parameter {ref.param!r} as a number")
         fields = self.fields  # merges and checks field kinds
+        self.field_labels  # noqa: B018  # checks that the labels tell the fields apart
         self._check_grades(kinds)
         combination_ids = [c.id for c in self.combinations]
         if len(set(combination_ids)) != len(combination_ids):
@@ -350,6 +351,34 @@ class RubricDefinition:
                 )
             declared.append((f"remark {remark.id!r}", remark.field()))
         return merge_fields(self.name, declared)
+
+    @functools.cached_property
+    def field_labels(self) -> dict[str, str]:
+        """Each evidence field's label (its description, 缺签到) mapped to the field's id, so that
+        a column of evidence may be named by it; a field without a label of its own is left out.
+
+        Checked when the rubric is built: two fields sharing a label, or a label that is another
+        field's id, could not be told apart, and are refused (:class:`~gridrules.RubricError`).
+        """
+        fields = self.fields
+        labels: dict[str, str] = {}
+        for fid, field in fields.items():
+            label = field.description.strip()
+            if not label or label == fid:
+                continue
+            if label in labels:
+                raise RubricError(
+                    f"rubric {self.name!r}: the fields {labels[label]!r} and {fid!r} share the "
+                    f"label {label!r}; each field needs its own label so that a column named by "
+                    "it can be read"
+                )
+            if label in fields:
+                raise RubricError(
+                    f"rubric {self.name!r}: the label {label!r} of field {fid!r} is the id of "
+                    "another field"
+                )
+            labels[label] = fid
+        return labels
 
     def evidence_schema(self) -> dict[str, Any]:
         """The JSON Schema of one evidence record."""

@@ -149,13 +149,18 @@ def _structure_source(value: object, _: object) -> str | Rate:
 
 
 def _structure_compared(value: object, _: object) -> Number | FieldTimes | None:
-    if isinstance(value, Mapping) and "field" in value and set(value) <= {"field", "times"}:
+    if (
+        isinstance(value, Mapping)
+        and "field" in value
+        and set(value) <= {"field", "times", "label"}
+    ):
         return FieldTimes(**value)
     return _structure_optional_number(value, None)
 
 
 def _unstructure_field_times(value: FieldTimes) -> dict[str, object]:
-    return {"field": value.field, "times": _unstructure_number(value.times)}
+    data = {"field": value.field, "times": _unstructure_number(value.times)}
+    return data | ({"label": value.label} if value.label else {})
 
 
 converter.register_structure_hook(str | Rate, _structure_source)
