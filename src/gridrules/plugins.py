@@ -360,7 +360,7 @@ def feeds(name: str | Path, rubric: Rubric | None = None) -> Feeds:
     logs fills which of its fields, from the ``feeds.toml`` beside its rubric file (none if there
     is no such file).
 
-    :raises FeedError: the feeds file does not fit the rubric.
+    :raises ~gridrules.events.FeedError: the feeds file does not fit the rubric.
     """
     from .io.feeds import Feeds, feeds_beside
 

@@ -254,7 +254,7 @@ def aggregate(
     :param table: a table name to read the records from instead.
     :param feeds: the rubric's feeds (``gridrules.plugins.feeds(name)``).
     :returns: a DataFrame (``assessee``, ``period`` and the fed fields, one row per assessee)
-        and what :func:`gridrules.io.logengine.aggregate` found (the evidence and the rejected
+        and what :func:`gridrules.events.aggregate` found (the evidence and the rejected
         rows, listed and counted).
     """
     period = period if isinstance(period, Period) else Period.parse(period)

@@ -139,7 +139,7 @@ def evidence(
     """Valid evidence records for ``rubric``, favouring zero and each threshold ±1.
 
     A field that holds a count per unit of time gets as many counts as ``period`` holds units
-    (:data:`DEFAULT_PERIOD` when none is given).
+    (``DEFAULT_PERIOD``, 2026-10, when none is given).
 
     Fields with a default are sometimes left out (``include_defaults=False`` always includes
     them), so the default path is exercised too.

@@ -118,7 +118,7 @@ class PeriodUnits:
     (每月不少于1次, 每天N条 周末、节假日除外) is multiplied by. Scoring hands it to the rules that
     need it; each count is worked out the first time it is asked for.
 
-    Days are the calendar days; working days are counted on :attr:`calendar` (a make-up Saturday
+    Days are the calendar days; working days are counted on ``calendar`` (a make-up Saturday
     counts, a holiday Monday does not); weeks, 旬 and months count where their middle day falls
     (:meth:`Period.count <gridrules.periods.Period.count>`).
     """
@@ -128,7 +128,7 @@ class PeriodUnits:
     _counts: dict[str, Decimal] = attrs.field(factory=dict, init=False, repr=False)
 
     def count(self, unit: str) -> Decimal:
-        """How many ``unit`` (one of :data:`UNITS`) the period holds.
+        """How many ``unit`` (one of ``UNITS``) the period holds.
 
         :raises CalendarError: for working days on a calendar that does not know the year, or
             with no calendar.

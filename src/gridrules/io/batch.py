@@ -290,11 +290,11 @@ class Layout:
     def bind(
         self, columns: Sequence[str], rubric: Rubric | None = None, where: str = ""
     ) -> Binding:
-        """The :class:`Binding` of a header.
+        """How a header binds to the rubric's fields (a ``Binding``).
 
         With the ``rubric``, columns are read by field id, label or the mapping, and a column
         that is none of these (nor a role, nor kept) fails the table once, naming the closest
-        field (:func:`~gridrules.io.headers.resolve_header`). Without it every other column is
+        field (``gridrules.io.headers.resolve_header``). Without it every other column is
         evidence under its own name, as the evidence's own check then judges.
         """
         roles = {"assessee": self.assessee, "assessor": self.assessor, "period": self.period}

@@ -3,7 +3,7 @@
 Every engine (DuckDB, Spark) reads its inputs its own way into one *raw* relation, then runs the
 SQL built here, the same text on every engine: the rows are checked against the rules the
 pure-Python reader applies (:mod:`gridrules.io.events`), times are parsed by the one grammar of
-:mod:`gridrules.io.eventtime`, and the good rows become *events* with their local day, 上午/下午
+``gridrules.io.eventtime``, and the good rows become *events* with their local day, 上午/下午
 and the fields the aggregators read. The aggregators' own SQL (:mod:`gridrules.io.aggregators`)
 reads those events and the calendar tables made here.
 

@@ -10,13 +10,13 @@ A rubric plugin ships its feeds as data, a ``feeds.toml`` beside its ``rubric.to
     clause = "上午、下午必须到社区签到登记,缺一次扣0.5分"
     options = { event_type = "sign_in" }
 
-Each ``[[feeds]]`` entry names an aggregator (:data:`~gridrules.io.aggregators.AGGREGATORS`), the
+Each ``[[feeds]]`` entry names an aggregator (``gridrules.events.AGGREGATORS``), the
 evidence field each of its outputs fills (for ``count_by_type``, each event type counted), its
 options, and optionally the rubrics it applies to (``rubric = "wanggezhang-leader"`` or a list:
 a file beside several rubrics) and the clause it counts for. An option may take a rubric
 parameter's value: ``start_mmdd = { param = "xun_start_mmdd" }``.
 
-The file is read with :mod:`tomllib` (decimals exact) and checked against the rubric when loaded:
+The file is read with ``tomllib`` (decimals exact) and checked against the rubric when loaded:
 an unknown aggregator, output, option or field, a field that is not a count, a field fed twice
 or a parameter the rubric does not declare is an error naming the file, the entry and why.
 Fields with no feed are the assessor's to give, in a side file (:mod:`gridrules.io.evidence`).

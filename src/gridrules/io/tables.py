@@ -3,7 +3,7 @@
 Readers stream one record at a time and number it the way a person finds it again: the line of a
 JSON lines file, the row of a sheet or CSV file as a spreadsheet shows it (the header is row 1).
 Writers write to a temporary file beside the target and move it into place only on
-:meth:`TableWriter.commit`, so a failed or interrupted run never leaves a half-written file.
+``TableWriter.commit``, so a failed or interrupted run never leaves a half-written file.
 """
 
 from __future__ import annotations
@@ -301,7 +301,7 @@ def find_header(
 class CsvReader(TableReader):
     """A CSV file in UTF-8 (with or without BOM) or GBK; a row names the columns.
 
-    The header is the first row, or the row after a title (see :func:`find_header`), or the row
+    The header is the first row, or the row after a title (see ``find_header``), or the row
     ``header_row`` names.
     """
 
@@ -475,7 +475,7 @@ def _openpyxl() -> Any:
 class XlsxReader(TableReader):
     """The first sheet (or the named one) of an Excel workbook; a row names the columns.
 
-    The header is found as in a CSV file (:func:`find_header`). Cells are read as Excel shows
+    The header is found as in a CSV file (``find_header``). Cells are read as Excel shows
     them: a number formatted as a percentage (9.5%, stored 0.095) is read as 9.5; a formula is
     read by its saved value, and a formula with none (a workbook written by a program and never
     opened in Excel) makes its row's problem, never "not given".
@@ -576,7 +576,7 @@ def open_reader(
     """A reader for the table at ``path`` in ``fmt`` (default: from the suffix).
 
     ``header_row`` names the row holding the column names (CSV and Excel); by default it is the
-    first, or the first after a title (see :func:`find_header`).
+    first, or the first after a title (see ``find_header``).
     """
     kind = format_of(path, fmt)
     check_input(path)

@@ -62,7 +62,7 @@ class FieldKind(enum.Enum):
     """A count for each unit of time of the period (each month's trainings: ``[1, 0, 2]``)."""
     TEXT = "text"
     """Free text, never scored: a remark an assessor writes (领导点评), or a name a region fills in
-    as a parameter (a grade's name). At most :data:`TEXT_LIMIT` characters unless the field
+    as a parameter (a grade's name). At most ``TEXT_LIMIT`` (2,000) characters unless the field
     says fewer."""
 
 

@@ -221,7 +221,7 @@ class GradeBands:
         """:meth:`grade` as a lookup prepared once, for scoring many records.
 
         A total is placed among the bands' bounds by bisection (see
-        :func:`~gridrules.model.intervals.first_holding`): a few exact comparisons, whatever its
+        ``gridrules.model.intervals.first_holding``): a few exact comparisons, whatever its
         digits. A memo keyed by the total had to hash it, and totals with 28 digits, from ballots
         or weights, rarely repeat. A total in no band goes to :meth:`grade`, which raises the same
         error as ever.

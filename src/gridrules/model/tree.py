@@ -137,7 +137,7 @@ class Remark:
 
     ``id`` is the evidence field that holds it (always optional: a record without it has no
     remark), ``limit`` the most characters it may hold (at most
-    :data:`~gridrules.model.fields.TEXT_LIMIT`).
+    ``TEXT_LIMIT``, 2,000).
     """
 
     id: str = attrs.field(validator=node_id)
