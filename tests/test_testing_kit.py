@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -11,7 +12,16 @@ from helpers import one_item
 
 import gridrules as gr
 from gridrules import serialization, testing
-from gridrules.testing import RubricCheckError, check_rubric, edge_values, evidence
+from gridrules.serialization import load_rubric
+from gridrules.testing import (
+    RubricCheckError,
+    ScenarioFailure,
+    check_rubric,
+    edge_values,
+    evidence,
+    load_scenarios,
+    run_scenario,
+)
 
 
 @attrs.frozen
@@ -128,3 +138,72 @@ def test_the_pytest_plugin_runs_scenario_files(pytester: pytest.Pytester) -> Non
 def test_the_pytest_plugin_checks_installed_rubrics(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:cacheprovider", "--gridrules-check", "-k", "jiangcheng")
     result.assert_outcomes(passed=1)
+
+
+CAPPED = """
+format = "gridrules-rubric/1"
+name = "kit-capped"
+title = "测试"
+maximum = "10"
+veto_grades = ["不合格"]
+
+[[children]]
+node = "section"
+id = "awards"
+label = "创新奖励分"
+maximum = "10"
+capped = true
+clause = "创新奖励分(10分)"
+grades = { bands = [
+  { name = "好", interval = { lower = "8", upper_inclusive = true } },
+  { name = "差", interval = { lower = "0", upper = "8" } },
+] }
+
+  [[children.children]]
+  node = "item"
+  id = "city"
+  label = "全市"
+  maximum = "6"
+  clause = "全市6分"
+  rules = [{ kind = "ZeroIf", when = { field = "city", op = "is_false" } }]
+
+  [[children.children]]
+  node = "item"
+  id = "province"
+  label = "全省"
+  maximum = "8"
+  clause = "全省8分"
+  rules = [{ kind = "ZeroIf", when = { field = "province", op = "is_false" } }]
+"""
+
+
+@pytest.mark.parametrize(
+    ("expect", "failure"),
+    [
+        # 6 + 8 = 14 > 10: capped at 10, graded 好, no grade for the rubric
+        ('{ total = "10", grade = "", sections = { awards = { points = "10", grade = "好", '
+         'before_cap = "14" } } }', None),
+        ('{ sections = { awards = "10" } }', None),
+        ('{ sections = { awards = { grade = "差" } } }',
+         "section awards grade: expected 差, got 好"),
+        ('{ grade = "不合格" }', "grade: expected 不合格, got no grade"),
+        ('{ sections = { nowhere = "1" } }', "section nowhere: expected 1, got no such section"),
+    ],
+)  # fmt: skip
+def test_scenarios_state_sections_and_the_absence_of_a_grade(
+    tmp_path: Path, expect: str, failure: str | None
+) -> None:
+    (tmp_path / "rubric.toml").write_text(CAPPED, encoding="utf-8")
+    scenarios = tmp_path / "scenarios.toml"
+    scenarios.write_text(
+        'rubric = "rubric.toml"\n[[scenario]]\nname = "both"\n'
+        f"evidence = {{ city = true, province = true }}\nexpect = {expect}\n",
+        encoding="utf-8",
+    )
+    [scenario] = load_scenarios(scenarios)
+    rubric = load_rubric(tmp_path / "rubric.toml")
+    if failure is None:
+        run_scenario(rubric, scenario)
+    else:
+        with pytest.raises(ScenarioFailure, match=failure):
+            run_scenario(rubric, scenario)

@@ -26,6 +26,7 @@ from .errors import DataFileError, GridrulesError, ParameterError
 from .io.datafiles import load_params, structure_rubric, structure_sheet, unstructure_rubric
 from .model.fields import Field, FieldKind
 from .model.numbers import HUNDRED, ZERO, fmt, to_decimal
+from .model.rates import Rate
 from .model.refs import PerUnit
 from .model.rules import Penalty, PerOccurrence, Quota, RateShortfall, Tiers, ZeroIf
 from .model.steps import Effect
@@ -109,6 +110,10 @@ def _field_strategy(
         return st.lists(st.integers(0, 5), min_size=size, max_size=size)
     if kind is FieldKind.FLAG:
         return st.booleans()
+    if kind is FieldKind.TEXT:  # a remark: any printable text within its limit
+        limit = int(field.maximum) if field.maximum is not None else 50
+        printable = st.characters(blacklist_categories=("Cc", "Cs"))
+        return st.text(printable, max_size=min(limit, 50))
     if kind in (FieldKind.LEVEL, FieldKind.ELEMENTS):
         return st.lists(st.sampled_from(field.choices), unique=True).map(tuple)
     if kind is FieldKind.BALLOTS:
@@ -147,14 +152,55 @@ def evidence(
     edges = edge_values(rubric)
     fields = rubric.fields
     lengths = _units_of(rubric, period)
+    rates = _rates(rubric)
+    jointly = {fid for rate in rates for fid in (rate.numerator, rate.denominator)}
     strategies = {
-        fid: _field_strategy(f, edges[fid], lengths.get(fid)) for fid, f in fields.items()
+        fid: _field_strategy(f, edges[fid], lengths.get(fid))
+        for fid, f in fields.items()
+        if fid not in jointly
     }
-    required = {fid: strategies[fid] for fid, f in fields.items() if f.required}
-    optional = {fid: strategies[fid] for fid, f in fields.items() if not f.required}
+    required = {
+        fid: strategies[fid] for fid, f in fields.items() if f.required and fid in strategies
+    }
+    optional = {
+        fid: strategies[fid] for fid, f in fields.items() if not f.required and fid in strategies
+    }
     if include_defaults:
-        return st.fixed_dictionaries(required, optional=optional)
-    return st.fixed_dictionaries({**required, **optional})
+        records = st.fixed_dictionaries(required, optional=optional)
+    else:
+        records = st.fixed_dictionaries({**required, **optional})
+    if not rates:
+        return records
+    # the two counts of a rate are drawn together: done no more than due, and something due
+    # unless the rubric declares what nothing due means
+    return st.tuples(records, *(_rate_counts(rate) for rate in rates)).map(
+        lambda drawn: {k: v for part in drawn for k, v in part.items()}
+    )
+
+
+def _rates(rubric: Rubric) -> list[Rate]:
+    """The rates the rubric's rules work out from two counts, each once."""
+    found: dict[tuple[str, str], Rate] = {}
+    for item in rubric.items():
+        for rule in item.rules:
+            source = getattr(rule, "field", None)
+            if isinstance(source, Rate):
+                key = (source.numerator, source.denominator)
+                if key in found and found[key].empty != source.empty:
+                    found[key] = Rate(source.numerator, source.denominator, "refuse")
+                else:
+                    found.setdefault(key, source)
+    return list(found.values())
+
+
+def _rate_counts(rate: Rate) -> st.SearchStrategy[dict[str, int]]:
+    least = 1 if rate.empty == "refuse" else 0
+    due = st.one_of(st.integers(least, 40), st.just(max(least, 100)))
+    return due.flatmap(
+        lambda d: st.one_of(st.integers(0, d), st.just(d)).map(
+            lambda n: {rate.numerator: n, rate.denominator: d}
+        )
+    )
 
 
 def weight_groups(rubric: Rubric) -> list[tuple[tuple[str, ...], Decimal]]:
@@ -176,22 +222,27 @@ def _partition(names: tuple[str, ...], total: Decimal) -> st.SearchStrategy[dict
     return cuts.map(shares)
 
 
-def parameters(rubric: Rubric) -> st.SearchStrategy[dict[str, Decimal]]:
+def parameters(rubric: Rubric) -> st.SearchStrategy[dict[str, Any]]:
     """Values for the rubric's parameters that have no default and no bound value.
 
     Parameters that are the weights of one composite are drawn together so that they sum to 1.
     """
-    strategies: dict[str, st.SearchStrategy[Decimal]] = {}
+    strategies: dict[str, st.SearchStrategy[Any]] = {}
     groups = [
         (names, total)
         for names, total in weight_groups(rubric)
         if all(_unbound(rubric, name) for name in names)
     ]
     grouped = {name for names, _ in groups for name in names}
+    banded = _band_parameters(rubric)
     for param in rubric.parameters:
         if param.default is not None or param.value is not None or param.name in grouped:
             continue
-        if param.kind is FieldKind.COUNT:
+        if param.name in banded:
+            strategies[param.name] = banded[param.name]
+        elif param.kind is FieldKind.TEXT:
+            strategies[param.name] = st.just(f"名称{param.name}")
+        elif param.kind is FieldKind.COUNT:
             strategies[param.name] = st.integers(0, 30).map(Decimal)
         elif param.kind is FieldKind.PERCENTAGE:
             strategies[param.name] = st.decimals(0, 100, places=1)
@@ -202,6 +253,26 @@ def parameters(rubric: Rubric) -> st.SearchStrategy[dict[str, Decimal]]:
         return plain
     parts = st.tuples(plain, *(_partition(names, total) for names, total in groups))
     return parts.map(lambda drawn: {k: v for part in drawn for k, v in part.items()})
+
+
+def _band_parameters(rubric: Rubric) -> dict[str, st.SearchStrategy[Any]]:
+    """Values for the parameters that fill in grade bands: each name its own, and the bounds
+    falling from the first band declared to the last (the usual 优秀, 良好, 合格, 不合格), so that
+    the bands mostly join up; bands that do not are refused when bound, and such draws are
+    discarded."""
+    found: dict[str, st.SearchStrategy[Any]] = {}
+    for _, grades, ceiling in rubric.graded():
+        bounds = list(dict.fromkeys(name for name, naming in grades.params() if not naming))
+        top = int(ceiling) if ceiling is not None else 100
+        for index, name in enumerate(bounds):
+            # the n-th bound from the top lies in the n-th slice of the scale, highest first
+            high = top * (len(bounds) - index) // (len(bounds) + 1)
+            low = top * (len(bounds) - index - 1) // (len(bounds) + 1) + 1
+            found[name] = st.integers(min(low, high), high).map(Decimal)
+        for name, naming in grades.params():
+            if naming:
+                found[name] = st.just(f"等次{name}")
+    return found
 
 
 def _unbound(rubric: Rubric, name: str) -> bool:
@@ -324,10 +395,10 @@ def check_rubric(
     if structure_rubric(unstructure_rubric(rubric)) != rubric:
         raise RubricCheckError(f"rubric {rubric.name!r} does not round-trip through plain data")
     failures: list[tuple[dict[str, Any], Any, BaseException]] = []
-    cache: dict[tuple[tuple[str, Decimal], ...], Scorer] = {}
+    cache: dict[tuple[tuple[str, str], ...], Scorer] = {}
 
     def scorer_for(values: Mapping[str, object]) -> Scorer:
-        key = tuple(sorted((k, to_decimal(v)) for k, v in values.items()))
+        key = tuple(sorted((k, str(v)) for k, v in values.items()))
         if key not in cache:
             cache[key] = Scorer(rubric, values)
         return cache[key]
@@ -342,6 +413,7 @@ def check_rubric(
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
         deadline=None,
         database=None,
+        report_multiple_bugs=False,  # the first failure, as one error, never a group
     )
     @given(param_strategy, evidence(rubric, period=period))
     def run(values: dict[str, Any], record: dict[str, Any]) -> None:
@@ -378,6 +450,8 @@ def check_citations(rubric: Rubric, source: str) -> list[str]:
     quotes.extend(p.clause for p in rubric.parameters)
     quotes.extend(v.clause for v in rubric.vetoes)
     quotes.extend(c.clause for c in rubric.combinations)
+    quotes.extend(grades.clause for _, grades, _ in rubric.graded())
+    quotes.extend(r.clause for r in rubric.remarks)
     return [q for q in quotes if q and "".join(q.split()) not in flat]
 
 
@@ -415,6 +489,7 @@ _EXPECT_KEYS = frozenset(
         "bonus",
         "penalty",
         "maximum",
+        "sections",
     }
 )
 
@@ -427,8 +502,10 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
     parameters file, relative to the scenario file), ``period`` (the period scored, for quotas per
     working day). Each ``[[scenario]]`` has a ``name``, ``evidence``, optional ``params`` and
     ``period``, and ``expect``: any of ``total``, ``base``, ``bonus``, ``penalty``, ``maximum``,
-    ``grade``, ``stars``, ``flags``, ``items`` (item id to points), or ``error`` (the error's class
-    name) with an optional ``message`` it must contain.
+    ``grade`` (``""`` for none: a rubric with no bands and no veto fired), ``stars``, ``flags``,
+    ``items`` (item id to points), ``sections`` (section id to its points, or to a table of
+    ``points``, ``grade`` and ``before_cap``: the children's sum a cap (封顶) cut), or ``error``
+    (the error's class name) with an optional ``message`` it must contain.
     """
     path = Path(path)
     try:
@@ -475,6 +552,9 @@ def _fail(
     )
 
 
+_NO_SUCH = object()
+
+
 def run_scenario(rubric: Rubric, scenario: Scenario) -> None:
     """Score the scenario and compare every expected value; a failure names what differs."""
     expect = scenario.expect
@@ -496,8 +576,8 @@ def run_scenario(rubric: Rubric, scenario: Scenario) -> None:
     for key in ("total", "base", "bonus", "penalty", "maximum"):
         if key in expect and to_decimal(expect[key]) != getattr(sheet, key):
             _fail(scenario, key, expect[key], fmt(getattr(sheet, key)))
-    if "grade" in expect and expect["grade"] != sheet.grade:
-        _fail(scenario, "grade", expect["grade"], sheet.grade)
+    if "grade" in expect and (expect["grade"] or None) != sheet.grade:
+        _fail(scenario, "grade", expect["grade"] or "no grade", sheet.grade or "no grade")
     if "stars" in expect and expect["stars"] != sheet.stars:
         _fail(scenario, "stars", expect["stars"], sheet.stars)
     if "flags" in expect and frozenset(expect["flags"]) != sheet.flags:
@@ -510,6 +590,26 @@ def run_scenario(rubric: Rubric, scenario: Scenario) -> None:
             raise  # pragma: no cover - _fail raises
         if to_decimal(points) != line.points:
             _fail(scenario, f"item {item_id}", points, fmt(line.points), line.clause)
+    sections = {section.section_id: section for section in sheet.sections}
+    for section_id, wanted in expect.get("sections", {}).items():
+        found = sections.get(section_id)
+        if found is None:
+            _fail(scenario, f"section {section_id}", wanted, "no such section")
+            raise AssertionError  # pragma: no cover - _fail raises
+        table = wanted if isinstance(wanted, Mapping) else {"points": wanted}
+        for key, value in table.items():
+            actual = getattr(found, key, _NO_SUCH)
+            if actual is _NO_SUCH:
+                raise DataFileError(
+                    f"{scenario.file}: scenario {scenario.name!r}: section {section_id}: unknown "
+                    f"key {key!r} (points, grade, before_cap)"
+                )
+            if key == "grade":
+                matches = (value or None) == actual
+            else:
+                matches = actual is not None and to_decimal(value) == actual
+            if not matches:
+                _fail(scenario, f"section {section_id} {key}", value, actual)
 
 
 def scenario_defaults(path: str | Path) -> tuple[str | None, dict[str, Any], str | None]:

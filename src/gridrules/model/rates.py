@@ -67,8 +67,12 @@ class Rate:
 
     def fields(self, description: str = "") -> Iterator[Field]:
         """The two count fields the rate is worked out from."""
-        yield Field(self.numerator, FieldKind.COUNT, f"{description}（分子）".lstrip("（"))
-        yield Field(self.denominator, FieldKind.COUNT, f"{description}（分母）".lstrip("（"))
+        yield Field(
+            self.numerator, FieldKind.COUNT, f"{description}（分子）" if description else ""
+        )
+        yield Field(
+            self.denominator, FieldKind.COUNT, f"{description}（分母）" if description else ""
+        )
 
     def reader(self, where: str) -> Callable[[Mapping[str, Any]], Decimal]:
         """The rate of one record's values, as a function; ``where`` names the rule for the
