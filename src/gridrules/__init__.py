@@ -57,6 +57,7 @@ from .periods import Period, PeriodError
 from .plugins import RubricInfo, available, load, rubric_file
 from .sheet.lines import ItemLine, ParameterLine, Reason, SectionLine, VetoLine
 from .sheet.sheet import CombinedSheet, ScoreSheet
+from .whatif import Comparison, compare
 
 try:
     __version__ = version("gridrules")
@@ -76,6 +77,7 @@ __all__ = [
     "CalendarError",
     "Checklist",
     "CombinedSheet",
+    "Comparison",
     "Context",
     "Criterion",
     "DataFileError",
@@ -132,6 +134,7 @@ __all__ = [
     "ZeroIf",
     "__version__",
     "available",
+    "compare",
     "get_calendar",
     "hookimpl",
     "load",

@@ -1275,6 +1275,204 @@ def report(
     )
 
 
+# -- compare ----------------------------------------------------------------------------------
+
+
+@main.command(name="compare")
+@click.argument("old")
+@click.argument("new")
+@click.argument("evidence", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="the comparison: .xlsx (rows and figures), .csv or .jsonl (one row per assessee), "
+    ".html (a printable page)",
+)
+@click.option(
+    "--params",
+    "params_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML or JSON file filling the parameters of both rubrics (each takes those it declares)",
+)
+@click.option(
+    "--old-params",
+    "old_params_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="parameters of OLD only, over --params",
+)
+@click.option(
+    "--new-params",
+    "new_params_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="parameters of NEW only, over --params",
+)
+@click.option(
+    "--group-by",
+    multiple=True,
+    metavar="COLUMN",
+    help="the column to sum up the change by, e.g. 社区 (kept in the output; repeatable, nested)",
+)
+@click.option(
+    "--keep",
+    multiple=True,
+    metavar="COLUMN",
+    help="a column copied to the output, not evidence (repeatable)",
+)
+@click.option(
+    "--id-column",
+    help="the assessee id column [default: the first of assessee, id, 被考核人员, 姓名]",
+)
+@click.option("--period-column", help="the 考核时间 column [default: period or 考核时间]")
+@click.option("--period", help="考核时间 for rows without a period cell")
+@click.option(
+    "--from",
+    "input_format",
+    type=click.Choice(["csv", "jsonl", "xlsx"]),
+    help="EVIDENCE's format [default: from the suffix]",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(["auto", "utf-8", "utf-8-sig", "gbk"]),
+    default="auto",
+    show_default=True,
+    help="CSV input encoding; auto tells UTF-8 (with or without BOM) from GBK",
+)
+@click.option(
+    "--sheet", "sheet_name", help="the worksheet to read from an .xlsx input [default: the first]"
+)
+@click.option(
+    "--header-row",
+    type=click.IntRange(min=1),
+    help="the row holding the column names [default: the first, or the first after a title]",
+)
+@click.option(
+    "--header-map",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML, JSON or CSV file mapping the input's column names to field ids or labels",
+)
+@click.option(
+    "--headers",
+    type=click.Choice(["zh", "id"]),
+    help="column names of a table output: zh (Chinese) or id [default: zh for .xlsx]",
+)
+@click.option("--title", help="the page's title [default: 考核细则调整前后对比]")
+@click.option(
+    "--top",
+    "movers",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="how many of the largest gains and losses the page lists",
+)
+@_calendar_options
+def compare_command(
+    old: str,
+    new: str,
+    evidence: Path,
+    output: Path,
+    params_file: Path | None,
+    old_params_file: Path | None,
+    new_params_file: Path | None,
+    group_by: tuple[str, ...],
+    keep: tuple[str, ...],
+    id_column: str | None,
+    period_column: str | None,
+    period: str | None,
+    input_format: str | None,
+    encoding: str,
+    sheet_name: str | None,
+    header_row: int | None,
+    header_map: Path | None,
+    headers: str | None,
+    title: str | None,
+    movers: int,
+    calendar_mode: str,
+    local_calendars: tuple[str, ...],
+) -> None:
+    """Score EVIDENCE with rubric OLD (in force) and NEW (a draft), and compare who wins and
+    who loses.
+
+    OLD and NEW are installed rubric names, NAME==VERSION (refused unless that version is the
+    one installed), or rubric files. EVIDENCE is read as batch reads it (columns by a field's
+    id or Chinese label in either rubric). The output has, per assessee, both totals, the
+    change, both grades and stars; the workbook and the page add the change per group, the
+    grade distribution before and after, each item's share of the change, and the fields one
+    rubric reads and the other does not. Rows a rubric rejects are kept with their reasons;
+    the command then exits with 1.
+    """
+    from .io.batch import Layout
+    from .io.headers import read_header_map
+    from .io.whatif import compare_rubrics, read_records
+    from .io.whatif_report import write_comparison
+
+    if output.suffix.lower() not in (".xlsx", ".csv", ".jsonl", ".html"):
+        _fail(f"{output}: the comparison is written as .xlsx, .csv, .jsonl or .html")
+    _refuse_overwrite(
+        output,
+        (evidence, "evidence"),
+        (params_file, "parameters"),
+        (old_params_file, "parameters"),
+        (new_params_file, "parameters"),
+    )
+    before = _load(old, where="OLD: ")
+    after = _load(new, where="NEW: ")
+    params, old_params, new_params = (
+        read_mapping(path, "parameters") if path else None
+        for path in (params_file, old_params_file, new_params_file)
+    )
+    if params is old_params is new_params is None and (
+        (input_format or evidence.suffix.lower()[1:]) == "xlsx"
+    ):
+        from .io.template import read_parameters
+
+        try:  # a workbook from `gridrules template` carries its parameters
+            params = read_parameters(evidence)
+        except GridrulesError as error:
+            _fail(str(error))
+    calendar = _chosen_calendar(calendar_mode, local_calendars)
+    try:
+        mapping = read_header_map(header_map) if header_map is not None else None
+        layout = Layout(
+            assessee=id_column,
+            period=period_column,
+            keep=(*keep, *(g for g in group_by if g not in keep)),
+            default_period=period,
+            mapping=mapping,
+        )
+        rows = read_records(
+            before,
+            after,
+            evidence,
+            layout,
+            input_format=input_format,
+            encoding=encoding,
+            sheet=sheet_name,
+            header_row=header_row,
+        )
+        comparison = compare_rubrics(
+            before,
+            after,
+            rows,
+            params=params,
+            old_params=old_params,
+            new_params=new_params,
+            keep=keep,
+            group_by=group_by,
+            calendar=calendar,
+            source=evidence,
+        )
+        write_comparison(comparison, output, headers=headers, title=title, movers=movers)
+    except GridrulesError as error:
+        _fail(str(error))
+    click.echo(comparison.summary(), err=True)
+    click.echo(f"output: {output}", err=True)
+    _note_calendar(next((r for r in (before, after) if r.needs_working_days), before), calendar)
+    if comparison.rejected:
+        sys.exit(EXIT_PROBLEMS)
+
+
 # -- check ------------------------------------------------------------------------------------
 
 
