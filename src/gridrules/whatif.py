@@ -15,20 +15,16 @@ from typing import Any
 from .dates.calendars import WorkingCalendar
 from .engine.rubric import Rubric
 from .io.batch import Layout, Row
-from .io.datafiles import Evidence
-from .io.whatif import (
-    DEFAULT_MOVERS,
+from .io.changes import (
     Compared,
-    Comparison,
     FieldDifference,
     GroupChange,
     ItemChange,
     ParameterChange,
-    compare_rubrics,
     grade_move,
-    read_records,
-    split_params,
 )
+from .io.datafiles import Evidence
+from .io.whatif import DEFAULT_MOVERS, Comparison, compare_rubrics, read_records, split_params
 from .io.whatif_report import write_comparison, write_html, write_table
 from .plugins import load
 

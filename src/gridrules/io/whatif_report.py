@@ -20,21 +20,20 @@ from typing import Any
 
 from ..errors import DataFileError, Problem
 from ..model.numbers import fmt
+from .changes import (
+    MOVE_NAMES,
+    SIDE_NAMES,
+    STATUS_NAMES,
+    Compared,
+    GroupChange,
+    item_status_name,
+)
 from .files import write_text
 from .headers import HEADER_STYLES
 from .reasons import WHOLE_ROW, chinese
 from .report import bar_chart, render_page
 from .tables import format_of, open_writer
-from .whatif import (
-    DEFAULT_MOVERS,
-    MOVE_NAMES,
-    SIDE_NAMES,
-    STATUS_NAMES,
-    Compared,
-    Comparison,
-    GroupChange,
-    item_status_name,
-)
+from .whatif import DEFAULT_MOVERS, Comparison
 
 __all__ = [
     "OUTPUT_FORMATS",
