@@ -158,7 +158,7 @@ def test_the_items_that_drive_the_change(example: gr.Comparison) -> None:
 
 
 def test_grades_are_not_compared_when_one_rubric_grades_no_one(example: gr.Comparison) -> None:
-    assert not example.grades_compared
+    assert not example.by_grade
     assert example.category_label == "分数段"
     assert example.transitions == {
         ("90分及以上", "90分及以上"): 4,
@@ -807,3 +807,104 @@ def test_the_page_in_a_browser_shows_the_figures_and_the_chart(
         abs(r - 0x2E) < 12 and abs(g - 0x7D) < 12 and abs(b - 0x32) < 12 for r, g, b in colours
     )
     assert overflowing(chromium, page, tmp_path) == {"cells": [], "page": False}
+
+
+# -- more of what a user does ----------------------------------------------------------------------
+
+
+def test_the_docstring_example_runs() -> None:
+    import doctest
+
+    import gridrules.whatif
+
+    found = doctest.DocTestFinder().find(gridrules.whatif.compare, "compare", globs={})
+    (test,) = found
+    runner = doctest.DocTestRunner()
+    runner.run(test)
+    assert (runner.failures, runner.tries) == (0, len(test.examples))
+    assert runner.tries >= 5
+
+
+def test_the_comparison_as_plain_data(example: gr.Comparison) -> None:
+    data = json.loads(json.dumps(example.to_dict(), ensure_ascii=False))
+    assert data["old"] == {"name": "jiangcheng", "version": "1.0.0", "title": "网格员考核奖惩制度"}
+    assert data["overall"]["mean"] == "-0.58"
+    assert data["overall"]["grades"] is None  # the rubric in force grades no one
+    assert [g["name"] for g in data["groups"]] == ["东门社区", "西关社区"]
+    zhou = data["rows"][4]
+    assert (zhou["assessee"], zhou["change"], zhou["new"]["grade"]) == (
+        "周婷（第18网格）",
+        "10",
+        "合格",
+    )
+    assert zhou["kept"] == {"社区": "西关社区"}
+    assert data["rows"][7]["new"]["problems"][0]["field"] == "missed_trainings"
+    assert data["movers"] == {"gains": [6], "losses": [7, 4, 5, 2]}
+    assert data["beyond_items"]["total"] == "-3.5"
+
+
+def test_ballots_written_as_json_in_cells_are_read_for_each_rubric() -> None:
+    # the member rubric's month: ballots (评议票) as JSON text in a cell, as batch reads them
+    comparison = gr.compare(
+        "wanggezhang-member",
+        "wanggezhang-member",
+        EXAMPLES / "wanggezhang" / "2026-Q3-member.xlsx",
+        params=tomllib.loads((EXAMPLES / "wanggezhang" / "params.toml").read_text("utf-8")),
+        group_by="社区",
+    )
+    assert (len(comparison.compared), len(comparison.rejected)) == (36, 0)
+    assert {r.change for r in comparison.rows} == {0}
+
+
+def test_a_header_map_names_a_field_of_the_draft(tmp_path: Path) -> None:
+    table = tmp_path / "t.csv"
+    table.write_text("姓名,培训缺勤次数,缺签到\n甲,2,1\n", encoding="utf-8")
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('"培训缺勤次数" = "缺席培训"\n', encoding="utf-8")
+    out = tmp_path / "d.csv"
+    result = run(
+        "compare", "jiangcheng", DRAFT, table, "--params", PARAMS, "--header-map", mapping,
+        "-o", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (row,) = read_csv(out)
+    # old: 缺签到 1 × 0.5 → 99.5; new: 缺签到 1 × 1, 培训 2 × 2 = 4 → 100 − 1 − 4 = 95
+    assert (row["old_total"], row["new_total"], row["change"]) == ("99.5", "95", "-4.5")
+
+
+def test_the_page_of_two_graded_rubrics_charts_grades(tmp_path: Path) -> None:
+    from gridrules.whatif import write_html
+
+    old, new = graded("m", "5", OLD_BANDS), graded("m", "10", NEW_BANDS, "2")
+    comparison = gr.compare(old, new, [{"missed": n} for n in (0, 1, 2, 3, 5, 9)])
+    page = tmp_path / "p.html"
+    write_html(comparison, page, title="会议考核修订测算")
+    text = page.read_text(encoding="utf-8")
+    assert "<h2>调整前后等级分布</h2>" in text
+    assert "分数段" not in text
+    # the legend names each grade of both rubrics, best first
+    legend = re.findall(r'font-size="11">([^<]+)</text>', text.split("<svg")[1])
+    assert legend[:4] == ["优秀", "良好", "合格", "不合格"]
+    assert '等级上升 / 下降 / 不变</th><td class="num">0 / 2 / 4' in text
+    assert "（降）" in text  # 90 优秀 → 80 良好, a loss listed with its grade's move
+
+
+def test_the_workbook_and_table_in_id_headers(tmp_path: Path) -> None:
+    from gridrules.whatif import write_table
+
+    old, new = graded("m", "5", OLD_BANDS), graded("m", "10", NEW_BANDS, "2")
+    comparison = gr.compare(old, new, [{"name": "甲", "missed": 2}], id="name")
+    book_path = tmp_path / "d.xlsx"
+    write_table(comparison, book_path, headers="id")
+    book = openpyxl.load_workbook(book_path, read_only=True)
+    try:
+        assert book.sheetnames[:3] == ["rows", "groups", "distribution"]
+        rows = list(book["rows"].iter_rows(values_only=True))
+        assert rows[1][:10] == (1, "甲", "compared", 90, 80, -10, "优秀", "良好", "down", None)
+        groups = list(book["groups"].iter_rows(values_only=True))
+        assert groups[0][-3:] == ("grades_up", "grades_down", "grades_same")
+        assert groups[1][-3:] == (0, 1, 0)
+    finally:
+        book.close()
+    with pytest.raises(DataFileError, match="unknown headers 'en'"):
+        write_table(comparison, tmp_path / "d.csv", headers="en")

@@ -7,6 +7,7 @@ Exit codes:
 
 - 0: success; every row of a batch was scored, ``check`` found no problem.
 - 1: ``batch`` rejected rows (they are in the errors file; the scored rows are written),
+  ``compare`` found rows a rubric could not score (they are in the output with their reasons),
   ``check`` found a problem in a rubric, or ``calendar`` found a year it does not know (or knows
   only provisionally, for ``calendar check``).
 - 2: bad input or usage: an unknown rubric or option, a file that cannot be read or is malformed,
@@ -154,8 +155,8 @@ class _Group(click.Group):
 def main() -> None:
     """Score community grid workers (社区网格员) with installed assessment rubrics.
 
-    Exit codes: 0 success; 1 rows rejected (batch), problems found (check) or a year unknown
-    (calendar); 2 bad input or usage; 3 internal error; 130 interrupted.
+    Exit codes: 0 success; 1 rows rejected (batch, compare), problems found (check) or a year
+    unknown (calendar); 2 bad input or usage; 3 internal error; 130 interrupted.
     """
 
 

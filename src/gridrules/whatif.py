@@ -1,8 +1,8 @@
 """What-if: two rubrics score the same evidence (:func:`gridrules.compare`), and the comparison
 written as a table, a workbook or a page.
 
-The public face of :mod:`gridrules.io.whatif` (the figures) and :mod:`gridrules.io.whatif_report`
-(the files); the guide is :doc:`/compare`.
+The public face of ``gridrules.io.whatif`` and ``gridrules.io.changes`` (the figures) and of
+``gridrules.io.whatif_report`` (the files); the guide is :doc:`/compare`.
 """
 
 from __future__ import annotations
@@ -24,12 +24,11 @@ from .io.changes import (
     grade_move,
 )
 from .io.datafiles import Evidence
-from .io.whatif import DEFAULT_MOVERS, Comparison, compare_rubrics, read_records, split_params
+from .io.whatif import Comparison, compare_rubrics, read_records, split_params
 from .io.whatif_report import write_comparison, write_html, write_table
 from .plugins import load
 
 __all__ = [
-    "DEFAULT_MOVERS",
     "Compared",
     "Comparison",
     "FieldDifference",

@@ -306,7 +306,7 @@ class GroupChange:
     change; how many gained, lost or kept points (``raised``, ``lowered``, ``unchanged``), moved
     up or down a grade or kept it (``grades_up``, ``grades_down``, ``grades_same``: only when
     both rubrics grade) and a star (``stars_up``, ``stars_down``, ``stars_same``). ``old`` and
-    ``new`` are each side's :class:`~gridrules.io.standings.GroupFigures` (totals, grades,
+    ``new`` are each side's ``GroupFigures`` (totals, grades,
     stars); ``old_categories`` and ``new_categories`` count each side's grade (or score band,
     see :attr:`Comparison.categories`). ``rejected`` counts the group's records that either
     rubric rejected.

@@ -151,8 +151,9 @@ class Comparison:
         self.source = source
         """Where the records came from (the evidence file), when they came from one."""
         self.by_grade = old.grades is not None and new.grades is not None
-        """Whether both rubrics grade: the distributions are then of grades, else of score
-        bands (90分及以上, 80-89分, ...), as the street office's report does."""
+        """Whether both rubrics grade: moves up and down a grade are then counted, and the
+        distributions are of grades; else of score bands (90分及以上, 80-89分, ...), as the
+        street office's report counts a rubric that grades no one."""
         self.categories: list[str] = ladder(old, new) if self.by_grade else list(SCORE_BANDS)
         """The grades of both rubrics best first, or the score bands."""
         self.category_label = "等级" if self.by_grade else "分数段"
@@ -240,11 +241,6 @@ class Comparison:
         return f"{self.new.name} {self.new.version}"
 
     @property
-    def grades_compared(self) -> bool:
-        """Whether grades moves are counted: both rubrics grade."""
-        return self.by_grade
-
-    @property
     def stars_compared(self) -> bool:
         """Whether star moves are counted: both rubrics give stars."""
         return self.old.stars is not None and self.new.stars is not None
@@ -252,11 +248,10 @@ class Comparison:
     def movers(self, count: int = DEFAULT_MOVERS) -> tuple[list[Compared], list[Compared]]:
         """The ``count`` largest gains and the ``count`` largest losses (the largest first,
         equal changes in input order); a record whose total did not change is in neither."""
-        gains = [r for r in self.compared if r.change is not None and r.change > 0]
-        losses = [r for r in self.compared if r.change is not None and r.change < 0]
-        gains.sort(key=lambda r: -r.change)  # type: ignore[operator]
-        losses.sort(key=lambda r: r.change)  # type: ignore[arg-type,return-value]
-        return gains[:count], losses[:count]
+        changes = [(r.change, r) for r in self.compared if r.change]
+        gains = sorted((c for c in changes if c[0] > 0), key=lambda c: -c[0])
+        losses = sorted((c for c in changes if c[0] < 0), key=lambda c: c[0])
+        return [r for _, r in gains[:count]], [r for _, r in losses[:count]]
 
     def distribution(self, group: GroupChange | None = None) -> list[tuple[str, int, int]]:
         """Each grade (or score band) with its count before and after, in a group or overall."""
@@ -289,7 +284,7 @@ class Comparison:
                 f"from {fmt(overall.lowest)} to {fmt(overall.highest)}; {overall.raised} up, "
                 f"{overall.lowered} down, {overall.unchanged} unchanged"
             )
-        if self.grades_compared:
+        if self.by_grade:
             lines.append(
                 f"grades: {overall.grades_up} up, {overall.grades_down} down, "
                 f"{overall.grades_same} kept"
@@ -363,7 +358,7 @@ class Comparison:
                     "down": figures.grades_down,
                     "same": figures.grades_same,
                 }
-                if self.grades_compared
+                if self.by_grade
                 else None,
                 "stars": {
                     "up": figures.stars_up,

@@ -295,7 +295,7 @@ def _groups_sheet(comparison: Comparison, zh: bool) -> tuple[list[str], list[lis
             "lowered",
             "unchanged",
         ]
-    if comparison.grades_compared:
+    if comparison.by_grade:
         columns += (
             ["等级上升人数", "等级下降人数", "等级不变人数"]
             if zh
@@ -323,7 +323,7 @@ def _groups_sheet(comparison: Comparison, zh: bool) -> tuple[list[str], list[lis
             group.lowered,
             group.unchanged,
         ]
-        if comparison.grades_compared:
+        if comparison.by_grade:
             row += [group.grades_up, group.grades_down, group.grades_same]
         if comparison.stars_compared:
             row += [group.stars_up, group.stars_down, group.stars_same]
