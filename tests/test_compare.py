@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import subprocess
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +14,15 @@ from typing import Any
 
 import attrs
 import pytest
-from browser import chromium_run, is_a4, overflowing, pdf_info, pdf_text, read_ppm
+from browser import (
+    chromium_run,
+    holds_colour,
+    is_a4,
+    overflowing,
+    page_colours,
+    pdf_info,
+    pdf_text,
+)
 from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
@@ -796,16 +803,11 @@ def test_the_page_in_a_browser_shows_the_figures_and_the_chart(
         "孙丽（第22网格）",
     ):
         assert expected in text, expected
-    # the chart is drawn: the first page, as pixels, holds its bars' green
-    subprocess.run(
-        ["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True
-    )
-    (image,) = tmp_path.glob("page*.ppm")
-    _, _, pixels = read_ppm(image)
-    colours = {tuple(pixels[i : i + 3]) for i in range(0, len(pixels), 3)}
-    assert any(
-        abs(r - 0x2E) < 12 and abs(g - 0x7D) < 12 and abs(b - 0x32) < 12 for r, g, b in colours
-    )
+    # the chart is drawn: the first page, as pixels, holds its bars' green (90分及以上) and
+    # light green (80-89分)
+    colours = page_colours(pdf, tmp_path)
+    assert holds_colour(colours, 0x2E7D32)
+    assert holds_colour(colours, 0x66BB6A)
     assert overflowing(chromium, page, tmp_path) == {"cells": [], "page": False}
 
 
@@ -908,3 +910,29 @@ def test_the_workbook_and_table_in_id_headers(tmp_path: Path) -> None:
         book.close()
     with pytest.raises(DataFileError, match="unknown headers 'en'"):
         write_table(comparison, tmp_path / "d.csv", headers="en")
+
+
+def test_a_mapping_s_usual_keys_name_the_assessee_and_the_period() -> None:
+    from helpers import daily_rubric
+
+    # 每天2条, 0.1 off for each short: the period gives the target, record by record
+    daily = daily_rubric()
+    records = [
+        {"被考核人员": "甲", "考核时间": "2026-10", "events_reported": 0},
+        {"被考核人员": "乙", "考核时间": "2026-11", "events_reported": 0},
+        {"被考核人员": "丙", "考核时间": "不是时间", "events_reported": 0},
+        {"被考核人员": "丁", "events_reported": 0},
+    ]
+    comparison = gr.compare(daily, daily, records)
+    first, second, bad, none = comparison.rows
+    assert [r.assessee for r in comparison.rows] == ["甲", "乙", "丙", "丁"]
+    assert first.change == second.change == 0
+    assert first.old is not None
+    assert second.old is not None
+    # 2026-10 has 18 working days: 36 short × 0.1 = 3.6 off → 6.4; 2026-11 21: 4.2 off → 5.8
+    assert (first.old.total, second.old.total) == (Decimal("6.4"), Decimal("5.8"))
+    assert bad.status == none.status == "both_rejected"
+    assert "不是时间" in str(bad.old_problems[0])
+    assert "period" in str(none.old_problems[0])
+    again = gr.compare(daily, daily, records[3:], period="2026-10")
+    assert again.rows[0].status == "compared"

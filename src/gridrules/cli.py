@@ -827,6 +827,54 @@ def _event_log_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+# the options of the commands that read a table of evidence (batch, compare)
+_INPUT_FORMAT = click.option(
+    "--from",
+    "input_format",
+    type=click.Choice(["csv", "jsonl", "xlsx"]),
+    help="input format [default: from the suffix]",
+)
+_ENCODING = click.option(
+    "--encoding",
+    type=click.Choice(["auto", "utf-8", "utf-8-sig", "gbk"]),
+    default="auto",
+    show_default=True,
+    help="CSV input encoding; auto tells UTF-8 (with or without BOM) from GBK",
+)
+_SHEET = click.option(
+    "--sheet", "sheet_name", help="the worksheet to read from an .xlsx input [default: the first]"
+)
+_ID_COLUMN = click.option(
+    "--id-column",
+    help="the assessee id column [default: the first of assessee, id, 被考核人员, 姓名]",
+)
+_PERIOD_COLUMN = click.option(
+    "--period-column", help="the 考核时间 column [default: period or 考核时间]"
+)
+_KEEP = click.option(
+    "--keep",
+    multiple=True,
+    metavar="COLUMN",
+    help="a column copied to the output, not evidence (repeatable)",
+)
+_PERIOD = click.option("--period", help="考核时间 for rows without a period cell")
+_HEADER_ROW = click.option(
+    "--header-row",
+    type=click.IntRange(min=1),
+    help="the row holding the column names [default: the first, or the first after a title]",
+)
+_HEADER_MAP = click.option(
+    "--header-map",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML, JSON or CSV file mapping the input's column names to field ids or labels",
+)
+_HEADERS = click.option(
+    "--headers",
+    type=click.Choice(["zh", "id"]),
+    help="output column names and error reasons: zh (Chinese) or id [default: zh for .xlsx]",
+)
+
+
 @main.command()
 @click.argument("name")
 @click.argument(
@@ -858,25 +906,14 @@ def _event_log_options(command: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Path(path_type=Path, dir_okay=False),
     help="TOML or JSON file filling the rubric's parameters",
 )
-@click.option(
-    "--from",
-    "input_format",
-    type=click.Choice(["csv", "jsonl", "xlsx"]),
-    help="input format [default: from the suffix]",
-)
+@_INPUT_FORMAT
 @click.option(
     "--to",
     "output_format",
     type=click.Choice(["csv", "jsonl", "xlsx"]),
     help="output format [default: from the suffix]",
 )
-@click.option(
-    "--encoding",
-    type=click.Choice(["auto", "utf-8", "utf-8-sig", "gbk"]),
-    default="auto",
-    show_default=True,
-    help="CSV input encoding; auto tells UTF-8 (with or without BOM) from GBK",
-)
+@_ENCODING
 @click.option(
     "--output-encoding",
     type=click.Choice(["utf-8-sig", "utf-8", "gbk"]),
@@ -884,23 +921,13 @@ def _event_log_options(command: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="CSV output encoding (utf-8-sig opens in Chinese Excel as it is)",
 )
-@click.option(
-    "--sheet", "sheet_name", help="the worksheet to read from an .xlsx input [default: the first]"
-)
-@click.option(
-    "--id-column",
-    help="the assessee id column [default: the first of assessee, id, 被考核人员, 姓名]",
-)
+@_SHEET
+@_ID_COLUMN
 @click.option("--assessor-column", help="the 考核人 column [default: assessor or 考核人]")
-@click.option("--period-column", help="the 考核时间 column [default: period or 考核时间]")
-@click.option(
-    "--keep",
-    multiple=True,
-    metavar="COLUMN",
-    help="a column copied to the output, not evidence (repeatable)",
-)
+@_PERIOD_COLUMN
+@_KEEP
 @click.option("--assessor", help="考核人 for rows without an assessor cell")
-@click.option("--period", help="考核时间 for rows without a period cell")
+@_PERIOD
 @_calendar_options
 @click.option(
     "--workers",
@@ -916,21 +943,9 @@ def _event_log_options(command: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="rows per chunk handed to a worker process",
 )
-@click.option(
-    "--header-row",
-    type=click.IntRange(min=1),
-    help="the row holding the column names [default: the first, or the first after a title]",
-)
-@click.option(
-    "--header-map",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML, JSON or CSV file mapping the input's column names to field ids or labels",
-)
-@click.option(
-    "--headers",
-    type=click.Choice(["zh", "id"]),
-    help="output column names and error reasons: zh (Chinese) or id [default: zh for .xlsx]",
-)
+@_HEADER_ROW
+@_HEADER_MAP
+@_HEADERS
 @click.option(
     "--group-by",
     multiple=True,
@@ -1050,23 +1065,14 @@ def _run_batch_command(
 ) -> Any:
     """Score INPUT into OUTPUT as ``gridrules batch`` does; returns the summary."""
     from .io.batch import Layout, run_batch
-    from .io.headers import read_header_map
     from .io.sheets import SheetBook, SheetMaker
 
     params = read_mapping(params_file, "parameters") if params_file else None
     rubric = _load(name)
     calendar = _chosen_calendar(calendar_mode, local_calendars)
-    if params is None and (input_format or input_path.suffix.lower()[1:]) == "xlsx":
-        from .io.template import read_parameters
-
-        try:  # a workbook from `gridrules template` carries its parameters
-            params = read_parameters(input_path)
-        except GridrulesError as error:
-            _fail(str(error))
-    try:
-        mapping = read_header_map(header_map) if header_map is not None else None
-    except GridrulesError as error:
-        _fail(str(error))
+    if params is None:
+        params = _workbook_parameters(input_path, input_format)
+    mapping = _header_mapping(header_map)
     layout = Layout(
         assessee=id_column,
         assessor=assessor_column,
@@ -1144,6 +1150,29 @@ def _run_batch_command(
     click.echo(summary.text(), err=True)
     _note_calendar(rubric, calendar)
     return summary
+
+
+def _workbook_parameters(path: Path, input_format: str | None) -> dict[str, Any] | None:
+    """The parameters a workbook from ``gridrules template`` carries on its 参数 sheet; None for
+    a table of another format, or a workbook without the sheet."""
+    if (input_format or path.suffix.lower()[1:]) != "xlsx":
+        return None
+    from .io.template import read_parameters
+
+    try:
+        return read_parameters(path)
+    except GridrulesError as error:
+        _fail(str(error))
+
+
+def _header_mapping(path: Path | None) -> dict[str, str] | None:
+    """The ``--header-map`` file read, or None when none is given."""
+    from .io.headers import read_header_map
+
+    try:
+        return read_header_map(path) if path is not None else None
+    except GridrulesError as error:
+        _fail(str(error))
 
 
 class Terminated(KeyboardInterrupt):
@@ -1315,49 +1344,16 @@ def report(
     metavar="COLUMN",
     help="the column to sum up the change by, e.g. 社区 (kept in the output; repeatable, nested)",
 )
-@click.option(
-    "--keep",
-    multiple=True,
-    metavar="COLUMN",
-    help="a column copied to the output, not evidence (repeatable)",
-)
-@click.option(
-    "--id-column",
-    help="the assessee id column [default: the first of assessee, id, 被考核人员, 姓名]",
-)
-@click.option("--period-column", help="the 考核时间 column [default: period or 考核时间]")
-@click.option("--period", help="考核时间 for rows without a period cell")
-@click.option(
-    "--from",
-    "input_format",
-    type=click.Choice(["csv", "jsonl", "xlsx"]),
-    help="EVIDENCE's format [default: from the suffix]",
-)
-@click.option(
-    "--encoding",
-    type=click.Choice(["auto", "utf-8", "utf-8-sig", "gbk"]),
-    default="auto",
-    show_default=True,
-    help="CSV input encoding; auto tells UTF-8 (with or without BOM) from GBK",
-)
-@click.option(
-    "--sheet", "sheet_name", help="the worksheet to read from an .xlsx input [default: the first]"
-)
-@click.option(
-    "--header-row",
-    type=click.IntRange(min=1),
-    help="the row holding the column names [default: the first, or the first after a title]",
-)
-@click.option(
-    "--header-map",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML, JSON or CSV file mapping the input's column names to field ids or labels",
-)
-@click.option(
-    "--headers",
-    type=click.Choice(["zh", "id"]),
-    help="column names of a table output: zh (Chinese) or id [default: zh for .xlsx]",
-)
+@_KEEP
+@_ID_COLUMN
+@_PERIOD_COLUMN
+@_PERIOD
+@_INPUT_FORMAT
+@_ENCODING
+@_SHEET
+@_HEADER_ROW
+@_HEADER_MAP
+@_HEADERS
 @click.option("--title", help="the page's title [default: 考核细则调整前后对比]")
 @click.option(
     "--top",
@@ -1404,7 +1400,6 @@ def compare_command(
     the command then exits with 1.
     """
     from .io.batch import Layout
-    from .io.headers import read_header_map
     from .io.whatif import compare_rubrics, read_records
     from .io.whatif_report import write_comparison
 
@@ -1423,25 +1418,17 @@ def compare_command(
         read_mapping(path, "parameters") if path else None
         for path in (params_file, old_params_file, new_params_file)
     )
-    if params is old_params is new_params is None and (
-        (input_format or evidence.suffix.lower()[1:]) == "xlsx"
-    ):
-        from .io.template import read_parameters
-
-        try:  # a workbook from `gridrules template` carries its parameters
-            params = read_parameters(evidence)
-        except GridrulesError as error:
-            _fail(str(error))
+    if params is old_params is new_params is None:
+        params = _workbook_parameters(evidence, input_format)
     calendar = _chosen_calendar(calendar_mode, local_calendars)
+    layout = Layout(
+        assessee=id_column,
+        period=period_column,
+        keep=(*keep, *(g for g in group_by if g not in keep)),
+        default_period=period,
+        mapping=_header_mapping(header_map),
+    )
     try:
-        mapping = read_header_map(header_map) if header_map is not None else None
-        layout = Layout(
-            assessee=id_column,
-            period=period_column,
-            keep=(*keep, *(g for g in group_by if g not in keep)),
-            default_period=period,
-            mapping=mapping,
-        )
         rows = read_records(
             before,
             after,

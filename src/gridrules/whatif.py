@@ -81,9 +81,9 @@ def compare(
 
     ``records`` are mappings of evidence by field id, :class:`~gridrules.Evidence` read from
     files, or the path of a table (CSV, JSON lines or Excel) read as ``gridrules batch`` reads
-    one: columns by field id or Chinese label of either rubric, the assessee found by its usual
-    column names (被考核人员, 姓名, ``assessee``, ...) or named by ``id``. In a mapping the key
-    ``id`` names the assessee; the keys (or columns) ``keep`` are carried along, and
+    one: columns by field id or Chinese label of either rubric. The assessee is found by the
+    usual names (``assessee``, ``id``, 被考核人员, 姓名, 被考核人), of a mapping's keys or a
+    table's columns, or named by ``id``; the keys (or columns) ``keep`` are carried along, and
     ``group_by`` (kept too) groups the figures.
 
     ``params`` fill the parameters of both rubrics (each takes the names it declares; a name

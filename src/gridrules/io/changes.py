@@ -306,21 +306,20 @@ class GroupChange:
     change; how many gained, lost or kept points (``raised``, ``lowered``, ``unchanged``), moved
     up or down a grade or kept it (``grades_up``, ``grades_down``, ``grades_same``: only when
     both rubrics grade) and a star (``stars_up``, ``stars_down``, ``stars_same``). ``old`` and
-    ``new`` are each side's ``GroupFigures`` (totals, grades,
-    stars); ``old_categories`` and ``new_categories`` count each side's grade (or score band,
-    see :attr:`Comparison.categories`). ``rejected`` counts the group's records that either
-    rubric rejected.
+    ``new`` are each side's figures as the street office's standings count them (count, mean,
+    lowest and highest total, each grade's and star's count); ``old_categories`` and
+    ``new_categories`` count each side's grade (or score band, see
+    :attr:`~gridrules.Comparison.categories`). ``rejected`` counts the group's records that
+    either rubric rejected.
     """
 
     __slots__ = (
-        "count",
+        "changes",
         "grades_down",
         "grades_same",
         "grades_up",
-        "highest",
         "key",
         "lowered",
-        "lowest",
         "mean",
         "new",
         "new_categories",
@@ -333,19 +332,30 @@ class GroupChange:
         "stars_down",
         "stars_same",
         "stars_up",
-        "sum",
         "unchanged",
+    )
+
+    _MOVES = (
+        "raised",
+        "lowered",
+        "unchanged",
+        "grades_up",
+        "grades_down",
+        "grades_same",
+        "stars_up",
+        "stars_down",
+        "stars_same",
     )
 
     def __init__(self, key: tuple[str | None, ...]) -> None:
         self.key = key
-        self.count = self.rejected = 0
+        self.rejected = 0
         self.old, self.new = GroupFigures(), GroupFigures()
+        self.changes = GroupFigures()
+        """The changes of the total, counted as totals are: count, sum, lowest, highest."""
+        self.squares = ZERO
         self.old_categories: dict[str, int] = {}
         self.new_categories: dict[str, int] = {}
-        self.sum = self.squares = ZERO
-        self.lowest: Decimal | None = None
-        self.highest: Decimal | None = None
         self.raised = self.lowered = self.unchanged = 0
         self.grades_up = self.grades_down = self.grades_same = 0
         self.stars_up = self.stars_down = self.stars_same = 0
@@ -357,88 +367,77 @@ class GroupChange:
         """The group's name: its cells joined by `` / `` (``全部`` for everyone)."""
         return " / ".join(k or "" for k in self.key) or "全部"
 
+    @property
+    def count(self) -> int:
+        """How many of the group's records both rubrics scored."""
+        return self.changes.count
+
+    @property
+    def lowest(self) -> Decimal | None:
+        """The lowest change (the largest loss when negative)."""
+        return self.changes.lowest
+
+    @property
+    def highest(self) -> Decimal | None:
+        """The highest change (the largest gain when positive)."""
+        return self.changes.highest
+
     def add(self, row: Compared, old_category: str, new_category: str) -> None:
         """Count a record both rubrics scored."""
         old, new, change = row.old, row.new, row.change
         assert old is not None
         assert new is not None
         assert change is not None
-        self.count += 1
         self.old.add(old.total, old.grade, old.stars)
         self.new.add(new.total, new.grade, new.stars)
+        self.changes.add(change, None, None)
+        self.squares += change * change
         self.old_categories[old_category] = self.old_categories.get(old_category, 0) + 1
         self.new_categories[new_category] = self.new_categories.get(new_category, 0) + 1
-        self.sum += change
-        self.squares += change * change
-        if self.lowest is None or change < self.lowest:
-            self.lowest = change
-        if self.highest is None or change > self.highest:
-            self.highest = change
-        if change > 0:
-            self.raised += 1
-        elif change < 0:
-            self.lowered += 1
-        else:
-            self.unchanged += 1
-        if row.grade_move == 1:
-            self.grades_up += 1
-        elif row.grade_move == -1:
-            self.grades_down += 1
-        elif row.grade_move == 0:
-            self.grades_same += 1
-        if row.star_change is not None:
-            if row.star_change > 0:
-                self.stars_up += 1
-            elif row.star_change < 0:
-                self.stars_down += 1
-            else:
-                self.stars_same += 1
+        for way, names in (
+            (_way(change), ("raised", "lowered", "unchanged")),
+            (_way(row.grade_move), ("grades_up", "grades_down", "grades_same")),
+            (_way(row.star_change), ("stars_up", "stars_down", "stars_same")),
+        ):
+            if way is not None:
+                setattr(self, names[way], getattr(self, names[way]) + 1)
 
     def merge(self, other: GroupChange) -> None:
         """Add another group's figures (everyone's from the groups')."""
-        self.count += other.count
         self.rejected += other.rejected
         self.old.merge(other.old)
         self.new.merge(other.new)
+        self.changes.merge(other.changes)
+        self.squares += other.squares
         for mine, theirs in (
             (self.old_categories, other.old_categories),
             (self.new_categories, other.new_categories),
         ):
             for category, n in theirs.items():
                 mine[category] = mine.get(category, 0) + n
-        self.sum += other.sum
-        self.squares += other.squares
-        for bound in (other.lowest, other.highest):
-            if bound is not None:
-                if self.lowest is None or bound < self.lowest:
-                    self.lowest = bound
-                if self.highest is None or bound > self.highest:
-                    self.highest = bound
-        for name in (
-            "raised",
-            "lowered",
-            "unchanged",
-            "grades_up",
-            "grades_down",
-            "grades_same",
-            "stars_up",
-            "stars_down",
-            "stars_same",
-        ):
+        for name in self._MOVES:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def finish(self) -> None:
         """Work out the mean and spread (in the figures' own context)."""
-        if not self.count:
+        count = self.changes.count
+        if not count:
             return
-        mean = self.sum / self.count
-        variance = max(ZERO, self.squares / self.count - mean * mean)
+        mean = self.changes.sum / count
+        variance = max(ZERO, self.squares / count - mean * mean)
         self.mean = mean.quantize(_CENT, ROUND_HALF_UP)
         self.spread = variance.sqrt().quantize(_CENT, ROUND_HALF_UP)
 
     def __repr__(self) -> str:
         mean = "—" if self.mean is None else fmt(self.mean)
         return f"GroupChange({self.name}: {self.count} compared, mean change {mean})"
+
+
+def _way(change: Decimal | int | None) -> int | None:
+    """Which way a change went: 0 up, 1 down, 2 neither (the order of the moves' names)."""
+    if change is None:
+        return None
+    return 0 if change > 0 else 1 if change < 0 else 2
 
 
 @attrs.frozen

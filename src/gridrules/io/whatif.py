@@ -52,6 +52,7 @@ from .changes import (
     ladder,
 )
 from .datafiles import Evidence
+from .headers import ROLE_NAMES
 from .standings import SCORE_BANDS, score_band
 
 if TYPE_CHECKING:
@@ -482,12 +483,14 @@ def compare_rubrics(
     ``params`` fill the parameters of both rubrics, ``old_params`` and ``new_params`` those of
     one, over ``params`` (see :func:`split_params`).
 
-    A record that is a mapping has its evidence by field id; the key ``id`` names the assessee,
-    the keys ``keep`` are carried along (not evidence), and the keys ``group_by`` (kept too)
-    group the figures (``group_by="社区"``). ``period`` (``"2026-10"``) is the period of every
-    record, needed by a rubric with quotas per working day (counted on ``calendar``, China's
-    official one by default); a :class:`~gridrules.batch.Row` or an
-    :class:`~gridrules.Evidence` carries its own.
+    A record that is a mapping has its evidence by field id. The key ``id`` names the assessee
+    (by default the first of ``assessee``, ``id``, 被考核人员, 姓名, 被考核人 that the record has
+    and neither rubric reads, as a table's columns are found); ``assessor`` or 考核人, and
+    ``period`` or 考核时间, are taken out likewise. The keys ``keep`` are carried along (not
+    evidence), and the keys ``group_by`` (kept too) group the figures (``group_by="社区"``).
+    ``period`` (``"2026-10"``) is the period of the records that name none, needed by a rubric
+    with quotas per working day (counted on ``calendar``, China's official one by default); a
+    :class:`~gridrules.batch.Row` or an :class:`~gridrules.Evidence` carries its own.
 
     :raises ParameterError: the parameters do not fit a rubric (the message names which).
     """
@@ -496,6 +499,7 @@ def compare_rubrics(
     keep = (keep,) if isinstance(keep, str) else tuple(keep)
     group_by = (group_by,) if isinstance(group_by, str) else tuple(group_by)
     keep = tuple(dict.fromkeys((*keep, *group_by)))
+    fields = {*old.fields, *new.fields}
     old_given, new_given = split_params(old, new, params, old_params, new_params)
     scorers = {"old": _scorer(old, old_given, "old"), "new": _scorer(new, new_given, "new")}
     text_period = None if period is None else str(period)
@@ -514,14 +518,21 @@ def compare_rubrics(
                 )
             )
         elif isinstance(record, Mapping):
-            taken = {id, *keep} - {None}
+            roles = {
+                role: named
+                if named is not None
+                else next((k for k in ROLE_NAMES[role] if k in record and k not in fields), None)
+                for role, named in (("assessee", id), ("assessor", None), ("period", None))
+            }
+            taken = {*roles.values(), *keep}
             rows.append(
                 Row(
                     number,
                     {k: v for k, v in record.items() if k not in taken},
-                    assessee=None if id is None or record.get(id) is None else str(record[id]),
-                    period=text_period,
-                    extra=[None if record.get(k) is None else str(record[k]) for k in keep],
+                    assessee=_cell(record, roles["assessee"]),
+                    assessor=_cell(record, roles["assessor"]),
+                    period=_cell(record, roles["period"]) or text_period,
+                    extra=[_cell(record, k) for k in keep],
                 )
             )
         else:
@@ -594,6 +605,14 @@ def compare_rubrics(
         given=given,
         source=None if source is None else str(source),
     )
+
+
+def _cell(record: Mapping[str, Any], key: str | None) -> str | None:
+    """A mapping's value at ``key`` as text (None when absent, empty or None)."""
+    value = None if key is None else record.get(key)
+    if value is None:
+        return None
+    return (fmt(value) if isinstance(value, Decimal) else str(value)).strip() or None
 
 
 def read_records(
