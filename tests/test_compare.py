@@ -456,6 +456,7 @@ def test_a_draft_that_only_raises_one_deduction_never_raises_a_total(
         assert row.change is not None
         assert row.change <= 0, (row.old, row.new)
         assert row.grade_move in (0, -1)
+        assert row.star_change is None or row.star_change <= 0
     assert all(item.change <= 0 for item in comparison.items)
     assert comparison.overall.raised == 0
     assert comparison.fields == []
@@ -470,6 +471,7 @@ def test_identical_rubrics_give_zero_change(data: st.DataObject) -> None:
     for row in comparison.rows:
         assert row.change == 0
         assert row.grade_move == 0
+        assert row.star_change in (None, 0)
         assert row.old == row.new
     assert all(i.change == 0 and i.changed == 0 for i in comparison.items)
     assert comparison.fields == []
@@ -936,3 +938,13 @@ def test_a_mapping_s_usual_keys_name_the_assessee_and_the_period() -> None:
     assert "period" in str(none.old_problems[0])
     again = gr.compare(daily, daily, records[3:], period="2026-10")
     assert again.rows[0].status == "compared"
+
+
+def test_an_empty_table_compares_no_one_and_says_so(tmp_path: Path) -> None:
+    table = tmp_path / "empty.csv"
+    table.write_text("被考核人员,缺签到\n", encoding="utf-8")
+    out = tmp_path / "d.html"
+    result = run("compare", "jiangcheng", DRAFT, table, "--params", PARAMS, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "holds no row to compare" in result.stderr
+    assert "每条记录两份细则都已计分" in out.read_text(encoding="utf-8")

@@ -1456,6 +1456,8 @@ def compare_command(
         _fail(str(error))
     click.echo(comparison.summary(), err=True)
     click.echo(f"output: {output}", err=True)
+    if not comparison.rows:
+        click.echo(f"gridrules: note: {evidence} holds no row to compare", err=True)
     _note_calendar(next((r for r in (before, after) if r.needs_working_days), before), calendar)
     if comparison.rejected:
         sys.exit(EXIT_PROBLEMS)
