@@ -58,7 +58,8 @@ def bench(session: nox.Session) -> None:
 
     ``nox -s bench`` runs every harness; ``nox -s bench -- events [options]`` only the event
     logs' (benchmarks/eventlogs.py), ``nox -s bench -- scoring [options]`` only scoring's,
-    ``nox -s bench -- street`` only the street office's (benchmarks/street.py).
+    ``nox -s bench -- street`` only the street office's (benchmarks/street.py), ``nox -s bench
+    -- compare`` only the what-if comparison's (benchmarks/compare.py).
     """
     install(session, "testing,xlsx,report,bench,duckdb,spark")
     which, *options = session.posargs or ["all"]
@@ -68,3 +69,5 @@ def bench(session: nox.Session) -> None:
         session.run("python", "benchmarks/street.py", *options)
     if which in ("all", "events"):
         session.run("python", "benchmarks/eventlogs.py", *options)
+    if which in ("all", "compare"):
+        session.run("python", "benchmarks/compare.py", *options)

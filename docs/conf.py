@@ -106,6 +106,7 @@ _PUBLIC_MODULES = (
     "gridrules.testing",
     "gridrules.serialization",
     "gridrules.plugins",
+    "gridrules.whatif",
 )
 
 

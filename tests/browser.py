@@ -76,6 +76,25 @@ def read_ppm(path: Path) -> tuple[int, int, bytes]:
     return width, height, fields[4][-width * height * 3 :]
 
 
+def page_colours(pdf: Path, work: Path, page: int = 1) -> set[tuple[int, int, int]]:
+    """The colours of page ``page`` of ``pdf``, drawn at 40 dpi by ``pdftoppm`` into ``work``."""
+    stem = work / f"colours-{page}"
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-f", str(page), "-l", str(page), str(pdf), str(stem)], check=True
+    )
+    (image,) = work.glob(f"{stem.name}*.ppm")
+    _, _, pixels = read_ppm(image)
+    return {(pixels[i], pixels[i + 1], pixels[i + 2]) for i in range(0, len(pixels), 3)}
+
+
+def holds_colour(colours: set[tuple[int, int, int]], rgb: int, tolerance: int = 12) -> bool:
+    """Whether ``colours`` hold one within ``tolerance`` of ``rgb`` (``0x2E7D32``) in each part."""
+    want = (rgb >> 16, (rgb >> 8) & 0xFF, rgb & 0xFF)
+    return any(
+        all(abs(c - w) < tolerance for c, w in zip(colour, want, strict=True)) for colour in colours
+    )
+
+
 OVERFLOW_SCRIPT = """
 <script>
 window.addEventListener("load", () => {

@@ -47,13 +47,14 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def example_evidence() -> list[Path]:
-    """The example evidence files under examples/: not parameters, not working-day calendars."""
+    """The example evidence files under examples/: not parameters, not working-day calendars,
+    not the draft rubric of a comparison."""
     return sorted(
         p
         for p in EXAMPLES.glob("*/*")
         if p.suffix in (".toml", ".json")
         and p.name != "params.toml"
-        and p.parent.name != "calendars"
+        and p.parent.name not in ("calendars", "compare")
     )
 
 

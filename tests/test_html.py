@@ -55,7 +55,7 @@ def dense_rubric(items: int = 24) -> gr.Rubric:
                 f"第{s + 1}部分工作事项{k + 1}",
                 5,
                 clause=clause,
-                rules=[gr.PerOccurrence(f"f{s}_{k}", 1, label="未按规定开展")],
+                rules=[gr.PerOccurrence(f"f{s}_{k}", 1, label=f"未按规定开展{s + 1}-{k + 1}")],
             )
             for k in range(per)
         ]

@@ -58,6 +58,7 @@ from .periods import Period, PeriodError
 from .plugins import RubricInfo, available, load, rubric_file
 from .sheet.lines import ItemLine, ParameterLine, Reason, RemarkLine, SectionLine, VetoLine
 from .sheet.sheet import CombinedSheet, ScoreSheet
+from .whatif import Comparison, compare
 
 try:
     __version__ = version("gridrules")
@@ -78,6 +79,7 @@ __all__ = [
     "CalendarError",
     "Checklist",
     "CombinedSheet",
+    "Comparison",
     "Context",
     "Criterion",
     "DataFileError",
@@ -138,6 +140,7 @@ __all__ = [
     "ZeroIf",
     "__version__",
     "available",
+    "compare",
     "get_calendar",
     "hookimpl",
     "load",

@@ -7,6 +7,7 @@ Exit codes:
 
 - 0: success; every row of a batch was scored, ``check`` found no problem.
 - 1: ``batch`` rejected rows (they are in the errors file; the scored rows are written),
+  ``compare`` found rows a rubric could not score (they are in the output with their reasons),
   ``check`` found a problem in a rubric, or ``calendar`` found a year it does not know (or knows
   only provisionally, for ``calendar check``).
 - 2: bad input or usage: an unknown rubric or option, a file that cannot be read or is malformed,
@@ -154,8 +155,8 @@ class _Group(click.Group):
 def main() -> None:
     """Score community grid workers (社区网格员) with installed assessment rubrics.
 
-    Exit codes: 0 success; 1 rows rejected (batch), problems found (check) or a year unknown
-    (calendar); 2 bad input or usage; 3 internal error; 130 interrupted.
+    Exit codes: 0 success; 1 rows rejected (batch, compare), problems found (check) or a year
+    unknown (calendar); 2 bad input or usage; 3 internal error; 130 interrupted.
     """
 
 
@@ -826,6 +827,54 @@ def _event_log_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+# the options of the commands that read a table of evidence (batch, compare)
+_INPUT_FORMAT = click.option(
+    "--from",
+    "input_format",
+    type=click.Choice(["csv", "jsonl", "xlsx"]),
+    help="input format [default: from the suffix]",
+)
+_ENCODING = click.option(
+    "--encoding",
+    type=click.Choice(["auto", "utf-8", "utf-8-sig", "gbk"]),
+    default="auto",
+    show_default=True,
+    help="CSV input encoding; auto tells UTF-8 (with or without BOM) from GBK",
+)
+_SHEET = click.option(
+    "--sheet", "sheet_name", help="the worksheet to read from an .xlsx input [default: the first]"
+)
+_ID_COLUMN = click.option(
+    "--id-column",
+    help="the assessee id column [default: the first of assessee, id, 被考核人员, 姓名]",
+)
+_PERIOD_COLUMN = click.option(
+    "--period-column", help="the 考核时间 column [default: period or 考核时间]"
+)
+_KEEP = click.option(
+    "--keep",
+    multiple=True,
+    metavar="COLUMN",
+    help="a column copied to the output, not evidence (repeatable)",
+)
+_PERIOD = click.option("--period", help="考核时间 for rows without a period cell")
+_HEADER_ROW = click.option(
+    "--header-row",
+    type=click.IntRange(min=1),
+    help="the row holding the column names [default: the first, or the first after a title]",
+)
+_HEADER_MAP = click.option(
+    "--header-map",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML, JSON or CSV file mapping the input's column names to field ids or labels",
+)
+_HEADERS = click.option(
+    "--headers",
+    type=click.Choice(["zh", "id"]),
+    help="output column names and error reasons: zh (Chinese) or id [default: zh for .xlsx]",
+)
+
+
 @main.command()
 @click.argument("name")
 @click.argument(
@@ -857,25 +906,14 @@ def _event_log_options(command: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Path(path_type=Path, dir_okay=False),
     help="TOML or JSON file filling the rubric's parameters",
 )
-@click.option(
-    "--from",
-    "input_format",
-    type=click.Choice(["csv", "jsonl", "xlsx"]),
-    help="input format [default: from the suffix]",
-)
+@_INPUT_FORMAT
 @click.option(
     "--to",
     "output_format",
     type=click.Choice(["csv", "jsonl", "xlsx"]),
     help="output format [default: from the suffix]",
 )
-@click.option(
-    "--encoding",
-    type=click.Choice(["auto", "utf-8", "utf-8-sig", "gbk"]),
-    default="auto",
-    show_default=True,
-    help="CSV input encoding; auto tells UTF-8 (with or without BOM) from GBK",
-)
+@_ENCODING
 @click.option(
     "--output-encoding",
     type=click.Choice(["utf-8-sig", "utf-8", "gbk"]),
@@ -883,23 +921,13 @@ def _event_log_options(command: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="CSV output encoding (utf-8-sig opens in Chinese Excel as it is)",
 )
-@click.option(
-    "--sheet", "sheet_name", help="the worksheet to read from an .xlsx input [default: the first]"
-)
-@click.option(
-    "--id-column",
-    help="the assessee id column [default: the first of assessee, id, 被考核人员, 姓名]",
-)
+@_SHEET
+@_ID_COLUMN
 @click.option("--assessor-column", help="the 考核人 column [default: assessor or 考核人]")
-@click.option("--period-column", help="the 考核时间 column [default: period or 考核时间]")
-@click.option(
-    "--keep",
-    multiple=True,
-    metavar="COLUMN",
-    help="a column copied to the output, not evidence (repeatable)",
-)
+@_PERIOD_COLUMN
+@_KEEP
 @click.option("--assessor", help="考核人 for rows without an assessor cell")
-@click.option("--period", help="考核时间 for rows without a period cell")
+@_PERIOD
 @_calendar_options
 @click.option(
     "--workers",
@@ -915,21 +943,9 @@ def _event_log_options(command: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="rows per chunk handed to a worker process",
 )
-@click.option(
-    "--header-row",
-    type=click.IntRange(min=1),
-    help="the row holding the column names [default: the first, or the first after a title]",
-)
-@click.option(
-    "--header-map",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML, JSON or CSV file mapping the input's column names to field ids or labels",
-)
-@click.option(
-    "--headers",
-    type=click.Choice(["zh", "id"]),
-    help="output column names and error reasons: zh (Chinese) or id [default: zh for .xlsx]",
-)
+@_HEADER_ROW
+@_HEADER_MAP
+@_HEADERS
 @click.option(
     "--group-by",
     multiple=True,
@@ -1049,23 +1065,14 @@ def _run_batch_command(
 ) -> Any:
     """Score INPUT into OUTPUT as ``gridrules batch`` does; returns the summary."""
     from .io.batch import Layout, run_batch
-    from .io.headers import read_header_map
     from .io.sheets import SheetBook, SheetMaker
 
     params = read_mapping(params_file, "parameters") if params_file else None
     rubric = _load(name)
     calendar = _chosen_calendar(calendar_mode, local_calendars)
-    if params is None and (input_format or input_path.suffix.lower()[1:]) == "xlsx":
-        from .io.template import read_parameters
-
-        try:  # a workbook from `gridrules template` carries its parameters
-            params = read_parameters(input_path)
-        except GridrulesError as error:
-            _fail(str(error))
-    try:
-        mapping = read_header_map(header_map) if header_map is not None else None
-    except GridrulesError as error:
-        _fail(str(error))
+    if params is None:
+        params = _workbook_parameters(input_path, input_format)
+    mapping = _header_mapping(header_map)
     layout = Layout(
         assessee=id_column,
         assessor=assessor_column,
@@ -1143,6 +1150,29 @@ def _run_batch_command(
     click.echo(summary.text(), err=True)
     _note_calendar(rubric, calendar)
     return summary
+
+
+def _workbook_parameters(path: Path, input_format: str | None) -> dict[str, Any] | None:
+    """The parameters a workbook from ``gridrules template`` carries on its 参数 sheet; None for
+    a table of another format, or a workbook without the sheet."""
+    if (input_format or path.suffix.lower()[1:]) != "xlsx":
+        return None
+    from .io.template import read_parameters
+
+    try:
+        return read_parameters(path)
+    except GridrulesError as error:
+        _fail(str(error))
+
+
+def _header_mapping(path: Path | None) -> dict[str, str] | None:
+    """The ``--header-map`` file read, or None when none is given."""
+    from .io.headers import read_header_map
+
+    try:
+        return read_header_map(path) if path is not None else None
+    except GridrulesError as error:
+        _fail(str(error))
 
 
 class Terminated(KeyboardInterrupt):
@@ -1273,6 +1303,164 @@ def report(
         f"{'group' if len(summary.groups) == 1 else 'groups'})",
         err=True,
     )
+
+
+# -- compare ----------------------------------------------------------------------------------
+
+
+@main.command(name="compare")
+@click.argument("old")
+@click.argument("new")
+@click.argument("evidence", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="the comparison: .xlsx (rows and figures), .csv or .jsonl (one row per assessee), "
+    ".html (a printable page)",
+)
+@click.option(
+    "--params",
+    "params_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML or JSON file filling the parameters of both rubrics (each takes those it declares)",
+)
+@click.option(
+    "--old-params",
+    "old_params_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="parameters of OLD only, over --params",
+)
+@click.option(
+    "--new-params",
+    "new_params_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="parameters of NEW only, over --params",
+)
+@click.option(
+    "--group-by",
+    multiple=True,
+    metavar="COLUMN",
+    help="the column to sum up the change by, e.g. 社区 (kept in the output; repeatable, nested)",
+)
+@_KEEP
+@_ID_COLUMN
+@_PERIOD_COLUMN
+@_PERIOD
+@_INPUT_FORMAT
+@_ENCODING
+@_SHEET
+@_HEADER_ROW
+@_HEADER_MAP
+@_HEADERS
+@click.option("--title", help="the page's title [default: 考核细则调整前后对比]")
+@click.option(
+    "--top",
+    "movers",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="how many of the largest gains and losses the page lists",
+)
+@_calendar_options
+def compare_command(
+    old: str,
+    new: str,
+    evidence: Path,
+    output: Path,
+    params_file: Path | None,
+    old_params_file: Path | None,
+    new_params_file: Path | None,
+    group_by: tuple[str, ...],
+    keep: tuple[str, ...],
+    id_column: str | None,
+    period_column: str | None,
+    period: str | None,
+    input_format: str | None,
+    encoding: str,
+    sheet_name: str | None,
+    header_row: int | None,
+    header_map: Path | None,
+    headers: str | None,
+    title: str | None,
+    movers: int,
+    calendar_mode: str,
+    local_calendars: tuple[str, ...],
+) -> None:
+    """Score EVIDENCE with rubric OLD (in force) and NEW (a draft), and compare who wins and
+    who loses.
+
+    OLD and NEW are installed rubric names, NAME==VERSION (refused unless that version is the
+    one installed), or rubric files. EVIDENCE is read as batch reads it (columns by a field's
+    id or Chinese label in either rubric). The output has, per assessee, both totals, the
+    change, both grades and stars; the workbook and the page add the change per group, the
+    grade distribution before and after, each item's share of the change, and the fields one
+    rubric reads and the other does not. Rows a rubric rejects are kept with their reasons;
+    the command then exits with 1.
+    """
+    from .io.batch import Layout
+    from .io.whatif import compare_rubrics, read_records
+    from .io.whatif_report import write_comparison
+
+    if output.suffix.lower() not in (".xlsx", ".csv", ".jsonl", ".html"):
+        _fail(f"{output}: the comparison is written as .xlsx, .csv, .jsonl or .html")
+    _refuse_overwrite(
+        output,
+        (evidence, "evidence"),
+        (params_file, "parameters"),
+        (old_params_file, "parameters"),
+        (new_params_file, "parameters"),
+    )
+    before = _load(old, where="OLD: ")
+    after = _load(new, where="NEW: ")
+    params, old_params, new_params = (
+        read_mapping(path, "parameters") if path else None
+        for path in (params_file, old_params_file, new_params_file)
+    )
+    if params is old_params is new_params is None:
+        params = _workbook_parameters(evidence, input_format)
+    calendar = _chosen_calendar(calendar_mode, local_calendars)
+    layout = Layout(
+        assessee=id_column,
+        period=period_column,
+        keep=(*keep, *(g for g in group_by if g not in keep)),
+        default_period=period,
+        mapping=_header_mapping(header_map),
+    )
+    try:
+        rows = read_records(
+            before,
+            after,
+            evidence,
+            layout,
+            input_format=input_format,
+            encoding=encoding,
+            sheet=sheet_name,
+            header_row=header_row,
+        )
+        comparison = compare_rubrics(
+            before,
+            after,
+            rows,
+            params=params,
+            old_params=old_params,
+            new_params=new_params,
+            keep=keep,
+            group_by=group_by,
+            calendar=calendar,
+            source=evidence,
+        )
+        write_comparison(comparison, output, headers=headers, title=title, movers=movers)
+    except GridrulesError as error:
+        _fail(str(error))
+    click.echo(comparison.summary(), err=True)
+    click.echo(f"output: {output}", err=True)
+    if not comparison.rows:
+        click.echo(f"gridrules: note: {evidence} holds no row to compare", err=True)
+    _note_calendar(next((r for r in (before, after) if r.needs_working_days), before), calendar)
+    if comparison.rejected:
+        sys.exit(EXIT_PROBLEMS)
 
 
 # -- check ------------------------------------------------------------------------------------

@@ -375,17 +375,52 @@ def feeds(name: str | Path, rubric: Rubric | None = None) -> Feeds:
     return feeds_beside(path, rubric)
 
 
-def load(name: str | Path, params: Mapping[str, object] | None = None) -> Rubric:
+def load(
+    name: str | Path, params: Mapping[str, object] | None = None, *, version: str | None = None
+) -> Rubric:
     """An installed rubric by name, or a rubric file by path, ready to score.
 
     With ``params`` the parameters are bound and checked now: every missing or invalid one is
     reported at once, each quoting the clause it fills.
+
+    ``version`` pins the rubric's version (its ``version``, as ``gridrules list`` shows it,
+    compared as written): a rubric of another version is refused, never scored in its place.
+    ``"NAME==VERSION"`` (``"jiangcheng==1.0.0"``, or a file's path with ``==VERSION`` after it)
+    pins it the same way.
+
+    :raises PluginError: no rubric of that name is installed (the message lists those that
+        are), its plugin is broken, or the rubric found is of another version than the one
+        asked for (the message names both).
+    :raises DataFileError: the rubric file cannot be read.
     """
+    if isinstance(name, str) and "==" in name:
+        name, _, pinned = name.rpartition("==")
+        if not name or not pinned.strip():
+            raise PluginError(
+                f"{name}=={pinned}: expected NAME==VERSION, such as jiangcheng==1.0.0"
+            )
+        if version is not None and version != pinned.strip():
+            raise PluginError(
+                f"{name}=={pinned} pins version {pinned.strip()}, and version={version!r} another"
+            )
+        version = pinned.strip()
     text = str(name)
     if isinstance(name, Path) or text.endswith((".toml", ".json")):
         rubric = load_rubric(name)
+        if version is not None and rubric.version != version:
+            raise PluginError(
+                f"{name}: the rubric file holds version {rubric.version} of {rubric.name!r}, "
+                f"not version {version} as asked"
+            )
     else:
         rubric = registry().get(text)
+        if version is not None and rubric.version != version:
+            info = registry().info(text)
+            raise PluginError(
+                f"rubric {text!r} is installed in version {rubric.version} (from "
+                f"{info.distribution}), not version {version} as asked; install that version, "
+                "or give the rubric file of it"
+            )
     if params is not None:
         rubric = rubric.with_params(params)
         rubric.bind(None)

@@ -71,9 +71,11 @@ from .headers import (
     RESULT_HEADERS,
     ROLE_NAMES,
     item_headers,
+    labels_of,
     resolve_header,
+    rubrics_of,
 )
-from .reasons import chinese
+from .reasons import WHOLE_ROW, chinese
 from .sheets import SheetMaker
 from .standings import GroupFigures, competition_ranks, ranks_within
 from .tables import (
@@ -104,6 +106,7 @@ __all__ = [
     "errors_path",
     "open_table",
     "output_columns",
+    "read_ballot_text",
     "read_rows",
     "run_batch",
     "score_rows",
@@ -119,6 +122,9 @@ PERIOD_COLUMNS = ROLE_NAMES["period"]
 FIXED_COLUMNS = ("row", "assessee", "assessor", "period")
 RESULT_COLUMNS = ("total", "base", "bonus", "penalty", "grade", "stars", "flags")
 ERROR_COLUMNS = ("file", "row", "assessee", "field", "value", "reason")
+
+Rubrics = Rubric | Sequence[Rubric]
+"""One rubric, or several that read one table (``gridrules compare``)."""
 
 DEFAULT_CHUNK = 2000
 """Rows per chunk: what a worker process is handed at a time, and how often progress is told."""
@@ -288,14 +294,15 @@ class Layout:
                 )
 
     def bind(
-        self, columns: Sequence[str], rubric: Rubric | None = None, where: str = ""
+        self, columns: Sequence[str], rubric: Rubrics | None = None, where: str = ""
     ) -> Binding:
         """How a header binds to the rubric's fields (a ``Binding``).
 
         With the ``rubric``, columns are read by field id, label or the mapping, and a column
         that is none of these (nor a role, nor kept) fails the table once, naming the closest
         field (``gridrules.io.headers.resolve_header``). Without it every other column is
-        evidence under its own name, as the evidence's own check then judges.
+        evidence under its own name, as the evidence's own check then judges. Several rubrics
+        read one table as one rubric with the fields of all of them.
         """
         roles = {"assessee": self.assessee, "assessor": self.assessor, "period": self.period}
         if rubric is not None:
@@ -315,7 +322,7 @@ class Layout:
         return Binding(fields, chosen["assessee"], chosen["assessor"], chosen["period"], self.keep)
 
     def splitter(
-        self, columns: Sequence[str] | None, rubric: Rubric | None = None, where: str = ""
+        self, columns: Sequence[str] | None, rubric: Rubrics | None = None, where: str = ""
     ) -> Callable[[int, Mapping[str, Any]], Row]:
         """A function making a :class:`Row` from a row's number and cells.
 
@@ -324,8 +331,10 @@ class Layout:
         left for the evidence check to report.
         """
         fixed = None if columns is None else self.bind(columns, rubric, where)
-        labels = {**rubric.field_labels, **self.mapping} if rubric is not None else self.mapping
-        field_ids = frozenset(rubric.fields) if rubric is not None else frozenset()
+        labels = {**labels_of(rubric), **self.mapping} if rubric is not None else self.mapping
+        field_ids = frozenset(
+            fid for one in (rubrics_of(rubric) if rubric is not None else ()) for fid in one.fields
+        )
         default_assessor, default_period = self.default_assessor, self.default_period
 
         def split(number: int, cells: Mapping[str, Any]) -> Row:
@@ -376,7 +385,7 @@ class Layout:
 
 
 def read_rows(
-    reader: TableReader, layout: Layout | None = None, rubric: Rubric | None = None
+    reader: TableReader, layout: Layout | None = None, rubric: Rubrics | None = None
 ) -> Iterator[Row]:
     """The rows of an open table, split into id, assessor, period, kept columns and evidence.
 
@@ -993,17 +1002,7 @@ class _Plan:
     def _read_json(self, row: _Split) -> _Split:
         """A row whose ballots come as JSON text in a cell, with the ballots read."""
         number, evidence, assessee, assessor, period, extra, problems = row
-        found: list[Problem] = []
-        for fid in self.json_fields.intersection(evidence):
-            text = evidence[fid]
-            if not isinstance(text, str):
-                continue
-            try:
-                evidence[fid] = json.loads(text, parse_float=Decimal)
-            except (json.JSONDecodeError, RecursionError) as error:
-                found.append(
-                    Problem(fid, f"expected ballots written as JSON, not valid JSON: {error}", text)
-                )
+        found = read_ballot_text(evidence, self.json_fields)
         if found:
             return number, evidence, assessee, assessor, period, extra, (*problems, *found)
         return row
@@ -1016,15 +1015,28 @@ class _Plan:
         for problem in problems:
             field, reason = problem.field, problem.message
             if self.chinese:
-                field = _PLACES.get(field) or names.get(field, field)
+                field = WHOLE_ROW.get(field) or names.get(field, field)
                 reason = chinese(reason)
             done.errors.append(
                 (self.file_name, number, assessee, field, _problem_value(problem.value), reason)
             )
 
 
-_PLACES = {"<row>": "整行", "<line>": "整行", "<record>": "整行"}
-"""The problems of a whole row, named in Chinese in a Chinese errors file."""
+def read_ballot_text(evidence: dict[str, Any], fields: Iterable[str]) -> list[Problem]:
+    """Read in place the ballots of ``fields`` that a cell holds as JSON text (a cell cannot
+    hold them otherwise); returns the problem of each that is not valid JSON."""
+    found: list[Problem] = []
+    for fid in set(fields).intersection(evidence):
+        text = evidence[fid]
+        if not isinstance(text, str):
+            continue
+        try:
+            evidence[fid] = json.loads(text, parse_float=Decimal)
+        except (json.JSONDecodeError, RecursionError) as error:
+            found.append(
+                Problem(fid, f"expected ballots written as JSON, not valid JSON: {error}", text)
+            )
+    return found
 
 
 def _same(text: str) -> str:

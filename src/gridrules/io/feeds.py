@@ -10,7 +10,7 @@ A rubric plugin ships its feeds as data, a ``feeds.toml`` beside its ``rubric.to
     clause = "上午、下午必须到社区签到登记,缺一次扣0.5分"
     options = { event_type = "sign_in" }
 
-Each ``[[feeds]]`` entry names an aggregator (``gridrules.events.AGGREGATORS``), the
+Each ``[[feeds]]`` entry names an aggregator (:data:`~gridrules.io.aggregators.AGGREGATORS`), the
 evidence field each of its outputs fills (for ``count_by_type``, each event type counted), its
 options, and optionally the rubrics it applies to (``rubric = "wanggezhang-leader"`` or a list:
 a file beside several rubrics) and the clause it counts for. An option may take a rubric

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..engine.rubric import Rubric
-from ..errors import DataFileError
+from ..errors import DataFileError, RubricError
 from .files import MAPPING_LIMIT, open_input
 
 __all__ = [
@@ -39,8 +39,10 @@ __all__ = [
     "ROLES",
     "ROLE_NAMES",
     "item_headers",
+    "labels_of",
     "read_header_map",
     "resolve_header",
+    "rubrics_of",
 ]
 
 HEADER_STYLES = ("zh", "id")
@@ -79,6 +81,43 @@ ERROR_HEADERS = {
     "value": "值",
     "reason": "原因",
 }
+
+
+def rubrics_of(rubric: Rubric | Sequence[Rubric]) -> tuple[Rubric, ...]:
+    """One rubric, or several read from one table (``gridrules compare``), as a tuple."""
+    return (rubric,) if isinstance(rubric, Rubric) else tuple(rubric)
+
+
+def labels_of(rubric: Rubric | Sequence[Rubric]) -> dict[str, str]:
+    """The field labels of one rubric (:attr:`Rubric.field_labels
+    <gridrules.Rubric.field_labels>`), or of several read from one table: a column named by a
+    label of any of them is read as that field.
+
+    :raises RubricError: a label is a field of one rubric and another field (or another field's
+        id) of a second, so that a column named by it could not be read for both.
+    """
+    rubrics = rubrics_of(rubric)
+    labels: dict[str, str] = {}
+    owners: dict[str, Rubric] = {}
+    for one in rubrics:
+        for label, fid in one.field_labels.items():
+            known = labels.get(label)
+            if known is not None and known != fid:
+                raise RubricError(
+                    f"the label {label!r} is the field {known!r} of rubric "
+                    f"{owners[label].name!r} and the field {fid!r} of rubric {one.name!r}; a "
+                    "column named by it cannot be read for both: give the two fields one id, "
+                    "or one of them another label"
+                )
+            labels[label], owners[label] = fid, one
+    for label, fid in labels.items():
+        for one in rubrics:
+            if label in one.fields and label != fid:
+                raise RubricError(
+                    f"the label {label!r} of field {fid!r} (rubric {owners[label].name!r}) is "
+                    f"the id of another field of rubric {one.name!r}"
+                )
+    return labels
 
 
 def item_headers(rubric: Rubric, style: str) -> list[str]:
@@ -159,7 +198,7 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 
 def resolve_header(
-    rubric: Rubric,
+    rubric: Rubric | Sequence[Rubric],
     columns: Sequence[str],
     *,
     roles: Mapping[str, str | None],
@@ -178,8 +217,10 @@ def resolve_header(
     :raises DataFileError: naming, one line each, every column that is neither a field, a role
         nor kept, with the closest field's label and id; or a mapping that names no field.
     """
-    fields_by_id = rubric.fields
-    labels = rubric.field_labels
+    rubrics = rubrics_of(rubric)
+    fields_by_id = {fid: f for one in rubrics for fid, f in one.fields.items()}
+    labels = labels_of(rubrics)
+    names = " or ".join(repr(n) for n in dict.fromkeys(one.name for one in rubrics))
     mapping = dict(mapping or {})
     kept = set(keep)
 
@@ -190,7 +231,7 @@ def resolve_header(
         return labels.get(name)
 
     bad_map = [
-        f"  - {column!r} → {to!r}: not a field id or label of {rubric.name!r}, nor one of "
+        f"  - {column!r} → {to!r}: not a field id or label of {names}, nor one of "
         f"{', '.join(ROLES)}"
         for column, to in mapping.items()
         if target(to) is None
@@ -232,10 +273,10 @@ def resolve_header(
         lines = [f"  - {column!r}: {_closest(column, fields_by_id, labels)}" for column in unknown]
         noun = "column is" if len(unknown) == 1 else "columns are"
         raise DataFileError(
-            f"{where}{len(unknown)} {noun} not a field of rubric {rubric.name!r}:\n"
+            f"{where}{len(unknown)} {noun} not a field of rubric {names}:\n"
             + "\n".join(lines)
             + "\nname each column by a field's label or id (gridrules template "
-            f"{rubric.name} writes a blank workbook with them), map it with --header-map, "
+            f"{rubrics[0].name} writes a blank workbook with them), map it with --header-map, "
             "or copy it to the output with --keep"
         )
     return fields, chosen

@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["chinese"]
+__all__ = ["WHOLE_ROW", "chinese"]
+
+WHOLE_ROW = {"<row>": "整行", "<line>": "整行", "<record>": "整行"}
+"""The places of the problems of a whole row, named in Chinese in a Chinese errors file."""
 
 _Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 

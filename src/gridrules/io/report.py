@@ -30,10 +30,10 @@ from ..errors import DataFileError
 from ..model.numbers import fmt
 from .files import AtomicFile, write_error, write_text
 from .headers import FIXED_HEADERS, RESULT_HEADERS
-from .standings import GroupFigures, competition_ranks, figures_by
+from .standings import SCORE_BANDS, GroupFigures, competition_ranks, figures_by, score_band
 from .tables import open_reader, optional_module
 
-__all__ = ["DEFAULT_THRESHOLD", "Entry", "Report", "read_scores"]
+__all__ = ["DEFAULT_THRESHOLD", "Entry", "Report", "bar_chart", "read_scores", "render_page"]
 
 DEFAULT_THRESHOLD = Decimal(60)
 """Workers whose total is below this are listed (``--below``)."""
@@ -45,7 +45,6 @@ _NAMES = {
     "grade": ("grade", RESULT_HEADERS["grade"]),
     "stars": ("stars", RESULT_HEADERS["stars"]),
 }
-_BANDS = ("90分及以上", "80-89分", "70-79分", "60-69分", "60分以下")
 _PALETTE = ("#2e7d32", "#66bb6a", "#fbc02d", "#fb8c00", "#e53935", "#8e24aa", "#546e7a")
 
 
@@ -161,14 +160,6 @@ def _period_key(text: str) -> tuple[int, str]:
         return 1, text
 
 
-def _band(total: Decimal) -> str:
-    if total >= 90:
-        return _BANDS[0]
-    if total < 60:
-        return _BANDS[4]
-    return _BANDS[1 + (89 - int(total)) // 10]
-
-
 class Report:
     """The figures of a report, worked out once, for the HTML page and the workbook alike."""
 
@@ -196,7 +187,7 @@ class Report:
                 g for g in sorted(by_grade, key=lambda g: -(by_grade[g].mean or 0)) if g is not None
             ]
         else:
-            self.categories = list(_BANDS)
+            self.categories = list(SCORE_BANDS)
         self.category_label = "等级" if self.by_grade else "分数段"
         self.with_stars = any(e.stars is not None for e in entries)
         self.groups = sorted(dict.fromkeys(e.group for e in entries))
@@ -219,7 +210,7 @@ class Report:
         }
 
     def _category(self, entry: Entry) -> str:
-        return entry.grade if self.by_grade and entry.grade is not None else _band(entry.total)
+        return entry.grade if self.by_grade and entry.grade is not None else score_band(entry.total)
 
     # -- tables ------------------------------------------------------------------------------
 
@@ -287,72 +278,18 @@ class Report:
         rows = [r for r in self.group_rows(period) if r["name"] != "合计"] or self.group_rows(
             period
         )
-        width, bar_h, gap, left, top = 660, 22, 10, 150, 34
-        height = top + len(rows) * (bar_h + gap) + 40
-        most = max((r["count"] for r in rows), default=1) or 1
-        scale = (width - left - 60) / most
-        out = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-            f'viewBox="0 0 {width} {height}" width="100%" aria-label="{self.category_label}分布">',
-            f"<title>{_x(period)} {_x(self.category_label)}分布</title>",
-        ]
-        x: float = left
-        for index, category in enumerate(self.categories):  # the legend
-            colour = _PALETTE[index % len(_PALETTE)]
-            out.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>')
-            out.append(f'<text x="{x + 16}" y="16" font-size="11">{_x(category)}</text>')
-            x += 28 + 12 * len(category)
-        for row_index, row in enumerate(rows):
-            y = top + row_index * (bar_h + gap)
-            out.append(
-                f'<text x="{left - 8}" y="{y + bar_h - 6}" font-size="12" '
-                f'text-anchor="end">{_x(row["name"])}</text>'
-            )
-            x = float(left)
-            for index, count in enumerate(row["categories"]):
-                if not count:
-                    continue
-                w = count * scale
-                colour = _PALETTE[index % len(_PALETTE)]
-                out.append(
-                    f'<rect class="bar" x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" '
-                    f'fill="{colour}"><title>{_x(row["name"])} {_x(self.categories[index])}：'
-                    f"{count}人</title></rect>"
-                )
-                if w >= 16:
-                    out.append(
-                        f'<text x="{x + w / 2:.1f}" y="{y + bar_h - 6}" font-size="11" '
-                        f'fill="#fff" text-anchor="middle">{count}</text>'
-                    )
-                x += w
-            out.append(
-                f'<text x="{x + 6:.1f}" y="{y + bar_h - 6}" font-size="11">{row["count"]}人</text>'
-            )
-        axis_y = top + len(rows) * (bar_h + gap)
-        out.append(
-            f'<line x1="{left}" y1="{axis_y}" x2="{width - 40}" y2="{axis_y}" stroke="#999"/>'
+        return bar_chart(
+            f"{period} {self.category_label}分布",
+            f"{self.category_label}分布",
+            self.categories,
+            [(r["name"], r["categories"], r["count"]) for r in rows],
         )
-        ticks = _ticks(most)
-        for tick in ticks:
-            tx = left + tick * scale
-            out.append(
-                f'<text x="{tx:.1f}" y="{axis_y + 14}" font-size="10" '
-                f'text-anchor="middle">{tick}</text>'
-            )
-        out.append("</svg>")
-        return "".join(out)
 
     # -- outputs -------------------------------------------------------------------------------
 
     def html(self) -> str:
         """The report as one HTML page, printable on A4."""
-        jinja2 = optional_module("jinja2", "report", "the report's page")
-        source = importlib.resources.files("gridrules.io").joinpath("templates/report.html")
-        env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-        env.filters["num"] = _num
-        env.filters["change"] = _change
-        page = env.from_string(source.read_text(encoding="utf-8"))
-        return str(page.render(report=self))
+        return render_page("report.html", report=self)
 
     def write_html(self, path: Path) -> None:
         """Write :meth:`html` to ``path``, whole or not at all."""
@@ -437,6 +374,91 @@ class Report:
             except OSError as error:
                 raise write_error(path, error) from None
             atomic.commit()
+
+
+def bar_chart(
+    title: str,
+    label: str,
+    categories: Sequence[str],
+    rows: Sequence[tuple[str, Sequence[int], int]],
+) -> str:
+    """A horizontal bar chart in SVG, drawn into a page (nothing loaded): a bar for each of
+    ``rows`` (its name, its count in each of ``categories``, its count in all), stacked by
+    category in the palette's colours, with a legend and an axis of counts.
+
+    The street office's report draws a bar per group, the comparison of two rubrics a bar per
+    group before and after.
+    """
+    width, bar_h, gap, left, top = 660, 22, 10, 150, 34
+    height = top + len(rows) * (bar_h + gap) + 40
+    most = max((count for _, _, count in rows), default=1) or 1
+    scale = (width - left - 60) / most
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="100%" aria-label="{_x(label)}">',
+        f"<title>{_x(title)}</title>",
+    ]
+    x: float = left
+    for index, category in enumerate(categories):  # the legend
+        colour = _PALETTE[index % len(_PALETTE)]
+        out.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>')
+        out.append(f'<text x="{x + 16}" y="16" font-size="11">{_x(category)}</text>')
+        x += 28 + 12 * len(category)
+    for row_index, (name, counts, total) in enumerate(rows):
+        y = top + row_index * (bar_h + gap)
+        out.append(
+            f'<text x="{left - 8}" y="{y + bar_h - 6}" font-size="12" '
+            f'text-anchor="end">{_x(name)}</text>'
+        )
+        x = float(left)
+        for index, count in enumerate(counts):
+            if not count:
+                continue
+            w = count * scale
+            colour = _PALETTE[index % len(_PALETTE)]
+            out.append(
+                f'<rect class="bar" x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" '
+                f'fill="{colour}"><title>{_x(name)} {_x(categories[index])}：'
+                f"{count}人</title></rect>"
+            )
+            if w >= 16:
+                out.append(
+                    f'<text x="{x + w / 2:.1f}" y="{y + bar_h - 6}" font-size="11" '
+                    f'fill="#fff" text-anchor="middle">{count}</text>'
+                )
+            x += w
+        out.append(f'<text x="{x + 6:.1f}" y="{y + bar_h - 6}" font-size="11">{total}人</text>')
+    axis_y = top + len(rows) * (bar_h + gap)
+    out.append(f'<line x1="{left}" y1="{axis_y}" x2="{width - 40}" y2="{axis_y}" stroke="#999"/>')
+    for tick in _ticks(most):
+        tx = left + tick * scale
+        out.append(
+            f'<text x="{tx:.1f}" y="{axis_y + 14}" font-size="10" '
+            f'text-anchor="middle">{tick}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def render_page(template: str, **context: Any) -> str:
+    """The page a template of ``gridrules/io/templates`` makes (Jinja2, the ``report`` extra):
+    autoescaped, an undefined name an error, with the filters ``num`` (a number as
+    :func:`~gridrules.model.numbers.fmt` prints it) and ``change`` (↑ 2, ↓ 1.5, 持平); a
+    template may include another (the A4 page's styles, ``page.css``)."""
+    jinja2 = optional_module("jinja2", "report", "the report's page")
+    folder = importlib.resources.files("gridrules.io").joinpath("templates")
+
+    def source(name: str) -> str:
+        return folder.joinpath(name).read_text(encoding="utf-8")
+
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(source),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["num"] = _num
+    env.filters["change"] = _change
+    return str(env.get_template(template).render(**context))
 
 
 def _write_row(sheet: Any, row: int, values: Iterable[Any]) -> None:

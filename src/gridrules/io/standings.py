@@ -13,12 +13,31 @@ from collections.abc import Hashable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
-__all__ = ["GroupFigures", "competition_ranks", "figures_by", "ranks_within"]
+__all__ = [
+    "SCORE_BANDS",
+    "GroupFigures",
+    "competition_ranks",
+    "figures_by",
+    "ranks_within",
+    "score_band",
+]
 
 _Key = TypeVar("_Key", bound=Hashable)
 
 _CENT = Decimal("0.01")
 _TENTH = Decimal("0.1")
+
+SCORE_BANDS = ("90分及以上", "80-89分", "70-79分", "60-69分", "60分以下")
+"""The bands of totals a distribution is counted in when the rubric grades no one, best first."""
+
+
+def score_band(total: Decimal) -> str:
+    """The score band of :data:`SCORE_BANDS` a total falls in (89.5 is in 80-89分)."""
+    if total >= 90:
+        return SCORE_BANDS[0]
+    if total < 60:
+        return SCORE_BANDS[4]
+    return SCORE_BANDS[1 + (89 - int(total)) // 10]
 
 
 def competition_ranks(totals: Sequence[Decimal]) -> list[int]:

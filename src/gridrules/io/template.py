@@ -31,7 +31,15 @@ from .headers import FIXED_HEADERS
 from .tables import optional_module
 from .xlsx import column_width
 
-__all__ = ["PARAMETER_SHEET", "TEMPLATE_ROWS", "field_clauses", "read_parameters", "write_template"]
+__all__ = [
+    "PARAMETER_SHEET",
+    "TEMPLATE_ROWS",
+    "field_clauses",
+    "field_default",
+    "field_requirement",
+    "read_parameters",
+    "write_template",
+]
 
 TEMPLATE_ROWS = 2000
 """The rows below the header that check what is typed."""
@@ -49,6 +57,7 @@ _KIND_WORDS = {
     FieldKind.POINTS: "分数",
     FieldKind.ELEMENTS: "名称，多个用顿号（、）隔开",
     FieldKind.BALLOTS: '评议票（JSON）：如 {"A": [[9, 8, 9, 8]], "B": [], "C": []}',
+    FieldKind.COUNTS: "每个时段的次数（JSON）：如 [1, 0, 2]",
 }
 
 
@@ -69,7 +78,8 @@ def field_clauses(rubric: Rubric) -> dict[str, list[tuple[str, str]]]:
     return found
 
 
-def _requirement(field: Field) -> str:
+def field_requirement(field: Field) -> str:
+    """What a field takes, in Chinese (次数：0或正整数), as the template's notes say it."""
     words = _KIND_WORDS[field.kind]
     if field.kind is FieldKind.POINTS:
         top = field.maximum if field.maximum is not None else Decimal(100)
@@ -79,7 +89,8 @@ def _requirement(field: Field) -> str:
     return words
 
 
-def _default(field: Field) -> str:
+def field_default(field: Field) -> str:
+    """A field's default in Chinese (不填按0), or 必填 when it has none."""
     if field.default is None:
         return "必填"
     if isinstance(field.default, bool):
@@ -169,7 +180,7 @@ def write_template(
         first = len(roles) + len(extra_columns)
         for offset, (_, field) in enumerate(fields):
             col = first + offset
-            note = f"字段 {field.id}\n{_requirement(field)}；{_default(field)}"
+            note = f"字段 {field.id}\n{field_requirement(field)}；{field_default(field)}"
             data.write_comment(0, col, note, {"x_scale": 3, "y_scale": 2})
             check = _validation(field)
             if check is not None:
@@ -223,8 +234,8 @@ def write_template(
             quoted = clauses.get(field.id) or [("", "")]
             guide.write_string(row, 0, label, wrap)
             guide.write_string(row, 1, field.id)
-            guide.write_string(row, 2, _requirement(field), wrap)
-            guide.write_string(row, 3, _default(field), wrap)
+            guide.write_string(row, 2, field_requirement(field), wrap)
+            guide.write_string(row, 3, field_default(field), wrap)
             guide.write_string(row, 4, "、".join(dict.fromkeys(i for i, _ in quoted if i)), wrap)
             guide.write_string(row, 5, "\n".join(f"「{c}」" for _, c in quoted if c) or "", wrap)
             row += 1
