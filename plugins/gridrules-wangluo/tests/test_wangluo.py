@@ -73,10 +73,12 @@ def test_qualitative_parts_cite_the_evaluation_table_and_skills_the_quantitative
 ) -> None:
     # 3.1 定性评估针对工作业绩和专业素养 (A4-qualitative); 知识技能 is left to the 定量评估 whose
     # section is missing (A5-quantitative)
-    cited = {
-        part.id: {rule.clause for item in part.children for rule in item.rules}
-        for part in rubric.children
-    }
+    cited: dict[str, set[str]] = {}
+    for part in rubric.children:
+        assert isinstance(part, gridrules.Section)
+        for item in part.children:
+            assert isinstance(item, gridrules.Item)
+            cited.setdefault(part.id, set()).update(rule.clause for rule in item.rules)
     assert cited == {
         "performance": {QUALITATIVE},
         "skills": {QUANTITATIVE},
