@@ -256,6 +256,8 @@ def test_score_html_and_markdown_carry_the_assessor(tmp_path: Path) -> None:
         ("xiaofang", "he-xiuying.toml", "82", None, None),
         ("xiaofang", "liang-wei.toml", "70", None, None),
         ("xingji", "sun-li.toml", "90", None, 5),
+        ("wangluo", "zhao-lei.toml", "87.04", None, None),
+        ("wangluo", "chen-xiao.toml", "63.68", None, None),
         ("xinhelu", "liu-yang.toml", "91.75", None, None),
         ("xinhelu", "wang-qiang.toml", "49.1", None, None),
         ("xinhelu", "zhang-min.toml", "86", None, None),
