@@ -260,6 +260,9 @@ def test_score_html_and_markdown_carry_the_assessor(tmp_path: Path) -> None:
         ("zengdu", "zhou-jun.toml", "49.5", None, None),
         ("shixing", "grid-03-heping.toml", "91.4", None, None),
         ("shixing", "grid-11-dongfeng.toml", "60.1", None, None),
+        ("qixingjie", "wang-li.toml", "95.84", None, None),
+        ("qixingjie", "chen-xiao.toml", "83.2", None, None),
+        ("qixingjie", "zhao-gang.toml", "69.7", None, None),
     ],
 )
 def test_every_example_scores_as_worked_out_by_hand(
