@@ -268,6 +268,9 @@ def test_score_html_and_markdown_carry_the_assessor(tmp_path: Path) -> None:
         ("xiangxi", "zheng-hui.toml", "89", None, None),
         ("xiangxi", "lin-tao.toml", "74.5", "不合格", None),
         ("xiangxi", "wu-min.toml", "80", None, None),
+        ("qixingjie", "wang-li.toml", "95.84", None, None),
+        ("qixingjie", "chen-xiao.toml", "83.2", None, None),
+        ("qixingjie", "zhao-gang.toml", "69.7", None, None),
     ],
 )
 def test_every_example_scores_as_worked_out_by_hand(
