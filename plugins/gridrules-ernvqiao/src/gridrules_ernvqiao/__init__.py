@@ -1,4 +1,4 @@
-"""gridrules rubric plugin: 二女桥社区网格化管理考核制度 (社区网格化管理考核规章制度1.doc), ernvqiao.
+"""gridrules rubric plugin: 二女桥社区网格化管理考核制度, 二女桥社区 (ernvqiao).
 
 The rubric is ``rubric.toml`` and the source text it quotes ``source.txt``, both beside this file:
 gridrules finds them by convention, through the entry point in the group ``gridrules``.
