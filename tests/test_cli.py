@@ -271,6 +271,9 @@ def test_score_html_and_markdown_carry_the_assessor(tmp_path: Path) -> None:
         ("qixingjie", "wang-li.toml", "95.84", None, None),
         ("qixingjie", "chen-xiao.toml", "83.2", None, None),
         ("qixingjie", "zhao-gang.toml", "69.7", None, None),
+        ("ernvqiao", "wang-li.toml", "89.6", "良好", None),
+        ("ernvqiao", "zhao-gang.toml", "60.75", "合格", None),
+        ("ernvqiao", "sun-hua.toml", "94.3", "优秀", None),
     ],
 )
 def test_every_example_scores_as_worked_out_by_hand(
