@@ -274,6 +274,9 @@ def test_score_html_and_markdown_carry_the_assessor(tmp_path: Path) -> None:
         ("ernvqiao", "wang-li.toml", "89.6", "良好", None),
         ("ernvqiao", "zhao-gang.toml", "60.75", "合格", None),
         ("ernvqiao", "sun-hua.toml", "94.3", "优秀", None),
+        ("shequ-pingtai", "heping.toml", "38", None, None),
+        ("shequ-pingtai", "dongfeng.toml", "17", None, None),
+        ("shequ-pingtai", "qingnian.toml", "36", None, None),
     ],
 )
 def test_every_example_scores_as_worked_out_by_hand(
