@@ -263,6 +263,9 @@ def test_score_html_and_markdown_carry_the_assessor(tmp_path: Path) -> None:
         ("xiangxi", "zheng-hui.toml", "89", None, None),
         ("xiangxi", "lin-tao.toml", "74.5", "不合格", None),
         ("xiangxi", "wu-min.toml", "80", None, None),
+        ("xize2017", "zhou-min.toml", "94.2", None, None),
+        ("xize2017", "wang-lei.toml", "63.6", None, None),
+        ("xize2017", "li-na-2026-q4.toml", "93.8", None, None),
     ],
 )
 def test_every_example_scores_as_worked_out_by_hand(
