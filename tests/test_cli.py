@@ -277,6 +277,9 @@ def test_score_html_and_markdown_carry_the_assessor(tmp_path: Path) -> None:
         ("shequ-pingtai", "heping.toml", "38", None, None),
         ("shequ-pingtai", "dongfeng.toml", "17", None, None),
         ("shequ-pingtai", "qingnian.toml", "36", None, None),
+        ("xize2017", "zhou-min.toml", "94.2", None, None),
+        ("xize2017", "wang-lei.toml", "63.6", None, None),
+        ("xize2017", "li-na-2026-q4.toml", "93.8", None, None),
     ],
 )
 def test_every_example_scores_as_worked_out_by_hand(
