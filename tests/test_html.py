@@ -305,7 +305,7 @@ def test_every_example_sheet_prints_on_one_a4_page(chromium: str, tmp_path: Path
         sheet = gr.load(rubric_name, params).score(
             record, assessee=meta["assessee"], period=meta["period"]
         )
-        folder = tmp_path / evidence.stem
+        folder = tmp_path / f"{evidence.parent.name}-{evidence.stem}"
         folder.mkdir()
         assessor = meta.get("assessor", "考核组")
         fields, text = _print_pdf(chromium, sheet_html(sheet, assessor=assessor), folder)

@@ -227,3 +227,14 @@ def test_a_batch_file_reads_every_column(tmp_path: Path) -> None:
         ("周敏", "2026-11", "100", ""),
         ("王磊", "2026-11", "89.9", "accountability"),
     ]
+
+
+def test_the_leader_comment_is_printed_and_never_scored(rubric: gridrules.Rubric) -> None:
+    # A20-remark: 领导点评 is a column of the form: a remark on the sheet, no points
+    plain = rubric.score(FULL, period="2026-11")
+    remarked = rubric.score(
+        {**FULL, "leader_comment": "入户走访扎实，台账清楚。"}, period="2026-11"
+    )
+    assert remarked.total == plain.total
+    assert [r.text for r in remarked.remarks] == ["入户走访扎实，台账清楚。"]
+    assert "领导点评：入户走访扎实，台账清楚。" in remarked.to_text()
