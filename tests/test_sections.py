@@ -7,7 +7,9 @@ as that part's own grades.
 
 from __future__ import annotations
 
+import csv
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -206,3 +208,37 @@ class TestSectionGrades:
                     )
                 ],
             )
+
+
+class TestSectionGradesWithoutSheets:
+    """A section's grade is a figure too: in every Result, and a column of batch's output."""
+
+    @pytest.mark.parametrize("points", [59, "89.5", 90])
+    def test_every_path_gives_the_sections_grade(self, points: object) -> None:
+        scorer = graded_part().prepare()
+        record = {"review_points": points, "satisfaction": 80}
+        sheet = scorer.score(record)
+        expected = {"street": sheet.sections[0].grade}
+        assert scorer.result(record).section_grades == expected
+        assert next(scorer.results([record])).section_grades == expected
+        again = gr.Result.from_dict(scorer.result(record).to_dict())
+        assert again == scorer.result(record)
+
+    @pytest.mark.parametrize("workers", [1, 2])
+    def test_batch_writes_a_column_of_the_sections_grade(
+        self, tmp_path: Path, workers: int
+    ) -> None:
+        from gridrules.batch import run_batch
+
+        table = tmp_path / "in.csv"
+        table.write_text(
+            "被考核人员,review_points,satisfaction\n王立,95,80\n陈晓,74,90\n", encoding="utf-8"
+        )
+        out = tmp_path / "out.csv"
+        run_batch(graded_part(), table, out, workers=workers, group_by=())
+        with out.open(encoding="utf-8-sig") as f:
+            rows = list(csv.DictReader(f))
+        assert [(r["assessee"], r["grade.street"]) for r in rows] == [
+            ("王立", "优秀"),
+            ("陈晓", "基本合格"),
+        ]

@@ -48,6 +48,7 @@ from .model.rules import Rule
 from .model.tree import Item, Section
 from .model.weights import Weight
 from .sheet.lines import show
+from .sheet.rubric_tables import node_notes
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx  # type: ignore[import-not-found,unused-ignore]
@@ -209,9 +210,7 @@ def _rule_entry(rule: Rule, item_clause: str) -> nodes.list_item:
 def _node_rows(node: Item | Section, depth: int, weight: Weight | None) -> Iterator[list[Cell]]:
     indent = "\u3000" * depth
     share = [] if weight is None else [_para(f"权重 {_percent(weight)}")]
-    maximum = [_para(fmt(node.maximum)), *share]
-    if node.rounding is not None:
-        maximum.append(_para(node.rounding.describe()))
+    maximum = [_para(fmt(node.maximum)), *share, *(_para(note) for note in node_notes(node))]
     if isinstance(node, Section):
         label = _para(
             indent, nodes.strong(f"【{node.label}】", f"【{node.label}】"), " ", _literal(node.id)
@@ -228,8 +227,6 @@ def _node_rows(node: Item | Section, depth: int, weight: Weight | None) -> Itera
             yield from _node_rows(child, depth + 1, weights.get(child.id))
         return
     label = _para(indent, nodes.Text(node.label), " ", _literal(node.id))
-    if node.floor:
-        maximum.append(_para(f"最低 {fmt(node.floor)}"))
     rules = nodes.bullet_list()
     for rule in node.rules:
         rules += _rule_entry(rule, node.clause)
@@ -367,8 +364,17 @@ def _grading(rubric: Rubric) -> list[nodes.Node]:
             )
         )
     if not out:
+        graded = [node for node in rubric.nodes() if isinstance(node, Section) and node.grades]
         out.append(
-            _para("The source declares no grades, stars or vetoes: the result is the total alone.")
+            _para(
+                "The source declares no grades, stars or vetoes for the total"
+                + (
+                    f"; {'、'.join(node.label for node in graded)} "
+                    "graded on its own (see its row above)."
+                    if graded
+                    else ": the result is the total alone."
+                )
+            )
         )
     return out
 

@@ -311,9 +311,12 @@ def _deduction_fields(rubric: Rubric) -> list[str]:
     return sorted(chosen)
 
 
-def _figures(scored: Any, items: Mapping[str, Decimal]) -> dict[str, Any]:
+def _figures(
+    scored: Any, items: Mapping[str, Decimal], sections: Mapping[str, str]
+) -> dict[str, Any]:
     """What every path must give alike, each Decimal by its digits (``repr``), not its value."""
     return {
+        "sections": dict(sections),
         "total": repr(scored.total),
         "base": repr(scored.base),
         "bonus": repr(scored.bonus),
@@ -329,15 +332,14 @@ def _check_record(
     rubric: Rubric, scorer: Scorer, record: dict[str, Any], period: object = None
 ) -> None:
     sheet = scorer.score(record, period=period)
-    explained = _figures(sheet, sheet.points)
+    graded = {line.section_id: line.grade for line in sheet.sections if line.grade is not None}
+    explained = _figures(sheet, sheet.points, graded)
     alone = scorer.result(record, period=period)
-    assert _figures(alone, alone.items) == explained, (
-        f"result() gives {_figures(alone, alone.items)}, the explained sheet {explained}"
-    )
+    seen = _figures(alone, alone.items, alone.section_grades)
+    assert seen == explained, f"result() gives {seen}, the explained sheet {explained}"
     (many,) = scorer.results([record], period=period)
-    assert _figures(many, many.items) == explained, (
-        f"results() gives {_figures(many, many.items)}, the explained sheet {explained}"
-    )
+    seen = _figures(many, many.items, many.section_grades)
+    assert seen == explained, f"results() gives {seen}, the explained sheet {explained}"
     items = {item.id: item for item in rubric.items()}
     for line in sheet.lines:
         item: Item = items[line.item_id]

@@ -467,8 +467,9 @@ class ChunkScorer:
         chunk = _Chunk(columns, n, units)
         items: list[list[Decimal]] = []
         extras: list[list[tuple[Decimal, Decimal]]] = []
-        base = _run(self._plan, chunk, items, extras)
-        return self._conclude(chunk, base, items, extras)
+        parts: dict[str, list[Decimal]] | None = {} if self.plan.section_grades else None
+        base = _run(self._plan, chunk, items, extras, parts)
+        return self._conclude(chunk, base, items, extras, parts)
 
     def _conclude(
         self,
@@ -476,6 +477,7 @@ class ChunkScorer:
         base: list[Decimal],
         items: list[list[Decimal]],
         extras: list[list[tuple[Decimal, Decimal]]],
+        parts: dict[str, list[Decimal]] | None = None,
     ) -> list[Result]:
         n = chunk.size
         # the penalty and bonus of each record, summed from nothing in item order
@@ -489,7 +491,12 @@ class ChunkScorer:
             for row in compress(range(n), test.column(chunk)):
                 fired[row] = (*fired[row], veto)
         points = map(dict, map(zip, repeat(self.item_ids, n), zip(*items, strict=True)))
-        return list(map(self.plan.finish, base, penalty, bonus, fired, points))
+        if parts is None:
+            return list(map(self.plan.finish, base, penalty, bonus, fired, points))
+        # the points of the sections graded on their own, record by record
+        ids = list(parts)
+        by_row = map(dict, map(zip, repeat(ids, n), zip(*parts.values(), strict=True)))
+        return list(map(self.plan.finish, base, penalty, bonus, fired, points, by_row))
 
 
 def _run(
@@ -497,6 +504,7 @@ def _run(
     chunk: _Chunk,
     items: list[list[Decimal]],
     extras: list[list[tuple[Decimal, Decimal]]],
+    parts: dict[str, list[Decimal]] | None = None,
 ) -> list[Decimal]:
     """The points of a composite's children for every row, summed (times their weights), a
     column at a time: what :func:`~gridrules.engine.walk.walk` does for one record, with the
@@ -512,10 +520,12 @@ def _run(
                 column = [points for points, _ in column]
             items.append(column)
         else:
-            column = _run(node.children, chunk, items, extras)
+            column = _run(node.children, chunk, items, extras, parts)
             settle = node.node.settle
             if settle is not None:  # the section's cap and rounding
                 column = list(map(settle, column))
+            if parts is not None and node.node.section.grades is not None:
+                parts[node.node.id] = column
         if factor is not None:
             column = list(map(operator.mul, column, repeat(factor, n)))
         total = list(map(operator.add, total, column))

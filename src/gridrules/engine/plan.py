@@ -127,15 +127,17 @@ class SectionPlan:
     def row(self) -> Row:
         """The section as the walk reads it (see :data:`Row`)."""
         rows = tuple(child.row for child in self.children)
-        return (rows, self.section, self.id, self.settle, *_NOTHING, self.factor)
+        graded = True if self.section.grades is not None else None
+        return (rows, self.section, self.id, self.settle, graded, *_NOTHING[1:], self.factor)
 
 
 Row = tuple[Any, ...]
 """A plan node as :func:`~gridrules.engine.walk.walk` reads it, one tuple unpacked at once (a
 call or an attribute per node and record cost more than the arithmetic): ``(children, node,
-id, memo or settle, key, acting, tests, zeros, maximum, untouched, beyond, factor)``. A
-section's ``children`` are rows, its fourth how its points are settled (or ``None``), the rest
-``None``; an item's ``children`` are ``None``."""
+id, memo or settle, key or graded, acting, tests, zeros, maximum, untouched, beyond, factor)``.
+A section's ``children`` are rows, its fourth how its points are settled (or ``None``), its
+fifth ``True`` when it is graded on its own (its points are then kept), the rest ``None``; an
+item's ``children`` are ``None``."""
 _NOTHING = (None,) * 7
 
 _NO_FLAGS: frozenset[str] = frozenset()
@@ -172,16 +174,17 @@ class Plan:
         """The grade bands, their parameters filled in."""
         self.grade_names = rubric.grade_names(params)
         """Every grade a record can get, best first."""
-        self.finish = self._finisher()
-        """The :class:`~gridrules.Result` of one record, from its base points, penalty, bonus
-        (before the cap), the vetoes that fired and its items' points: the capped bonus, total,
-        grade, stars and flags worked out in this one place, for every way of scoring."""
         self.section_grades = {
             node.id: node.grades.resolve(params).grader()
             for node in rubric.nodes()
             if isinstance(node, Section) and node.grades is not None
         }
         """The grader of each section that has grades of its own, its parameters filled in."""
+        self.finish = self._finisher()
+        """The :class:`~gridrules.Result` of one record, from its base points, penalty, bonus
+        (before the cap), the vetoes that fired, its items' points and, when sections are graded
+        on their own, their points: the capped bonus, total, grade, stars, flags and the
+        sections' grades worked out in this one place, for every way of scoring."""
         remarks = {r.id for r in rubric.remarks}  # shown as remarks, not as evidence
         self.layout = Layout(
             self.parents,
@@ -253,9 +256,7 @@ class Plan:
         """The vetoes whose condition holds for one record."""
         return [veto for veto, holds in self.vetoes if holds(values)]
 
-    def _finisher(
-        self,
-    ) -> Callable[[Decimal, Decimal, Decimal, Sequence[Veto], dict[str, Decimal]], Result]:
+    def _finisher(self) -> Callable[..., Result]:
         """:attr:`finish`, made once with everything it reads bound."""
         cap, floor, maximum = self.bonus_cap, self.floor, self.maximum
         apply = None if self.rounding is None else self.rounding.apply
@@ -264,12 +265,15 @@ class Plan:
         stars_of = None if stars is None else stars.rater()
         by_total = stars is not None and stars.basis == "points"
 
+        graders = self.section_grades
+
         def finish(
             base: Decimal,
             penalty: Decimal,
             bonus: Decimal,
             fired: Sequence[Veto],
             items: dict[str, Decimal],
+            parts: Mapping[str, Decimal] | None = None,
         ) -> Result:
             if cap is not None and bonus > cap:
                 bonus = cap
@@ -287,12 +291,18 @@ class Plan:
                 if stars_of is None
                 else stars_of(total, total if by_total else maximum - base + penalty)
             )
+            # the grades of the sections graded on their own, from their points
+            graded = (
+                {sid: grader(parts[sid]) for sid, grader in graders.items()}
+                if parts is not None
+                else None
+            )
             if not fired:
-                return Result(total, base, bonus, penalty, grade, rated, _NO_FLAGS, items)
+                return Result(total, base, bonus, penalty, grade, rated, _NO_FLAGS, items, graded)
             for veto in fired:
                 if veto.grade is not None:
                     grade = veto.grade
             flags = frozenset(v.flag for v in fired if v.flag)
-            return Result(total, base, bonus, penalty, grade, rated, flags, items)
+            return Result(total, base, bonus, penalty, grade, rated, flags, items, graded)
 
         return finish

@@ -14,16 +14,28 @@ from ..model.numbers import fmt, to_decimal
 __all__ = ["Result"]
 
 _FIGURES = ("total", "base", "bonus", "penalty")
+_NO_GRADES: dict[str, str] = {}
 
 
 class Result:
-    """Scores without explanations: total, grade, stars, flags and each item's points.
+    """Scores without explanations: total, grade, stars, flags, each item's points, and the grade
+    of each section graded on its own (``section_grades``, empty when none is).
 
     Two results are equal when every figure is (each Decimal by value); :meth:`to_dict` gives
     them as plain data in the one form every output uses.
     """
 
-    __slots__ = ("base", "bonus", "flags", "grade", "items", "penalty", "stars", "total")
+    __slots__ = (
+        "base",
+        "bonus",
+        "flags",
+        "grade",
+        "items",
+        "penalty",
+        "section_grades",
+        "stars",
+        "total",
+    )
 
     def __init__(
         self,
@@ -35,6 +47,7 @@ class Result:
         stars: int | None,
         flags: frozenset[str],
         items: dict[str, Decimal],
+        section_grades: dict[str, str] | None = None,
     ) -> None:
         self.total = total
         self.base = base
@@ -44,6 +57,7 @@ class Result:
         self.stars = stars
         self.flags = flags
         self.items = items
+        self.section_grades = section_grades or _NO_GRADES
 
     def _key(self) -> tuple[Any, ...]:
         return (
@@ -55,6 +69,7 @@ class Result:
             self.stars,
             self.flags,
             self.items,
+            self.section_grades,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -78,6 +93,7 @@ class Result:
             "stars": self.stars,
             "flags": sorted(self.flags),
             "items": {item: fmt(points) for item, points in self.items.items()},
+            **({"section_grades": dict(self.section_grades)} if self.section_grades else {}),
         }
 
     def to_json(self) -> str:
@@ -105,6 +121,7 @@ class Result:
                 stars,
                 frozenset(data.get("flags", ())),
                 items,
+                {str(k): str(v) for k, v in dict(data.get("section_grades", {})).items()},
             )
         except (KeyError, TypeError, ValueError) as error:
             raise DataFileError(f"not a valid result: {error}") from None

@@ -120,16 +120,23 @@ class Scorer:
         if period is not None or self.needs_working_days:
             units = self._units(period, calendar)[1]
         plan = self.plan
-        base, penalty, bonus, items = self._walk(values, units, None)
-        return plan.finish(base, penalty, bonus, plan.fired(values) if plan.vetoes else (), items)
+        parts: dict[str, Decimal] | None = {} if plan.section_grades else None
+        base, penalty, bonus, items = self._walk(values, units, None, parts)
+        fired = plan.fired(values) if plan.vetoes else ()
+        return plan.finish(base, penalty, bonus, fired, items, parts)
 
     def _walk(
-        self, values: Mapping[str, Any], units: PeriodUnits | None, trace: list[Traced] | None
+        self,
+        values: Mapping[str, Any],
+        units: PeriodUnits | None,
+        trace: list[Traced] | None,
+        parts: dict[str, Decimal] | None = None,
     ) -> tuple[Decimal, Decimal, Decimal, dict[str, Decimal]]:
-        """One record's base points, penalty, bonus (before the cap) and item points."""
+        """One record's base points, penalty, bonus (before the cap) and item points (and into
+        ``parts`` the points of the sections graded on their own)."""
         items: dict[str, Decimal] = {}
         extras: list[tuple[Decimal, Decimal]] = []
-        base = walk(self.plan.rows, values, units, items, extras, trace)
+        base = walk(self.plan.rows, values, units, items, extras, trace, parts)
         penalty = bonus = ZERO
         for item_penalty, item_bonus in extras:
             penalty += item_penalty
@@ -258,7 +265,7 @@ class Scorer:
         trace: list[Traced] = []
         base, penalty, uncapped_bonus, items = self._walk(values, units, trace)
         fired = plan.fired(values) if plan.vetoes else []
-        result = plan.finish(base, penalty, uncapped_bonus, fired, items)
+        result = plan.finish(base, penalty, uncapped_bonus, fired, items)  # sections: the trace
         explanation = Explanation(trace, plan.layout, values, units)
         return ScoreSheet(
             rubric.name,

@@ -35,11 +35,13 @@ def walk(
     items: dict[str, Decimal],
     extras: list[tuple[Decimal, Decimal]],
     trace: list[Traced] | None,
+    parts: dict[str, Decimal] | None = None,
 ) -> Decimal:
     """The points of ``rows`` (a composite's children, see :data:`~gridrules.engine.plan.Row`)
     for one record, summed (times their weights); each item's points go into ``items``, the
-    ``(penalty, bonus)`` of each item that has any into ``extras``, and, when ``trace`` is a
-    list, each node's record into it."""
+    ``(penalty, bonus)`` of each item that has any into ``extras``, the points of each section
+    graded on its own into ``parts`` (when a dict), and, when ``trace`` is a list, each node's
+    record into it."""
     total = ZERO
     for (
         children,
@@ -56,8 +58,10 @@ def walk(
         factor,
     ) in rows:
         if children is not None:
-            summed = walk(children, values, units, items, extras, trace)
+            summed = walk(children, values, units, items, extras, trace, parts)
             got = summed if memo is None else memo(summed)  # a section's cap and rounding
+            if key is not None and parts is not None:  # graded on its own
+                parts[node_id] = got
             if trace is not None:
                 trace.append((node, got, summed))
         else:

@@ -63,6 +63,7 @@ from ..engine.scorer import Scorer, in_chunks
 from ..errors import DataFileError, EvidenceError, GridrulesError, Problem
 from ..model.fields import FieldKind
 from ..model.numbers import fmt
+from ..model.tree import Section
 from .files import check_input
 from .headers import (
     ERROR_HEADERS,
@@ -577,7 +578,17 @@ def _short(text: str, limit: int = 200) -> str:
 _WORKER_SCORER: Scorer | None = None
 _WORKER_CALENDAR: WorkingCalendar | None = None
 
-_Packed = tuple[str, str, str, str, str | None, int | None, tuple[str, ...], tuple[str, ...]]
+_Packed = tuple[
+    str,
+    str,
+    str,
+    str,
+    str | None,
+    int | None,
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[tuple[str, str], ...],
+]
 """A Result as plain text for the trip between processes: pickling Decimals costs more than
 scoring, text does not, and ``Decimal(str(d))`` is ``d`` exactly, exponent and all."""
 
@@ -601,11 +612,12 @@ def _pack(result: Result) -> _Packed:
         result.stars,
         tuple(result.flags),
         tuple(str(points) for points in result.items.values()),
+        tuple(result.section_grades.items()),
     )
 
 
 def _unpack(packed: _Packed, item_ids: Sequence[str]) -> Result:
-    total, base, bonus, penalty, grade, stars, flags, items = packed
+    total, base, bonus, penalty, grade, stars, flags, items, sections = packed
     return Result(
         Decimal(total),
         Decimal(base),
@@ -615,6 +627,7 @@ def _unpack(packed: _Packed, item_ids: Sequence[str]) -> Result:
         stars,
         frozenset(flags),
         dict(zip(item_ids, map(Decimal, items), strict=True)),
+        dict(sections),
     )
 
 
@@ -916,6 +929,7 @@ class _Plan:
             )
         )
         item_ids = self.item_ids
+        section_ids = list(self.scorer.plan.section_grades)
         known = self.decimals.known.get
         remember = self.decimals.text
         as_text = self.out_format != "xlsx"  # Excel takes numbers as numbers
@@ -991,6 +1005,7 @@ class _Plan:
                     grade,
                     result.stars,
                     flags,
+                    *[result.section_grades.get(sid) for sid in section_ids],
                     *numbers[4:],
                 ]
             )
@@ -1076,8 +1091,9 @@ def output_columns(
 
     The results are total, base (the items' sum, weighted where the rubric weighs), bonus,
     penalty, grade, stars and flags; ``total = base - penalty + bonus`` before the rubric's floor
-    and rounding. With ``group_by`` (kept columns) the ranks follow: one within each group (the
-    groups of the first column, then of the first two, ...) and one overall.
+    and rounding; then the grade of each section graded on its own. With ``group_by`` (kept
+    columns) the ranks follow: one within each group (the groups of the first column, then of
+    the first two, ...) and one overall.
 
     ``headers="id"`` names them for programs (an item by its id, ``item.<id>`` if the id is
     already a column name); ``"zh"`` in Chinese for people (被考核人员, 总分, 等级, 星级, 排名,
@@ -1092,7 +1108,12 @@ def output_columns(
     else:
         fixed, results = list(FIXED_COLUMNS), list(RESULT_COLUMNS)
         ranks = [f"rank.{g}" for g in group_by] + (["rank"] if group_by else [])
-    head = (*fixed, *keep, *results, *ranks)
+    graded = graded_sections(rubric)
+    if headers == "zh":
+        parts = [f"{section.label}等次" for section in graded]
+    else:
+        parts = [f"grade.{section.id}" for section in graded]
+    head = (*fixed, *keep, *results, *parts, *ranks)
     taken = set(head)
     items = item_headers(rubric, headers)
     if headers == "id":
@@ -1100,6 +1121,11 @@ def output_columns(
     else:
         items = [f"{i}（得分）" if i in taken else i for i in items]
     return head + tuple(items)
+
+
+def graded_sections(rubric: Rubric) -> list[Section]:
+    """The sections graded on their own, in the rubric's order: each has a column of its grade."""
+    return [node for node in rubric.nodes() if isinstance(node, Section) and node.grades]
 
 
 def error_columns(headers: str = "id") -> tuple[str, ...]:
@@ -1349,7 +1375,8 @@ def run_batch(
             done.close()
         summary.blank += reader.blank
         if ranked is not None:
-            ranked.write(out, columns, out_format, 4 + len(layout.keep) + len(RESULT_COLUMNS))
+            at = 4 + len(layout.keep) + len(RESULT_COLUMNS) + len(graded_sections(rubric))
+            ranked.write(out, columns, out_format, at)
         if figures_sheet is not None:
             figures_sheet.write(_figure_rows(figures, scorer, group_by, style))
             if out.sheets > 1:

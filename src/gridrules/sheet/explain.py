@@ -83,6 +83,7 @@ class Explanation:
                 tuple(reason(item, step, amount) for step, amount in fired),
                 item.clause,
                 *self._weighted(item.id, points),
+                None if item.rounding is None else item.rounding.describe(),
             )
             for item, points, fired in (t for t in self.trace if isinstance(t[0], Item))
         )
@@ -99,6 +100,7 @@ class Explanation:
                 *self._weighted(node.id, points),
                 summed if node.capped and summed > node.maximum else None,
                 graders[node.id](points) if node.id in graders else None,
+                self.layout.parents.get(node.id),
             )
             for node, points, summed in (t for t in self.trace if isinstance(t[0], Section))
         )

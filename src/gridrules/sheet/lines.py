@@ -154,6 +154,8 @@ class ItemLine:
     """In a weighted composite: the item's weight (0.3 for 30%)."""
     contribution: Decimal | None = None
     """In a weighted composite: what the item's points add to its section (or the total)."""
+    rounding: str | None = None
+    """How the item's points are rounded, when it says so (四舍五入取整: 分值以整数计)."""
 
     @property
     def deducted(self) -> Decimal:
@@ -177,6 +179,8 @@ class SectionLine:
     """For a capped section (封顶) whose children's sum passed its maximum: that sum."""
     grade: str | None = None
     """For a section graded on its own: the grade of its points."""
+    section: str | None = None
+    """The section it is part of, for a section inside another."""
 
 
 @attrs.frozen

@@ -14,7 +14,27 @@ from .lines import show
 from .words import h as _h
 from .words import md as _md
 
-__all__ = ["rubric_html", "rubric_markdown", "rubric_text"]
+__all__ = ["node_notes", "rubric_html", "rubric_markdown", "rubric_text"]
+
+
+def node_notes(node: Node) -> list[str]:
+    """What a node of the table says beside its points, in Chinese: a section's cap (封顶) and
+    its own grades, a rounding, an item's floor. Every rendering of a rubric shows these."""
+    notes = []
+    if isinstance(node, Section):
+        if node.capped:
+            notes.append(
+                f"封顶：各项合计{fmt(node.children_maximum)}分，超过{fmt(node.maximum)}分的按"
+                f"{fmt(node.maximum)}分计"
+            )
+        if node.grades is not None:
+            bands = "；".join(f"{b.name} {b.interval}" for b in node.grades.bands)
+            notes.append(f"本部分等次：{bands}")
+    elif node.floor:
+        notes.append(f"最低{fmt(node.floor)}分")
+    if node.rounding is not None:
+        notes.append(node.rounding.describe())
+    return notes
 
 
 def _rule_field(rule: Rule) -> str:
@@ -29,6 +49,7 @@ def _node_lines(node: Node, depth: int) -> list[str]:
         lines = [f"{pad}【{node.label}】（{fmt(node.maximum)}分） [{node.id}]"]
         if node.clause:
             lines.append(f"{pad}  「{node.clause}」")
+        lines.extend(f"{pad}  * {note}" for note in node_notes(node))
         for child in node.children:
             weight = weights.get(child.id)
             if weight is not None:
@@ -39,6 +60,7 @@ def _node_lines(node: Node, depth: int) -> list[str]:
     lines = [f"{pad}{node.label}（{fmt(node.maximum)}分） [{node.id}]"]
     if node.clause:
         lines.append(f"{pad}  「{node.clause}」")
+    lines.extend(f"{pad}  * {note}" for note in node_notes(node))
     for rule in node.rules:
         lines.append(f"{pad}  - {rule.describe()}  ← {_rule_field(rule)}")
         if rule.clause and rule.clause != node.clause:
@@ -72,6 +94,8 @@ def _grading(rubric: RubricDefinition) -> list[tuple[str, str]]:
         pairs.append(("等次", f"不按分数定等次；仅否决时列为{'、'.join(rubric.veto_grades)}"))
     if rubric.stars is not None:
         pairs.append(("星级", rubric.stars.describe()))
+    if rubric.rounding is not None:
+        pairs.append(("总分", rubric.rounding.describe()))
     for veto in rubric.vetoes:
         pairs.append(("否决", f"{veto.label or veto.id}：{veto.describe()}「{veto.clause}」"))
     if rubric.bonus_cap is not None:
@@ -131,7 +155,7 @@ class _TableRow:
         self.weight = weight
         self.is_section = isinstance(node, Section)
         self.clause = node.clause
-        self.rules: list[tuple[str, str, str]] = []
+        self.rules: list[tuple[str, str, str]] = [(note, "", "") for note in node_notes(node)]
         if isinstance(node, Item):
             for rule in node.rules:
                 extra = rule.clause if rule.clause and rule.clause not in node.clause else ""
@@ -161,7 +185,7 @@ def rubric_markdown(rubric: RubricDefinition) -> str:
         label = f"**{_md(row.label)}**" if row.is_section else _md(row.label)
         maximum = row.maximum + (f"（权重 {row.weight}）" if row.weight else "")
         rules = "<br>".join(
-            f"{_md(text)} ← `{field}`" + (f"「{_md(extra)}」" if extra else "")
+            _md(text) + (f" ← `{field}`" if field else "") + (f"「{_md(extra)}」" if extra else "")
             for text, field, extra in row.rules
         )
         clause = f"「{_md(row.clause)}」" if row.clause else ""
@@ -224,7 +248,8 @@ def rubric_html(rubric: RubricDefinition) -> str:
         pad = f' style="padding-left: {0.5 + 1.5 * row.depth}em"' if row.depth else ""
         maximum = row.maximum + (f"<br>权重 {_h(row.weight)}" if row.weight else "")
         rules = "<br>".join(
-            f"{_h(text)} ← <code>{_h(field)}</code>"
+            _h(text)
+            + (f" ← <code>{_h(field)}</code>" if field else "")
             + (f'<br><span class="quote">「{_h(extra)}」</span>' if extra else "")
             for text, field, extra in row.rules
         )

@@ -43,6 +43,8 @@ def sheet_text(sheet: SheetContent, *, assessor: str | None = None) -> str:
             head = f"{reason.label}：" if reason.label else ""
             out.append(f"    · {head}{word} {shown(reason.amount)}（{reason.arithmetic}）")
             out.append(f"      依据：「{reason.clause}」")
+        if entry.rounding is not None:
+            out.append(f"    · 得分{entry.rounding}：{shown(entry.points)}分")
         if entry.weight is not None and entry.contribution is not None:
             out.append(f"    · {weighted_text(entry.points, entry.weight, entry.contribution)}")
     out.append("")

@@ -54,6 +54,8 @@ def reason_texts(line: ItemLine) -> list[tuple[str, str]]:
         head = f"{reason.label}：" if reason.label else ""
         amount = "" if reason.effect == "zero" else f"{shown(reason.amount)}分"
         texts.append((f"{head}{reason.arithmetic}，{word}{amount}", reason.clause))
+    if line.rounding is not None:
+        texts.append((f"得分{line.rounding}：{shown(line.points)}分", ""))
     if line.weight is not None and line.contribution is not None:
         texts.append((weighted_text(line.points, line.weight, line.contribution), ""))
     return texts
@@ -166,11 +168,17 @@ def notes(sheet: SheetContent) -> list[tuple[str, list[str]]]:
 
 
 def sheet_rows(sheet: SheetContent) -> Iterator[SectionLine | ItemLine]:
-    """The table's rows in order: each section's subtotal before its first item, then items."""
+    """The table's rows in order: each section's subtotal before its first item (a section
+    inside another after the outer one's), then the items."""
     sections = {s.section_id: s for s in sheet.sections}
     shown: set[str] = set()
     for line in sheet.lines:
-        if line.section and line.section not in shown and line.section in sections:
-            shown.add(line.section)
-            yield sections[line.section]
+        chain: list[SectionLine] = []
+        parent = line.section
+        while parent is not None and parent not in shown and parent in sections:
+            chain.append(sections[parent])
+            parent = sections[parent].section
+        for section in reversed(chain):
+            shown.add(section.section_id)
+            yield section
         yield line
