@@ -52,7 +52,7 @@ ROLES = ("assessee", "assessor", "period")
 """The columns that are not evidence: who is assessed, who assesses, the period."""
 
 ROLE_NAMES = {
-    "assessee": ("assessee", "id", "被考核人员", "姓名", "被考核人"),
+    "assessee": ("assessee", "id", "被考核人员", "姓名", "被考核人", "被考核单位", "被考核社区"),
     "assessor": ("assessor", "考核人"),
     "period": ("period", "考核时间"),
 }
