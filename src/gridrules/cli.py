@@ -696,16 +696,18 @@ def score(
     except GridrulesError as error:
         _fail(f"{params_file or 'parameters'}: {error}")
     _note_calendar(rubric, calendar)
+    assessor = assessor or _optional_text(meta.get("assessor"))
     try:
         sheet = scorer.score(
             record,
             assessee=assessee or _optional_text(meta.get("assessee")),
             period=period or _optional_text(meta.get("period")),
             calendar=calendar,
+            assessor=assessor,
         )
     except GridrulesError as error:
         _fail(f"{where}: {error}")
-    text = _render_sheet(sheet, fmt, assessor or _optional_text(meta.get("assessor")))
+    text = _render_sheet(sheet, fmt, assessor)
     if output is not None:
         _write_text(output, text)
     else:

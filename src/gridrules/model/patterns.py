@@ -34,8 +34,8 @@ __all__ = [
     "SEPARATORS",
     "WHITE",
     "counts_pattern",
-    "number_pattern",
     "names_pattern",
+    "number_pattern",
     "words_pattern",
 ]
 

@@ -14,6 +14,7 @@ import attrs
 
 from ..model.numbers import as_tuple
 from ..model.tree import Assumption
+from .audit import Audit
 from .explain import Explanation
 from .lines import ItemLine, ParameterLine, SectionLine, VetoLine, lazy_repr
 
@@ -26,8 +27,9 @@ __all__ = [
     "finished_sections",
 ]
 
-FORMAT_VERSION = 3
-"""The version of the score sheet's serialised form; it changes when a field changes meaning."""
+FORMAT_VERSION = 4
+"""The version of the score sheet's serialised form; it changes when a field changes meaning or
+is added (4: ``warnings`` and ``audit``)."""
 
 
 def _frozen(value: Iterable[str]) -> frozenset[str]:
@@ -90,6 +92,12 @@ class SheetContent:
     period: str | None = None
     calendar: str | None = None
     assessor: str | None = None
+    warnings: tuple[str, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    """What the assessor should know before trusting the sheet (Chinese): a period outside the
+    rubric's effective dates."""
+    audit: Audit | None = attrs.field(default=None, eq=False)
+    """How and when the sheet was scored; not part of what it says (see
+    :class:`~gridrules.sheet.audit.Audit`)."""
     format_version: int = FORMAT_VERSION
 
     @property
@@ -163,3 +171,5 @@ class CombinedContent:
     assessee: str | None = None
     periods: tuple[tuple[str, str], ...] = attrs.field(converter=as_tuple, factory=tuple)
     """(part id, the period of its sheet), for the parts whose sheet names its period."""
+    audit: Audit | None = attrs.field(default=None, eq=False)
+    """How and when the combination was worked out; not part of what it says."""

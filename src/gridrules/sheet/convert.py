@@ -250,6 +250,7 @@ def unstructure_rubric(rubric: RubricDefinition) -> dict[str, Any]:
                     f"({', '.join(_RULES_BY_KIND)}), so it cannot be written as data"
                 )
     data: dict[str, Any] = converter.unstructure(rubric, unstructure_as=RubricDefinition)
+    data.pop("origin", None)  # where it was loaded from, not part of the rubric
     return {"format": RUBRIC_FORMAT, **_strip_none(data)}
 
 
@@ -266,6 +267,8 @@ def structure_rubric_as(data: object, kind: type[_R], where: str = "rubric data"
             f"{where}: expected a table of rubric fields, got {type(data).__name__}"
         )
     body = dict(data)
+    if "origin" in body:  # set by the plugin that registers a rubric, never by its file
+        raise DataFileError(f"{where}: not a valid rubric:\n  - unknown key 'origin'")
     tag = body.pop("format", RUBRIC_FORMAT)
     if tag != RUBRIC_FORMAT:
         raise DataFileError(f"{where}: unknown format {tag!r}; expected {RUBRIC_FORMAT!r}")
