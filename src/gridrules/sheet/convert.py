@@ -23,6 +23,7 @@ from ..model.refs import FromField, Number, Param, PerUnit, number
 from ..model.rubric import RubricDefinition
 from ..model.rules import RULE_TYPES, UNCAPPED, Bonus, Rule
 from ..model.tree import Item, Section
+from .audit import Audit
 from .content import SheetContent, finished_evidence, finished_lines, finished_sections
 from .lines import ItemLine, Reason, SectionLine, arithmetic_text, value_text
 
@@ -206,6 +207,10 @@ def _structure_sheet_fn(kind: type[SheetContent]) -> Any:
     )
 
 
+# the audit stamp says every one of its keys, null or not, on sheets and batches alike
+converter.register_unstructure_hook(
+    Audit, make_dict_unstructure_fn(Audit, converter, _cattrs_omit_if_default=False)
+)
 converter.register_unstructure_hook_factory(_is_sheet, _unstructure_sheet_fn)
 converter.register_structure_hook_factory(_is_sheet, _structure_sheet_fn)
 
