@@ -1561,7 +1561,7 @@ def serve(host: str, port: int, workers: int, **limits: Any) -> None:
     from .io.tables import optional_module
 
     try:
-        for module in ("fastapi", "uvicorn", "multipart", "jinja2"):
+        for module in ("fastapi", "uvicorn", "python_multipart", "jinja2"):
             optional_module(module, "serve", "gridrules serve")
     except GridrulesError as error:
         _fail(str(error))

@@ -14,6 +14,7 @@ from ..errors import RubricError, brief
 from .numbers import HUNDRED, INTEGER_DIGITS, ZERO, as_tuple, fmt, to_decimal
 from .patterns import (
     LONGEST_NUMBER_TEXT,
+    NUMBER_DIGITS,
     NUMBER_TEXT,
     counts_pattern,
     names_pattern,
@@ -131,11 +132,17 @@ def _read_number(value: object, expected: str) -> Decimal:
         if len(text) <= LONGEST_NUMBER_TEXT and not NUMBER_TEXT.fullmatch(text):
             raise BadValue(f"expected {expected}, got {brief(value)}")
     try:
-        return to_decimal(value, brief(value))
+        number = to_decimal(value, brief(value))
     except TypeError:
         raise BadValue(f"expected {expected}, got {brief(value)}") from None
     except ValueError as too_long:
         raise BadValue(str(too_long)) from None
+    if isinstance(value, str) and not NUMBER_DIGITS.fullmatch(value.strip()):
+        raise BadValue(
+            f"{brief(value)}: write at most {INTEGER_DIGITS} digits before the decimal point "
+            "(leading zeros included)"
+        )
+    return number
 
 
 def check_count(value: object) -> Decimal:

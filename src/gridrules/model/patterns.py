@@ -9,15 +9,15 @@ exactly when the check does:
 
 - A number as text is plain decimal notation, after the white space :meth:`str.strip` removes:
   an optional sign, digits (ASCII or full-width ``０``-``９``), an optional point and decimal
-  places; no exponent, no separators. It keeps at most
-  :data:`~gridrules.model.numbers.INTEGER_DIGITS` digits before the point (leading zeros not
-  counted) and :data:`~gridrules.model.numbers.DECIMAL_PLACES` after it, and is at most 64
-  characters long.
+  places; no exponent, no separators. It has at most
+  :data:`~gridrules.model.numbers.INTEGER_DIGITS` digits before the point (leading zeros
+  included) and :data:`~gridrules.model.numbers.DECIMAL_PLACES` after it.
 - :func:`number_pattern` is the pattern of the texts of the numbers from 0 to a bound (``"-0"``
   is 0, so it is among them), whole or not; a percentage may end in ``%``.
 
 The patterns use only what ECMA-262 and Python's :mod:`re` read alike (character classes with
-``\\uXXXX`` escapes, groups, look-aheads), and are anchored with ``^`` and ``$``.
+``\\uXXXX`` escapes, groups, bounded repeats; no look-around, so that a generator of strings
+from a schema, such as Hypothesis's, makes them quickly), and are anchored with ``^`` and ``$``.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from .numbers import DECIMAL_PLACES, INTEGER_DIGITS
 
 __all__ = [
     "LONGEST_NUMBER_TEXT",
+    "NUMBER_DIGITS",
     "NUMBER_TEXT",
     "SEPARATORS",
     "WHITE",
@@ -68,7 +69,6 @@ def _ranges(codes: list[int]) -> str:
 _SPACES = _ranges([c for c in range(0x10000) if chr(c).isspace()])
 WHITE = f"[{_SPACES}]"
 """A character :meth:`str.strip` removes (the same set, written out for any regex engine)."""
-_NOT_WHITE_OR = f"[^{_SPACES}"
 _FULL_WIDTH = 0xFF10 - ord("0")
 
 
@@ -88,6 +88,13 @@ _ZERO = _digits(0, 0)
 
 NUMBER_TEXT = re.compile(rf"[+-]?(?:{_DIGIT}+(?:\.{_DIGIT}*)?|\.{_DIGIT}+)")
 """The form of a number as text, once stripped: sign, digits, point, decimal places."""
+NUMBER_DIGITS = re.compile(
+    rf"[+-]?(?:{_DIGIT}{{1,{INTEGER_DIGITS}}}(?:\.{_DIGIT}{{0,{DECIMAL_PLACES}}})?"
+    rf"|\.{_DIGIT}{{1,{DECIMAL_PLACES}}})"
+)
+"""That form within the digits kept exact: at most
+:data:`~gridrules.model.numbers.INTEGER_DIGITS` digits before the point, leading zeros
+included, and :data:`~gridrules.model.numbers.DECIMAL_PLACES` after it."""
 
 
 def _quote(text: str) -> str:
@@ -104,12 +111,13 @@ def _literal(text: str) -> str:
     return "".join(_digits(int(c), int(c)) for c in text)
 
 
-def _below(limit: int) -> str:
-    """The whole numbers from 0 to ``limit - 1`` (``limit`` ≥ 1), without leading zeros."""
+def _below(limit: int) -> list[tuple[str, int]]:
+    """The whole numbers from 0 to ``limit - 1`` (``limit`` ≥ 1) written without leading
+    zeros: each form's pattern and its width in digits."""
     top = str(limit - 1)
-    options = [_DIGIT] if len(top) > 1 else []
+    options = [(_DIGIT, 1)] if len(top) > 1 else []
     for width in range(2, len(top)):
-        options.append(f"{_digits(1, 9)}{_DIGIT}{{{width - 1}}}")
+        options.append((f"{_digits(1, 9)}{_DIGIT}{{{width - 1}}}", width))
     # as many digits as limit - 1: digit by digit, at or under its digits
     for at, char in enumerate(top):
         digit = int(char)
@@ -117,18 +125,25 @@ def _below(limit: int) -> str:
         if digit > low:
             rest = len(top) - at - 1
             tail = f"{_DIGIT}{{{rest}}}" if rest else ""
-            options.append(f"{_literal(top[:at])}{_digits(low, digit - 1)}{tail}")
-    options.append(_literal(top))
-    return "(?:" + "|".join(options) + ")"
+            options.append((f"{_literal(top[:at])}{_digits(low, digit - 1)}{tail}", len(top)))
+    options.append((_literal(top), len(top)))
+    return options
 
 
-def _fraction_at_most(places: str) -> str:
-    """Decimal places (up to :data:`DECIMAL_PLACES` of them, maybe none) whose value as a
-    fraction is at most ``0.places`` (``places`` without trailing zeros)."""
+def _padded(options: list[tuple[str, int]]) -> str:
+    """Whole numbers in ``options``, each with the leading zeros its width leaves room for (at
+    most :data:`~gridrules.model.numbers.INTEGER_DIGITS` digits in all)."""
+    return "(?:" + "|".join(f"{_ZERO}{{0,{INTEGER_DIGITS - w}}}{p}" for p, w in options) + ")"
+
+
+def _fraction_at_most(places: str, least: int = 0) -> str:
+    """At least ``least`` and at most :data:`~gridrules.model.numbers.DECIMAL_PLACES` decimal
+    places whose value as a fraction is at most ``0.places`` (``places`` without trailing
+    zeros)."""
     most = DECIMAL_PLACES
     if not places:
-        return f"{_ZERO}{{0,{most}}}"
-    options = [_literal(places[:at]) for at in range(len(places))]  # a shorter prefix
+        return f"{_ZERO}{{{least},{most}}}"
+    options = [_literal(places[:at]) for at in range(least, len(places))]  # shorter prefixes
     for at, char in enumerate(places):
         if int(char) > 0:
             options.append(
@@ -139,27 +154,32 @@ def _fraction_at_most(places: str) -> str:
 
 
 def _at_most(bound: Decimal | None, whole: bool) -> str:
-    """The texts (stripped) of the numbers from 0 to ``bound`` (no bound: under
-    10^INTEGER_DIGITS), whole numbers only when ``whole``."""
+    """The texts (stripped) of the numbers from 0 to ``bound`` (no bound: any kept exact),
+    whole numbers only when ``whole``."""
     places = _ZERO if whole else _DIGIT
     fraction = f"(?:\\.{places}{{0,{DECIMAL_PLACES}}})?"
-    zero = f"-(?:{_ZERO}+(?:\\.{_ZERO}{{0,{DECIMAL_PLACES}}})?|\\.{_ZERO}{{1,{DECIMAL_PLACES}}})"
+    zero = (
+        f"-(?:{_ZERO}{{1,{INTEGER_DIGITS}}}(?:\\.{_ZERO}{{0,{DECIMAL_PLACES}}})?"
+        f"|\\.{_ZERO}{{1,{DECIMAL_PLACES}}})"
+    )
     if bound is None:
-        integer = f"{_ZERO}*{_DIGIT}{{1,{INTEGER_DIGITS}}}"
-        options = [f"{integer}{fraction}", f"\\.{places}{{1,{DECIMAL_PLACES}}}"]
+        options = [
+            f"{_DIGIT}{{1,{INTEGER_DIGITS}}}{fraction}",
+            f"\\.{places}{{1,{DECIMAL_PLACES}}}",
+        ]
     else:
         top = int(bound)
         text = format(bound - top, "f")
-        extra = text.partition(".")[2].rstrip("0")
+        extra = "" if whole else text.partition(".")[2].rstrip("0")
         options = []
         if top >= 1:
-            options.append(f"{_ZERO}*{_below(top)}{fraction}")
+            options.append(f"{_padded(_below(top))}{fraction}")
             options.append(f"\\.{places}{{1,{DECIMAL_PLACES}}}")
-        last = _fraction_at_most("" if whole else extra)
-        options.append(f"{_ZERO}*{_literal(str(top))}(?:\\.{last})?")
+        whole_part = _padded([(_literal(str(top)), len(str(top)))])
+        options.append(f"{whole_part}(?:\\.{_fraction_at_most(extra)})?")
         if top == 0:
-            # no whole part: ".5" (the fraction under the bound's), at least one digit
-            options.append(f"\\.(?={_DIGIT}){last}")
+            # no whole part: ".5" (under the bound's fraction), at least one digit
+            options.append(f"\\.{_fraction_at_most(extra, 1)}")
     return f"(?:\\+?(?:{'|'.join(options)})|{zero})"
 
 
@@ -171,11 +191,8 @@ def number_pattern(
 
     White space around the number (and around the ``%``) is allowed, as the checks strip it.
     """
-    stop = _NOT_WHITE_OR + ("%" if percent else "") + "]"
-    after = f"{WHITE}*%?{WHITE}*$" if percent else f"{WHITE}*$"
-    length = f"(?={stop}{{1,{LONGEST_NUMBER_TEXT}}}{after})"
     suffix = f"(?:{WHITE}*%)?" if percent else ""
-    return f"^{WHITE}*{length}{_at_most(bound, whole)}{suffix}{WHITE}*$"
+    return f"^{WHITE}*{_at_most(bound, whole)}{suffix}{WHITE}*$"
 
 
 def words_pattern(words: Iterable[str]) -> str:
@@ -204,9 +221,5 @@ def names_pattern(names: Iterable[str]) -> str:
 def counts_pattern() -> str:
     """The pattern of one text listing whole numbers (counts), separated by one of
     :data:`SEPARATORS` (``"1、0、2"``); empty parts are ignored."""
-    stop = _NOT_WHITE_OR + SEPARATORS + "]"
-    count = (
-        f"(?={stop}{{1,{LONGEST_NUMBER_TEXT}}}{WHITE}*(?:[{SEPARATORS}]|$)){_at_most(None, True)}"
-    )
-    part = f"{WHITE}*(?:{count})?{WHITE}*"
+    part = f"{WHITE}*(?:{_at_most(None, True)})?{WHITE}*"
     return f"^{part}(?:[{SEPARATORS}]{part})*$"

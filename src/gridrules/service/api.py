@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ValidationError
 
@@ -39,7 +38,7 @@ from .schemas import (
 )
 from .settings import Settings
 
-__all__ = ["NDJSON", "Unprocessable", "add_api"]
+__all__ = ["NDJSON", "Unprocessable", "add_api", "documented_models"]
 
 NDJSON = "application/x-ndjson"
 """The media type of ``/results`` streamed: one JSON document a line."""
@@ -162,9 +161,12 @@ def _parse(model: type[BaseModel], body: bytes) -> Any:
     try:
         return model.model_validate_json(body)
     except ValidationError as error:
-        found = jsonable_encoder(error.errors(include_url=False))
-        for item in found:
-            item["loc"] = ["body", *item["loc"]]
+        found = []
+        for item in error.errors(include_url=False, include_context=False):
+            loc = ["body", *item["loc"]]
+            # the body as a whole is not echoed back when it is not JSON: it may be megabytes
+            value = None if item["type"] == "json_invalid" else item.get("input")
+            found.append(problem(loc, item["msg"], item["type"], value))
         raise Unprocessable(found) from None
     finally:
         if collecting:
@@ -222,16 +224,18 @@ def add_api(app: FastAPI, catalogue: Catalogue, settings: Settings) -> None:
             data = unstructure_rubric(catalogue.rubric(name))
         except GridrulesError as error:  # a rule class of its own: not writable as data
             return JSONResponse({"detail": str(error)}, status_code=503)
-        return JSONResponse(jsonable_encoder(data))
+        return JSONResponse(data)
 
     @router.get("/rubrics/{name}/schema", tags=["rubrics"], responses={**_NOT_FOUND, **_BROKEN})
     def schema(name: str) -> JSONResponse:
         """The JSON Schema (draft 2020-12) of one evidence record of the rubric."""
         return JSONResponse(catalogue.rubric(name).evidence_schema())
 
+    app.state.request_models = []
     for name in sorted(catalogue.rubrics):
         models = RubricModels(catalogue.rubrics[name], settings.max_records)
         _add_rubric(router, catalogue, settings, name, models)
+        app.state.request_models.extend(models.documented)
 
     @router.post("/rubrics/{name}/score", include_in_schema=False)
     @router.post("/rubrics/{name}/results", include_in_schema=False)
@@ -250,11 +254,13 @@ def _add_rubric(
     tag = f"{name}: {rubric.title}"
     score_model, results_model, combine_model = models.score, models.results, models.combine
 
-    async def score(body: score_model, request: Request) -> Response:  # type: ignore[valid-type]
+    async def score(request: Request) -> Response:
         deadline = Deadline(settings.time_limit)
+        raw = await request.body()
 
         def work() -> str:
-            scorer = _prepare(catalogue, name, body.params)  # type: ignore[attr-defined]
+            body = _parse(score_model, raw)
+            scorer = _prepare(catalogue, name, body.params)
             return _score(scorer, body)
 
         return _json(await _in_thread(work, deadline))
@@ -271,6 +277,7 @@ def _add_rubric(
         summary=f"{rubric.title}: one assessee's score sheet",
         response_class=Response,
         responses={200: {"model": SheetDocument, "description": "the score sheet"}, **_LIMITS},
+        openapi_extra=_request_body(score_model, models),
         name=f"{name}:score",
     )
 
@@ -309,7 +316,6 @@ def _add_rubric(
         "lines are sent when the client accepts application/x-ndjson, or for more records than "
         "the service's stream threshold unless it accepts application/json alone."
     )
-    results_schema = results_model.model_json_schema(ref_template="#/components/schemas/{model}")
     router.add_api_route(
         f"/rubrics/{name}/results",
         results,
@@ -325,24 +331,22 @@ def _add_rubric(
             },
             **_LIMITS,
         },
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": results_schema}},
-            }
-        },
+        openapi_extra=_request_body(results_model, models),
         name=f"{name}:results",
     )
     if combine_model is None:
         return
 
-    async def combine(body: combine_model, request: Request) -> Response:  # type: ignore[valid-type]
+    async def combine(request: Request) -> Response:
         deadline = Deadline(settings.time_limit)
+        raw = await request.body()
+        model = combine_model
 
         def work() -> str:
+            body = _parse(model, raw)
             sheets = {}
             problems = []
-            for part, data in body.sheets.items():  # type: ignore[attr-defined]
+            for part, data in body.sheets.items():
                 try:
                     sheets[part] = ScoreSheet.from_dict(data)
                 except DataFileError as error:
@@ -350,7 +354,7 @@ def _add_rubric(
             if problems:
                 raise Unprocessable(problems)
             try:
-                combined = rubric.combine(body.combination, sheets)  # type: ignore[attr-defined]
+                combined = rubric.combine(body.combination, sheets)
             except GridrulesError as error:
                 problems = from_error(error, ["body", "sheets"], "combination_error")
                 raise Unprocessable(problems) from None
@@ -374,8 +378,30 @@ def _add_rubric(
             200: {"model": CombinedDocument, "description": "the combined result"},
             **_LIMITS,
         },
+        openapi_extra=_request_body(combine_model, models),
         name=f"{name}:combine",
     )
+
+
+def _request_body(model: type[BaseModel], models: RubricModels) -> dict[str, Any]:
+    """The OpenAPI of a request body read as ``model`` (added to the components by the app:
+    the routes read their bodies themselves, each through its model, so that every problem of
+    a body, down to bytes that are not JSON, is answered alike)."""
+    models.documented.append(model)
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+            },
+        }
+    }
+
+
+def documented_models(app: FastAPI) -> list[type[BaseModel]]:
+    """The request models the app's routes read their bodies with."""
+    found: list[type[BaseModel]] = app.state.request_models
+    return found
 
 
 def _audit_json(scorer: Scorer) -> str:

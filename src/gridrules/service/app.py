@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from ..engine.audit import gridrules_version
-from .api import Unprocessable, add_api
+from .api import Unprocessable, add_api, documented_models
 from .catalogue import Catalogue, UnknownRubric
 from .limits import BodyLimit, TimeLimitExceeded
 from .page import add_page
@@ -78,6 +78,22 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
 
     add_api(app, catalogue, settings)
     add_page(app, catalogue, settings)
+    framework_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        """The framework's OpenAPI, with the request models the routes read their bodies
+        with."""
+        if app.openapi_schema is None:
+            spec = framework_openapi()
+            schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+            for model in documented_models(app):
+                schemas[model.__name__] = model.model_json_schema(
+                    ref_template="#/components/schemas/{model}"
+                )
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, limit=settings.max_body)
     return app
 

@@ -11,6 +11,8 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 __all__ = ["BodyLimit", "Deadline", "TimeLimitExceeded", "too_slow"]
 
 Scope = MutableMapping[str, Any]
@@ -20,8 +22,12 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """Raised as the body arrives: an HTTP error, so that the framework answers it as one
+    (413) even where it reads the body for a route."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(413, detail)
 
 
 class BodyLimit:
@@ -58,7 +64,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
-                    raise _TooLarge
+                    raise _TooLarge(self._message(None))
             return message
 
         async def watched(message: Message) -> None:

@@ -51,7 +51,8 @@ TABLES = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl"}
 """The tables a batch may be read from, by suffix."""
 PARAMETERS = (".toml", ".json")
 _BATCH_ID = re.compile(r"[0-9a-f]{16}")
-_SHEETS = {"scores": "评分结果", "figures": "等级分布", "rejected": "未计分行"}
+_SHEETS = {"figures": "等级分布"}
+"""The sheet of the scores workbook the page shows beside the scores."""
 
 
 class PageError(Exception):
@@ -138,8 +139,9 @@ def _keep_columns(rubric: Rubric, columns: list[str]) -> tuple[list[str], list[s
     return keep, problems
 
 
-def _read_table(path: Path, sheet: str) -> tuple[list[str], list[dict[str, Any]]]:
-    with open_reader(path, "xlsx", sheet=sheet, header_row=1) as reader:
+def _read_table(path: Path, sheet: str | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+    """The columns and rows of one of the batch's outputs."""
+    with open_reader(path, sheet=sheet, header_row=1) as reader:
         columns = [c for c in reader.columns if c]
         rows = [record.cells for record in reader if record.problem is None]
     return columns, rows
@@ -185,7 +187,10 @@ def _score_batch(
     def progress(rows: int, done: int, total: int | None) -> None:
         deadline.check()
 
+    layout = Layout(keep=keep, default_period=period, default_assessor=assessor)
+    grouped = [group] if group else []
     try:
+        # the workbook to download, with every worker's sheet made as the row is scored ...
         summary = run_batch(
             rubric,
             table,
@@ -193,12 +198,25 @@ def _score_batch(
             params=params,
             errors=folder / "errors.csv",
             headers="zh",
-            layout=Layout(keep=keep, default_period=period, default_assessor=assessor),
-            group_by=[group] if group else (),
+            layout=layout,
+            group_by=grouped,
             rank=True,
             progress=progress,
             sheets=SheetMaker("pdf"),
             on_sheet=on_sheet,
+        )
+        # ... and the same scores as CSV, for the page to read back at once (a workbook of a
+        # thousand rows takes a second to read)
+        run_batch(
+            rubric,
+            table,
+            folder / "scores.csv",
+            params=params,
+            headers="zh",
+            layout=layout,
+            group_by=grouped,
+            rank=True,
+            progress=progress,
         )
     except ParameterError as error:
         lines = "；".join(f"{p.field}：{chinese(p.message)}" for p in error.problems)
@@ -329,13 +347,13 @@ def add_page(app: FastAPI, catalogue: Catalogue, settings: Settings) -> None:
             folder, facts = found(batch)
         except _Gone:
             return index("找不到这批评分结果（可能已被清理），请重新上传。", None, 404)
-        columns, rows = _read_table(folder / "scores.xlsx", _SHEETS["scores"])
+        columns, rows = _read_table(folder / "scores.csv")
         # the name first (it stays in view as the table scrolls sideways), then the rest but
         # for the columns no row fills (a rubric that grades no one has no 等级)
         columns = sorted(columns, key=lambda c: c != "被考核人员")
         columns = [c for c in columns if any(_shown(row.get(c)) for row in rows) or c == "总分"]
         figure_columns, figures = _read_table(folder / "scores.xlsx", _SHEETS["figures"])
-        rejected_columns, rejected = _read_table(folder / "scores.xlsx", _SHEETS["rejected"])
+        rejected_columns, rejected = _read_table(folder / "errors.csv")
         sheets = {str(number) for number, _, _ in facts["order"]}
         return render(
             "batch.html",

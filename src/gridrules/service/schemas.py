@@ -86,8 +86,26 @@ class RubricModels:
     ``combine``."""
 
     def __init__(self, rubric: Rubric, max_records: int) -> None:
+        self.documented: list[type[BaseModel]] = []  # the models the routes name
         camel = model_name(rubric.name)
         evidence = Annotated[dict[str, Any], _json(evidence_schema(rubric))]
+        # in a batch, a record that does not fit is not refused with the request: it is
+        # reported in its place, with its problems, and the others are scored
+        record = Annotated[
+            dict[str, Any],
+            _json(
+                {
+                    "anyOf": [
+                        evidence_schema(rubric),
+                        {
+                            "type": "object",
+                            "description": "a record that does not fit: reported in its "
+                            "place with its problems, the others scored",
+                        },
+                    ]
+                }
+            ),
+        ]
         needs_params = any(p.value is None and p.default is None for p in rubric.parameters)
         params_type: Any = Annotated[dict[str, Any], _json(params_schema(rubric))]
         params: Any = (
@@ -131,7 +149,7 @@ class RubricModels:
             f"{camel}ResultsRequest",
             __config__=config,
             records=(
-                list[evidence],
+                list[record],
                 Field(
                     max_length=max_records,
                     description="the evidence records, one per assessee (at most "
