@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from helpers import example_evidence
@@ -104,15 +104,20 @@ def test_a_rubric_as_data_and_its_schema(client: httpx.Client) -> None:
 
 def test_the_openapi_shows_each_rubrics_evidence(client: httpx.Client) -> None:
     spec = client.get("/openapi.json").json()
-    body = spec["paths"]["/rubrics/xingji/score"]["post"]["requestBody"]["content"]
-    ref = body["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
-    evidence = spec["components"]["schemas"][ref]["properties"]["evidence"]
+    schemas = spec["components"]["schemas"]
+
+    def body_of(path: str) -> dict[str, Any]:
+        content = spec["paths"][path]["post"]["requestBody"]["content"]
+        found: dict[str, Any] = schemas[content["application/json"]["schema"]["$ref"][21:]]
+        return found
+
+    assert set(schemas) >= {"XingjiScoreRequest", "XingjiResultsRequest", "SheetDocument"}
+    evidence = body_of("/rubrics/xingji/score")["properties"]["evidence"]
     field = evidence["properties"]["population_entry_rate"]
     assert field["description"] == "实有人口采集录入率(%)"  # the field's Chinese label
     assert field["description"] == gr.load("xingji").fields["population_entry_rate"].description
     assert field["anyOf"][0] == {"type": "number", "minimum": 0, "maximum": 100}
-    results = spec["paths"]["/rubrics/xingji/results"]["post"]["requestBody"]["content"]
-    records = results["application/json"]["schema"]["properties"]["records"]
+    records = body_of("/rubrics/xingji/results")["properties"]["records"]
     form = records["items"]["anyOf"][0]  # the evidence, or a record reported in its place
     assert form["properties"].keys() == evidence["properties"].keys()
     assert records["maxItems"] == 100_000
@@ -347,7 +352,8 @@ def test_every_problem_of_a_request_at_once(client: httpx.Client) -> None:
         ({"params": None}, ["body", "params"], "missing"),
         ({"period": 2026}, ["body", "period"], "string_type"),
         ({"evidence": [1, 2]}, ["body", "evidence"], "dict_type"),
-        ({"strict": "maybe"}, ["body", "strict"], "bool_parsing"),
+        ({"strict": "maybe"}, ["body", "strict"], "bool_type"),
+        ({"strict": 1}, ["body", "strict"], "bool_type"),  # no coercion: what the schema says
         ({"extra": 1}, ["body", "extra"], "extra_forbidden"),
     ],
 )
@@ -384,14 +390,90 @@ def test_unknown_rubrics_are_404(client: httpx.Client) -> None:
     assert "did you mean 'jiangcheng'" in client.get("/rubrics/jiangchen").json()["detail"]
 
 
-def test_a_period_outside_a_rubrics_dates_warns_or_is_refused(client: httpx.Client) -> None:
-    # xingji declares no dates; the library's own tests cover those that do. Here: a period of
-    # the calendar the rubric's quotas cannot count on is refused with its place
+def test_a_year_the_calendar_does_not_know_is_refused_at_the_period(client: httpx.Client) -> None:
     body = member_body()
-    body["period"] = "2031-Q3"  # a year China's calendar does not know yet
-    answer = client.post("/rubrics/wanggezhang-member/score", json=body)
-    assert answer.status_code == 422, answer.text
-    assert answer.json()["detail"][0]["loc"][0] == "body"
+    body["period"] = "2031-Q3"  # a year China's working-day calendar does not know yet
+    for path, payload in (
+        ("/rubrics/wanggezhang-member/score", body),
+        (
+            "/rubrics/wanggezhang-member/results",
+            {"records": [body["evidence"]], "params": body["params"], "period": "2031-Q3"},
+        ),
+    ):
+        answer = client.post(path, json=payload)
+        assert answer.status_code == 422, answer.text
+        (found,) = answer.json()["detail"]
+        assert (found["loc"], found["type"]) == (["body", "period"], "period_error")
+        assert "2031" in found["msg"]
+
+
+def test_a_period_outside_a_rubrics_dates_warns_or_is_refused(tmp_path: Path) -> None:
+    """A rubric in force for 2026 only, served from a plugin that registers it."""
+    import threading
+    import types
+
+    import uvicorn
+    from helpers import one_item
+
+    from gridrules import plugins
+    from gridrules.hookspecs import hookimpl
+    from gridrules.service.app import create_app
+    from gridrules.service.catalogue import Catalogue
+    from gridrules.service.settings import Settings
+
+    dated = one_item(
+        [gr.PerOccurrence("missed", 1)], effective="2026-01-01", effective_until="2026-12-31"
+    )
+    module = types.ModuleType("gridrules_unit")
+
+    @hookimpl
+    def gridrules_rubrics() -> list[gr.Rubric]:
+        return [dated]
+
+    module.gridrules_rubrics = gridrules_rubrics  # type: ignore[attr-defined]
+
+    class EntryPoint:
+        group, name, value = "gridrules", "unit", "gridrules_unit"
+
+        def load(self) -> types.ModuleType:
+            return module
+
+    class Distribution:
+        metadata: ClassVar[dict[str, str]] = {"Name": "gridrules-unit"}
+        entry_points = (EntryPoint(),)
+        version = "2.0"
+
+    app = create_app(Settings(), Catalogue(plugins.Registry([Distribution()])))
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url)
+        warned = httpx.post(
+            f"{url}/rubrics/unit/score", json={"evidence": {"missed": 1}, "period": "2027-01"}
+        )
+        assert warned.status_code == 200
+        assert "不在本细则的施行期间（2026-01-01至2026-12-31）内" in warned.json()["warnings"][0]
+        refused = httpx.post(
+            f"{url}/rubrics/unit/score",
+            json={"evidence": {"missed": 1}, "period": "2027-01", "strict": True},
+        )
+        assert refused.status_code == 422
+        (found,) = refused.json()["detail"]
+        assert (found["loc"], found["type"]) == (["body", "period"], "period_outside_rubric")
+        batch = httpx.post(
+            f"{url}/rubrics/unit/results", json={"records": [{"missed": 1}], "period": "2027-01"}
+        ).json()
+        assert batch["warnings"] == [warned.json()["warnings"][0]]
+        assert batch["results"][0]["result"]["total"] == "9"
+        assert batch["audit"]["plugin"] == "gridrules-unit"
+        assert batch["audit"]["plugin_version"] == "2.0"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
 
 
 # -- limits ------------------------------------------------------------------------------------

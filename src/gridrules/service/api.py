@@ -5,8 +5,10 @@ answers a problem in the request with 422 and the list of problems (see
 :mod:`gridrules.service.problems`), an unknown rubric with 404, never a 500.
 """
 
+import contextlib
 import gc
 import json
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, TypeVar
 
@@ -16,6 +18,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ValidationError
 
+from ..dates.calendars import CalendarError
 from ..dates.periods import Period
 from ..engine.audit import gridrules_version
 from ..engine.result import Result
@@ -92,10 +95,13 @@ def _period(scorer: Scorer, period: str | None, strict: bool) -> tuple[str, ...]
         return ()
     try:
         Period.parse(period)
-        warning = scorer.period_warning(period, strict=strict)
     except GridrulesError as error:
-        kind = "period_outside_rubric" if strict and "strict" in str(error) else "period_error"
-        raise Unprocessable(from_error(error, ["body", "period"], kind)) from None
+        raise Unprocessable(from_error(error, ["body", "period"], "period_error")) from None
+    try:
+        warning = scorer.period_warning(period, strict=strict)
+    except GridrulesError as error:  # under strict: outside the rubric's effective dates
+        problems = from_error(error, ["body", "period"], "period_outside_rubric")
+        raise Unprocessable(problems) from None
     return () if warning is None else (warning,)
 
 
@@ -111,7 +117,9 @@ def _score(scorer: Scorer, body: Any) -> str:
         )
     except EvidenceError as error:
         raise Unprocessable(from_error(error, ["body", "evidence"])) from None
-    except GridrulesError as error:  # a calendar that does not know the year, a number too long
+    except CalendarError as error:  # a year the working-day calendar does not know
+        raise Unprocessable(from_error(error, ["body", "period"], "period_error")) from None
+    except GridrulesError as error:  # a number that needs more digits than are kept exact
         raise Unprocessable(from_error(error, ["body"], "scoring_error")) from None
     return sheet.to_json()
 
@@ -124,7 +132,15 @@ def _outcome_line(row: int, outcome: Result | GridrulesError) -> str:
 
 
 class _Lines:
-    """The outcomes of a ``/results`` request, a chunk of lines at a time."""
+    """The outcomes of a ``/results`` request, a chunk of lines at a time.
+
+    The first chunk is scored before anything is answered (:meth:`start`): a period whose
+    working days the calendar does not know fails every record alike, and is the request's
+    problem (422 at the period), not each record's.
+    """
+
+    SIZE = 1024
+    """Records a chunk."""
 
     def __init__(self, scorer: Scorer, records: list[dict[str, Any]], period: str | None) -> None:
         self.outcomes: Iterator[Result | GridrulesError] = scorer.results(
@@ -132,34 +148,76 @@ class _Lines:
         )
         self.row = 0
         self.scored = self.rejected = 0
+        self._first: list[str] | None = None
 
-    def chunk(self, size: int, deadline: Deadline) -> list[str]:
+    def start(self, deadline: Deadline) -> None:
+        self._first = self.chunk(deadline)
+
+    def chunk(self, deadline: Deadline) -> list[str]:
+        if self._first is not None:
+            first, self._first = self._first, None
+            return first
         deadline.check()
+        with _COLLECTOR.paused():
+            return self._chunk()
+
+    def _chunk(self) -> list[str]:
         lines = []
         for outcome in self.outcomes:
+            if isinstance(outcome, CalendarError):
+                raise Unprocessable(from_error(outcome, ["body", "period"], "period_error"))
             lines.append(_outcome_line(self.row, outcome))
             self.row += 1
             if isinstance(outcome, Result):
                 self.scored += 1
             else:
                 self.rejected += 1
-            if len(lines) == size:
+            if len(lines) == self.SIZE:
                 break
         return lines
 
     def all(self, deadline: Deadline) -> list[str]:
         lines: list[str] = []
-        while chunk := self.chunk(1024, deadline):
+        while chunk := self.chunk(deadline):
             lines.extend(chunk)
         return lines
 
 
+class _Collector:
+    """Pauses the cyclic garbage collector (in every thread) while any request asks, and puts
+    it back as it was after the last. Reading a large body and scoring its records make
+    millions of objects and no cycle: collecting meanwhile would only walk them again and
+    again (what is freed is freed by reference counting all the same)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pauses = 0
+        self._was_on = False
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        with self._lock:
+            self._pauses += 1
+            if self._pauses == 1:
+                self._was_on = gc.isenabled()
+                gc.disable()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._pauses -= 1
+                if self._pauses == 0 and self._was_on:
+                    gc.enable()
+
+
+_COLLECTOR = _Collector()
+
+
 def _parse(model: type[BaseModel], body: bytes) -> Any:
     """The body read as ``model``; 422 with pydantic's problems, under ``body``."""
-    collecting = gc.isenabled()
-    gc.disable()  # a large body makes millions of objects and no cycles: no collection meanwhile
     try:
-        return model.model_validate_json(body)
+        with _COLLECTOR.paused():
+            return model.model_validate_json(body)
     except ValidationError as error:
         found = []
         for item in error.errors(include_url=False, include_context=False):
@@ -168,9 +226,6 @@ def _parse(model: type[BaseModel], body: bytes) -> Any:
             value = None if item["type"] == "json_invalid" else item.get("input")
             found.append(problem(loc, item["msg"], item["type"], value))
         raise Unprocessable(found) from None
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _wants_stream(request: Request, count: int, settings: Settings) -> bool:
@@ -285,14 +340,15 @@ def _add_rubric(
         deadline = Deadline(settings.time_limit)
         raw = await request.body()
 
-        def parse() -> tuple[Any, Scorer, tuple[str, ...]]:
+        def parse() -> tuple[Any, Scorer, tuple[str, ...], _Lines]:
             body = _parse(results_model, raw)
             scorer = _prepare(catalogue, name, body.params)
             warnings = _period(scorer, body.period, body.strict)
-            return body, scorer, warnings
+            lines = _Lines(scorer, body.records, body.period)
+            lines.start(deadline)
+            return body, scorer, warnings, lines
 
-        body, scorer, warnings = await _in_thread(parse, deadline)
-        lines = _Lines(scorer, body.records, body.period)
+        body, scorer, warnings, lines = await _in_thread(parse, deadline)
         audit = json.dumps(
             {"audit": json.loads(_audit_json(scorer)), "warnings": list(warnings)},
             ensure_ascii=False,
@@ -412,7 +468,7 @@ async def _stream(head: str, lines: _Lines, deadline: Deadline) -> AsyncIterator
     yield (head + "\n").encode("utf-8")
     while True:
         try:
-            chunk = await _in_thread(lambda: lines.chunk(1024, deadline), deadline)
+            chunk = await _in_thread(lambda: lines.chunk(deadline), deadline)
         except TimeLimitExceeded as error:
             tail = {"error": {"status": 503, "detail": str(error)}}
             yield (json.dumps(tail, ensure_ascii=False) + "\n").encode("utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -53,6 +54,9 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     )
     app.state.settings = settings
     app.state.catalogue = catalogue
+    # what is made at start lives as long as the service: the garbage collector need not walk
+    # it at every collection
+    app.router.on_startup.append(gc.freeze)
 
     @app.exception_handler(Unprocessable)
     async def unprocessable(request: Request, error: Exception) -> JSONResponse:

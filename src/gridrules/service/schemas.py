@@ -133,7 +133,7 @@ class RubricModels:
                 "warn of it on the sheet",
             ),
         )
-        config = ConfigDict(extra="forbid")
+        config = ConfigDict(extra="forbid", strict=True)  # what the schema says, no coercion
         self.score: type[BaseModel] = create_model(
             f"{camel}ScoreRequest",
             __config__=config,
