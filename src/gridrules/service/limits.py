@@ -1,7 +1,7 @@
 """The service's limits as they act: the body's size (413), the time a request takes (503).
 
 The records a ``/results`` request may hold are a bound of its request model (422, with the
-other problems of the body), see :mod:`gridrules.service.schemas`.
+other problems of the body), see ``gridrules.service.schemas``.
 """
 
 from __future__ import annotations
@@ -80,9 +80,9 @@ class BodyLimit:
                 await _answer(send, 413, self._message(None))
 
     def _message(self, length: int | None) -> str:
-        size = f"{length:,} bytes" if length is not None else "more"
+        size = f"is {length:,} bytes" if length is not None else "goes on past the limit"
         return (
-            f"the request body is {size}; this service takes at most {self.limit:,} bytes "
+            f"the request body {size}; this service takes at most {self.limit:,} bytes "
             "(send fewer records at a time)"
         )
 

@@ -18,12 +18,13 @@ __all__ = ["Audit"]
 class Audit:
     """How and when one sheet was scored.
 
-    ``rubric_hash`` is the SHA-256 of the rubric as data (:func:`gridrules.serialization.
-    unstructure_rubric`, written as canonical JSON), so two stamps with one hash were scored by
-    the same rules, clauses and numbers; ``params_hash`` the same of the parameter values in
-    force (given or defaulted). ``scored_at`` is ISO 8601 in UTC (``2026-10-31T08:15:30.123Z``).
-    ``plugin`` and ``plugin_version`` name the installed distribution that registered the rubric
-    (``None`` for a rubric built in Python or read from a file).
+    ``rubric_hash`` is the SHA-256 of the rubric as data
+    (:func:`~gridrules.serialization.unstructure_rubric`, written as canonical JSON), so two
+    stamps with one hash were scored by the same rules, clauses and numbers; ``params_hash``
+    the same of the parameter values in force (given or defaulted). ``scored_at`` is ISO 8601
+    in UTC (``2026-10-31T08:15:30.123Z``). ``plugin`` and ``plugin_version`` name the installed
+    distribution that registered the rubric (``None`` for a rubric built in Python or read from
+    a file).
     """
 
     gridrules_version: str
