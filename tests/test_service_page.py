@@ -171,7 +171,7 @@ def test_rows_with_mistakes_are_listed_with_their_reasons_in_chinese(page: Any, 
     assert page.locator("#scored").inner_text() == "3"
     assert page.locator("#rejected").inner_text() == "2"
     head, rows = table_of(page, "#rejected-rows")
-    assert head == ["文件", "行号", "被考核人员", "字段", "值", "原因"]
+    assert head == ["行号", "被考核人员", "字段", "值", "原因"]
     reasons = [row[head.index("原因")] for row in rows]
     assert reasons
     # every reason is written for the clerk, in Chinese
@@ -242,3 +242,11 @@ def test_the_page_loads_nothing_from_the_network(page: Any, url: str) -> None:
     assert requested
     assert all(address.startswith(url) for address in requested), requested
     assert page.locator("html").get_attribute("lang") == "zh-CN"
+
+
+def test_missing_parameters_are_named_by_what_they_fill(page: Any, url: str) -> None:
+    upload(page, url, "jiangcheng", EXAMPLES / "jiangcheng/street-office-2026-10.csv")
+    error = page.locator("#error").inner_text()
+    assert error.startswith("参数有问题：缺少参数“")
+    assert "（monthly_visit_deduction）" in error
+    assert "参数文件" in error

@@ -219,8 +219,7 @@ def _score_batch(
             progress=progress,
         )
     except ParameterError as error:
-        lines = "；".join(f"{p.field}：{chinese(p.message)}" for p in error.problems)
-        raise PageError(f"参数有问题：{lines}") from None
+        raise PageError(_parameter_problems(rubric, error)) from None
     except GridrulesError as error:
         raise PageError(f"无法评分：{chinese(str(error))}") from None
     return {
@@ -239,6 +238,32 @@ def _score_batch(
         "order": order,
         "created": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
+
+
+def _parameter_problems(rubric: Rubric, error: ParameterError) -> str:
+    """The parameters' problems as the clerk reads them: each parameter by what it fills."""
+    declared = {p.name: p for p in rubric.parameters}
+    lines = []
+    for found in error.problems:
+        param = declared.get(found.field)
+        what = f"“{param.description}”（{found.field}）" if param else f"“{found.field}”"
+        if found.kind == "missing":
+            lines.append(f"缺少参数{what}")
+        elif found.kind == "unknown_field":
+            lines.append(f"本细则没有参数{what}")
+        else:
+            lines.append(f"参数{what}的值有误：{chinese(found.message)}")
+    return (
+        "参数有问题：" + "；".join(lines) + "。请在“参数文件”中给出（.toml 或 .json），或上传用"
+        "空白模板填报、带“参数”表的工作簿。"
+    )
+
+
+def _stored_name(name: str) -> str:
+    """An uploaded file's name as a file of ours: its last part only, without characters a
+    file system refuses."""
+    last = re.split(r"[\\/]", name)[-1]
+    return re.sub(r'[\x00-\x1f<>:"|?*]', "_", last).strip(" .")[:120]
 
 
 def _ascii_name(name: str) -> str:
@@ -303,7 +328,12 @@ def add_page(app: FastAPI, catalogue: Catalogue, settings: Settings) -> None:
         if params is not None and params.filename and params_suffix not in PARAMETERS:
             return index("参数文件应为 .toml 或 .json 格式。", rubric, 422)
         batch, folder = batches.new()
-        source = folder / f"input{suffix}"
+        # the clerk's own file name (its last part, no folder), which the errors name
+        stored = _stored_name(table.filename or "")
+        if not stored.lower().endswith(suffix):
+            stored = f"table{suffix}"
+        source = folder / "input" / stored
+        source.parent.mkdir()
         source.write_bytes(await table.read())
         params_path = None
         if params is not None and params.filename:
@@ -331,7 +361,7 @@ def add_page(app: FastAPI, catalogue: Catalogue, settings: Settings) -> None:
         except (TimeLimitExceeded, TimeoutError):
             shutil.rmtree(folder, ignore_errors=True)
             return index(f"评分超过了 {settings.time_limit:g} 秒的时限，请分批上传。", rubric, 503)
-        facts["source"] = table.filename
+        facts["source"] = stored
         (folder / "batch.json").write_text(json.dumps(facts, ensure_ascii=False), "utf-8")
         return RedirectResponse(f"/batches/{batch}", status_code=303)
 
@@ -354,6 +384,7 @@ def add_page(app: FastAPI, catalogue: Catalogue, settings: Settings) -> None:
         columns = [c for c in columns if any(_shown(row.get(c)) for row in rows) or c == "总分"]
         figure_columns, figures = _read_table(folder / "scores.xlsx", _SHEETS["figures"])
         rejected_columns, rejected = _read_table(folder / "errors.csv")
+        rejected_columns = [c for c in rejected_columns if c != "文件"]  # one file, named above
         sheets = {str(number) for number, _, _ in facts["order"]}
         return render(
             "batch.html",
