@@ -20,7 +20,7 @@ def install(session: nox.Session, extras: str = "testing") -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite: the core and every plugin (HYPOTHESIS_PROFILE=ci for more examples)."""
-    install(session, "testing,xlsx,report,toml-write,docs,duckdb,spark")
+    install(session, "testing,xlsx,report,toml-write,docs,duckdb,spark,serve")
     session.run("pytest", *session.posargs)
 
 
@@ -35,7 +35,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typing(session: nox.Session) -> None:
     """mypy --strict on src/."""
-    install(session, "testing,xlsx,report,toml-write")
+    install(session, "testing,xlsx,report,toml-write,serve")
     session.install("mypy>=1.10")
     session.run("mypy")
 
@@ -43,7 +43,7 @@ def typing(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the docs with warnings as errors, and run their doctests."""
-    install(session, "docs,testing")
+    install(session, "docs,testing,serve")
     session.run(
         "sphinx-build", "-W", "-n", "--keep-going", "-b", "html", "docs", "docs/_build/html"
     )
@@ -59,9 +59,10 @@ def bench(session: nox.Session) -> None:
     ``nox -s bench`` runs every harness; ``nox -s bench -- events [options]`` only the event
     logs' (benchmarks/eventlogs.py), ``nox -s bench -- scoring [options]`` only scoring's,
     ``nox -s bench -- street`` only the street office's (benchmarks/street.py), ``nox -s bench
-    -- compare`` only the what-if comparison's (benchmarks/compare.py).
+    -- compare`` only the what-if comparison's (benchmarks/compare.py), ``nox -s bench -- service
+    [options]`` only the service's (benchmarks/service.py).
     """
-    install(session, "testing,xlsx,report,bench,duckdb,spark")
+    install(session, "testing,xlsx,report,bench,duckdb,spark,serve")
     which, *options = session.posargs or ["all"]
     if which in ("all", "scoring"):
         session.run("python", "benchmarks/run.py", *options)
@@ -71,3 +72,5 @@ def bench(session: nox.Session) -> None:
         session.run("python", "benchmarks/eventlogs.py", *options)
     if which in ("all", "compare"):
         session.run("python", "benchmarks/compare.py", *options)
+    if which in ("all", "service"):
+        session.run("python", "benchmarks/service.py", *options)

@@ -87,6 +87,9 @@ nitpick_ignore_regex = [
     (r"py:.*", r"gridrules\._\w+\..*"),
     # the type variables of generic helpers (gridrules.model.numbers.exact)
     (r"py:class", r"(~?_[PRST]|gridrules\.[\w.]+\._[PRST])"),
+    # the web framework's types in gridrules.service
+    (r"py:.*", r"(fastapi|starlette|pydantic|uvicorn|anyio)(\..*)?"),
+    (r"py:.*", r"(FastAPI|Request|Response|BaseModel|ASGIApp|Scope|Receive|Send|Message)"),
     # docutils and Sphinx types in gridrules.sphinxext
     (r"py:.*", r"(docutils|sphinx)(\..*)?"),
     (r"py:.*", r"(nodes|addnodes)\..*"),

@@ -168,7 +168,7 @@ def test_schema() -> None:
     result = run("schema", "xingji")
     schema = json.loads(result.stdout)
     assert schema["required"] == ["cases_collected", "population_entry_rate"]
-    assert schema["properties"]["cases_collected"]["type"] == "integer"
+    assert schema["properties"]["cases_collected"]["anyOf"][0]["type"] == "integer"
     assert schema["additionalProperties"] is False
 
 

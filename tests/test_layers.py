@@ -22,8 +22,11 @@ LAYERS = {
     "gridrules.io": 5,
 }
 """Each layer's package (or module) and its height; everything else is an edge (6): the public
-faces, plugins, the command line, the testing kit, the pytest plugin, the Sphinx extension."""
+faces, plugins, the command line, the testing kit, the pytest plugin, the Sphinx extension, the
+service."""
 EDGE = 6
+EDGES_ONLY_THE_CLI_IMPORTS = ("gridrules.service",)
+"""Edges no module imports but the command line (and their own modules)."""
 
 
 def module_name(path: Path) -> str:
@@ -131,3 +134,17 @@ def test_no_module_imports_another_modules_private_names() -> None:
         and any(n.startswith("_") and not n.startswith("__") for n in names)
     ]
     assert not private, "\n".join(private)
+
+
+def test_the_service_is_an_edge_only_the_command_line_imports() -> None:
+    assert layer("gridrules.service.app") == EDGE
+    for edge in EDGES_ONLY_THE_CLI_IMPORTS:
+        importers = {
+            module
+            for module in MODULES
+            for target, _, _ in imports(module)
+            if (target == edge or target.startswith(edge + "."))
+            and not (module == edge or module.startswith(edge + "."))
+        }
+        assert importers <= {"gridrules.cli"}, f"{edge} is imported by {sorted(importers)}"
+        assert importers, f"the command line no longer imports {edge}"

@@ -475,3 +475,23 @@ def test_tables_of_many_periods_stay_few(data: st.DataObject) -> None:
     assert by_columns is not None
     tables = [len(keyed.tables) for keyed in keyed_of(by_columns._plan)]
     assert max(tables) == _columns._SIGNATURES
+
+
+@given(data=st.data())
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_results_json_is_its_dicts_written_by_json_dumps(data: st.DataObject) -> None:
+    """Result.to_json writes from pieces it remembers (the service streams many): the text is
+    json.dumps of to_dict all the same, byte for byte, and reads back as the same result."""
+    import json
+
+    rubric = data.draw(rubrics())
+    scorer = rubric.prepare()
+    record = data.draw(evidence(rubric))
+    try:
+        result = scorer.result(record, period=PERIOD)
+    except gr.GridrulesError:
+        return
+    text = result.to_json()
+    assert text == json.dumps(result.to_dict(), ensure_ascii=False)
+    assert gr.Result.from_dict(json.loads(text)) == result
+    assert result.to_json() == text  # from memory the second time

@@ -697,16 +697,18 @@ def score(
     except GridrulesError as error:
         _fail(f"{params_file or 'parameters'}: {error}")
     _note_calendar(rubric, calendar)
+    assessor = assessor or _optional_text(meta.get("assessor"))
     try:
         sheet = scorer.score(
             record,
             assessee=assessee or _optional_text(meta.get("assessee")),
             period=period or _optional_text(meta.get("period")),
             calendar=calendar,
+            assessor=assessor,
         )
     except GridrulesError as error:
         _fail(f"{where}: {error}")
-    text = _render_sheet(sheet, fmt, assessor or _optional_text(meta.get("assessor")))
+    text = _render_sheet(sheet, fmt, assessor)
     if output is not None:
         _write_text(output, text)
     else:
@@ -1701,3 +1703,68 @@ def _batch_from_events(
     _report_rejected(table, rejected)
     if summary.rejected or table.rejected_count:
         sys.exit(EXIT_PROBLEMS)
+
+
+# -- serve ------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="the address to listen on")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="processes")
+@click.option(
+    "--max-body", help="the largest request body, e.g. 64M [env GRIDRULES_SERVE_MAX_BODY]"
+)
+@click.option(
+    "--max-records",
+    type=click.IntRange(1),
+    help="the most records one /results request may hold [env GRIDRULES_SERVE_MAX_RECORDS]",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(0, min_open=True),
+    help="the seconds one request may take [env GRIDRULES_SERVE_TIME_LIMIT]",
+)
+@click.option(
+    "--stream-above",
+    type=click.IntRange(1),
+    help="/results streams JSON lines for more records [env GRIDRULES_SERVE_STREAM_ABOVE]",
+)
+@click.option(
+    "--workdir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="where the page keeps its batches [env GRIDRULES_SERVE_WORKDIR; default: a temporary one]",
+)
+@click.option(
+    "--keep-batches",
+    type=click.IntRange(1),
+    help="how many of the page's batches are kept [env GRIDRULES_SERVE_KEEP_BATCHES]",
+)
+def serve(host: str, port: int, workers: int, **limits: Any) -> None:
+    """Serve the installed rubrics over HTTP (the API, its /docs, and the page at /).
+
+    Limits not given as options are read from the environment, else their defaults: 64M a body,
+    100000 records a /results request, 60 s a request, JSON lines above 1000 records.
+    """
+    from .io.tables import optional_module
+
+    try:
+        for module in ("fastapi", "uvicorn", "python_multipart", "jinja2"):
+            optional_module(module, "serve", "gridrules serve")
+    except GridrulesError as error:
+        _fail(str(error))
+    import attrs
+
+    from .service import Settings
+    from .service import serve as run
+    from .service.settings import parse_size
+
+    try:
+        settings = Settings.from_env()
+        given = {k: v for k, v in limits.items() if v is not None}
+        if "max_body" in given:
+            given["max_body"] = parse_size(given["max_body"])
+        settings = attrs.evolve(settings, **given)
+    except ValueError as error:
+        _fail(str(error))
+    run(host, port, workers, settings)

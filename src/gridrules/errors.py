@@ -41,18 +41,25 @@ class GridrulesError(Exception):
 
 
 class Problem:
-    """One problem found in a record: where it is (the field, and ``path`` within its value) and
-    why it is wrong."""
+    """One problem found in a record: where it is (the field, and ``path`` within its value),
+    why it is wrong, and what kind of problem it is (``kind``: ``"unknown_field"``,
+    ``"missing"``, or ``"value_error"`` for a value that does not fit)."""
 
-    __slots__ = ("field", "message", "path", "value")
+    __slots__ = ("field", "kind", "message", "path", "value")
 
     def __init__(
-        self, field: str, message: str, value: object = None, path: tuple[str | int, ...] = ()
+        self,
+        field: str,
+        message: str,
+        value: object = None,
+        path: tuple[str | int, ...] = (),
+        kind: str = "value_error",
     ) -> None:
         self.field = field
         self.message = message
         self.value = value
         self.path = path
+        self.kind = kind
 
     @property
     def location(self) -> tuple[str | int, ...]:

@@ -22,6 +22,7 @@ from . import hookspecs
 from .engine.rubric import Rubric
 from .errors import GridrulesError, PluginError
 from .io.datafiles import load_rubric
+from .model.origin import Origin
 
 if TYPE_CHECKING:
     from .io.feeds import Feeds
@@ -248,6 +249,7 @@ class Registry:
             error = PluginError(f"rubric {name!r} is registered twice: by {other} and by {dist}")
             entries[name] = self._broken(name, f"{other}, {dist}", version, error)
             return
+        rubric = attrs.evolve(rubric, origin=Origin(dist, version))  # stamped on its sheets
         source = None
         if package is not None and (package / "source.txt").is_file():
             source = str(package / "source.txt")

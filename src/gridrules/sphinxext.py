@@ -266,6 +266,7 @@ def _metadata(rubric: Rubric, info: gridrules.RubricInfo | None) -> nodes.field_
         ("地区 (region)", rubric.region),
         ("发文单位 (issuer)", rubric.issuer),
         ("施行日期 (effective)", rubric.effective or ""),
+        ("有效期至 (effective_until)", rubric.effective_until or ""),
         ("出处 (source)", rubric.source),
     ):
         if value:

@@ -233,7 +233,9 @@ class Validator:
             check = checks.get(key) if isinstance(key, str) else None
             if check is None:
                 if len(problems) < SHOWN_PROBLEMS:
-                    problems.append(Problem(str(key)[:80], self._unknown(key), raw))
+                    problems.append(
+                        Problem(str(key)[:80], self._unknown(key), raw, kind="unknown_field")
+                    )
                 else:
                     omitted += 1
                 continue
@@ -261,6 +263,7 @@ class Validator:
                         fid,
                         f"missing required {field.kind.value} field"
                         f"{' (' + field.description + ')' if field.description else ''}",
+                        kind="missing",
                     )
                 )
             defaulted = tuple(fid for fid in self.defaults if fid not in values)

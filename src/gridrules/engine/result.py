@@ -97,8 +97,36 @@ class Result:
         }
 
     def to_json(self) -> str:
-        """:meth:`to_dict` as JSON text."""
-        return json.dumps(self.to_dict(), ensure_ascii=False)
+        """:meth:`to_dict` as JSON text (UTF-8, Chinese kept readable), on one line.
+
+        The text is exactly ``json.dumps(result.to_dict(), ensure_ascii=False)``, written from
+        the pieces every result shares (each number's text, each item's key, each grade), each
+        written once: a service streams many results, and writing each through ``json.dumps``
+        would cost more than scoring it.
+        """
+        number = _number_json
+        points = tuple(self.items.items())
+        items = _ITEMS.get(points)
+        if items is None:
+            items = _remember(
+                _ITEMS, points, ", ".join([f"{_key_json(i)}: {number(p)}" for i, p in points])
+            )
+        return (
+            f'{{"total": {number(self.total)}, "base": {number(self.base)}, '
+            f'"bonus": {number(self.bonus)}, "penalty": {number(self.penalty)}, '
+            f'"grade": {_text_json(self.grade)}, '
+            f'"stars": {"null" if self.stars is None else int(self.stars)}, '
+            f'"flags": {_flags_json(self.flags)}, "items": {{{items}}}{self._sections_json()}}}'
+        )
+
+    def _sections_json(self) -> str:
+        """The section grades as :meth:`to_dict` writes them (nothing when there are none)."""
+        if not self.section_grades:
+            return ""
+        graded = ", ".join(
+            f"{_key_json(s)}: {_text_json(g)}" for s, g in self.section_grades.items()
+        )
+        return f', "section_grades": {{{graded}}}'
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Result:
@@ -125,3 +153,45 @@ class Result:
             )
         except (KeyError, TypeError, ValueError) as error:
             raise DataFileError(f"not a valid result: {error}") from None
+
+
+# The pieces of a result's JSON, each written once by json.dumps and remembered (bounded): a
+# number's text depends on its value alone (fmt), so equal Decimals share an entry.
+_MEMO_LIMIT = 10_000
+_NUMBERS: dict[Decimal, str] = {}
+_TEXTS: dict[str | None, str] = {}
+_KEYS: dict[str, str] = {}
+_FLAGS: dict[frozenset[str], str] = {}
+_ITEMS: dict[tuple[tuple[str, Decimal], ...], str] = {}
+
+
+def _remember(memo: dict[Any, str], key: Any, text: str) -> str:
+    if len(memo) < _MEMO_LIMIT:
+        memo[key] = text
+    return text
+
+
+def _number_json(value: Decimal) -> str:
+    text = _NUMBERS.get(value)
+    return text if text is not None else _remember(_NUMBERS, value, f'"{fmt(value)}"')
+
+
+def _text_json(value: str | None) -> str:
+    text = _TEXTS.get(value)
+    if text is None:
+        text = _remember(_TEXTS, value, json.dumps(value, ensure_ascii=False))
+    return text
+
+
+def _key_json(value: str) -> str:
+    text = _KEYS.get(value)
+    if text is None:
+        text = _remember(_KEYS, value, json.dumps(value, ensure_ascii=False))
+    return text
+
+
+def _flags_json(value: frozenset[str]) -> str:
+    text = _FLAGS.get(value)
+    if text is None:
+        text = _remember(_FLAGS, value, json.dumps(sorted(value), ensure_ascii=False))
+    return text

@@ -17,6 +17,7 @@ from ..model.numbers import exact
 from ..model.rubric import RubricDefinition
 from ..sheet.content import SheetContent
 from ..sheet.sheet import CombinedSheet, ScoreSheet
+from .audit import stamp
 from .evidence import Validator
 from .scorer import Scorer
 
@@ -43,7 +44,8 @@ class Rubric(RubricDefinition):
         if params:
             return Scorer(self, params)
         scorer = _PREPARED.get(self)
-        if scorer is None:
+        if scorer is None or scorer.rubric.origin != self.origin:
+            # an equal rubric from elsewhere stamps its sheets with its own origin
             scorer = _PREPARED[self] = Scorer(self, None)
         return scorer
 
@@ -56,14 +58,21 @@ class Rubric(RubricDefinition):
         period: object = None,
         calendar: Any = None,
         assessor: str | None = None,
+        strict: bool = False,
     ) -> ScoreSheet:
         """Score one assessee's evidence for one period and explain every point.
 
         ``period`` (``"2026-10"``) is shown on the sheet and gives quotas per working day their
-        target, counted on ``calendar`` (China's working days by default).
+        target, counted on ``calendar`` (China's working days by default). A period outside the
+        rubric's effective dates is warned of on the sheet, or refused with ``strict``.
         """
         return self.prepare(params).score(
-            evidence, assessee=assessee, period=period, calendar=calendar, assessor=assessor
+            evidence,
+            assessee=assessee,
+            period=period,
+            calendar=calendar,
+            assessor=assessor,
+            strict=strict,
         )
 
     @exact
@@ -102,6 +111,7 @@ class Rubric(RubricDefinition):
             grades = _bands_of(self, combination, sheets)
             grade = None if grades is None else grades.grade(combined.total)
         flags: frozenset[str] = frozenset().union(*(sheet.flags for sheet in sheets.values()))
+        assessor = next((s.assessor for s in sheets.values() if s.assessor), None)
         return CombinedSheet(
             rubric=self.name,
             combination=candidate.id,
@@ -115,6 +125,7 @@ class Rubric(RubricDefinition):
             flags=flags,
             assessee=assessee,
             periods=periods,
+            audit=stamp(self, self.bind(None, require_all=False), assessor),
         )
 
 

@@ -4,6 +4,7 @@ not) or many at once, every way through the same plan and the same walk."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
 from decimal import Decimal
 from itertools import islice
 from typing import Any, Literal, TypeVar, overload
@@ -14,9 +15,11 @@ from ..errors import GridrulesError
 from ..model.grades import Veto
 from ..model.numbers import ZERO, exact, fmt
 from ..model.rubric import RubricDefinition
+from ..sheet.audit import Audit
 from ..sheet.explain import Explanation, Traced
 from ..sheet.lines import ParameterLine, RemarkLine, VetoLine
 from ..sheet.sheet import ScoreSheet
+from .audit import params_hash, rubric_hash, stamp
 from .columns import ChunkScorer
 from .evidence import Validator
 from .plan import Plan
@@ -72,6 +75,52 @@ class Scorer:
         self._chunks: ChunkScorer | None = None  # made by the first call of results()
         self._periods: dict[tuple[object, object], tuple[Period, PeriodUnits | None]] = {}
         self._calendar: WorkingCalendar | None = None
+        self._in_force = rubric.in_force()
+        self._hashes: tuple[str, str] | None = None  # the audit's, worked out when first needed
+
+    # -- the audit stamp -----------------------------------------------------------------------
+
+    def audit(self, assessor: str | None = None) -> Audit:
+        """The audit stamp of a score worked out now with this scorer (see
+        :class:`~gridrules.sheet.audit.Audit`): what :meth:`score` puts on each sheet, and what
+        a batch of :meth:`results` can be stamped with once."""
+        if self._hashes is None:
+            self._hashes = (rubric_hash(self.rubric), params_hash(self.params))
+        return stamp(self.rubric, self.params, assessor, hashes=self._hashes)
+
+    # -- the rubric's effective dates ----------------------------------------------------------
+
+    def period_warning(self, period: object, *, strict: bool = False) -> str | None:
+        """What the sheet says when ``period`` is not wholly within the rubric's effective dates
+        (``effective``, ``effective_until``), in Chinese; ``None`` when it is, or when no period
+        is given or the rubric declares no dates.
+
+        :raises GridrulesError: under ``strict``, instead of the warning; or the period is not
+            one.
+        """
+        first, last = self._in_force
+        if period is None or (first is None and last is None):
+            return None
+        span = period if isinstance(period, Period) else Period.parse(str(period))
+        early = first is not None and span.start < first
+        late = last is not None and span.end > last
+        if not (early or late):
+            return None
+        wholly = (first is not None and span.end < first) or (
+            last is not None and span.start > last
+        )
+        if strict:
+            raise GridrulesError(
+                f"rubric {self.rubric.name!r} is in force {_range_text(first, last)}; the period "
+                f"{period} ({span.start} to {span.end}) is {'' if wholly else 'partly '}outside "
+                "it, and strict scoring refuses it"
+            )
+        label = period if isinstance(period, str) else str(span)
+        dates = f"{first}起" if last is None else f"{first or ''}至{last}"
+        return (
+            f"考核时间{label}（{span.start}至{span.end}）{'不在' if wholly else '有部分不在'}"
+            f"本细则的施行期间（{dates}）内"
+        )
 
     # -- the period scored ---------------------------------------------------------------------
 
@@ -108,13 +157,22 @@ class Scorer:
 
     @exact
     def result(
-        self, evidence: Mapping[str, object], *, period: object = None, calendar: Any = None
+        self,
+        evidence: Mapping[str, object],
+        *,
+        period: object = None,
+        calendar: Any = None,
+        strict: bool = False,
     ) -> Result:
         """Score one record without writing out explanations (the fast path for batches).
 
         ``period`` and ``calendar`` matter only to a rubric with quotas per working day; a
-        ``period`` given is read all the same, and refused when it is not a period.
+        ``period`` given is read all the same, and refused when it is not a period. With
+        ``strict`` a period outside the rubric's effective dates is refused
+        (:meth:`period_warning`).
         """
+        if strict:
+            self.period_warning(period, strict=True)
         values = self.validator.validate(evidence)[0]
         units = None
         if period is not None or self.needs_working_days:
@@ -152,6 +210,7 @@ class Scorer:
         calendar: Any = None,
         return_errors: Literal[False] = False,
         chunk_size: int = CHUNK_SIZE,
+        strict: bool = False,
     ) -> Iterator[Result]: ...
 
     @overload
@@ -163,6 +222,7 @@ class Scorer:
         calendar: Any = None,
         return_errors: Literal[True],
         chunk_size: int = CHUNK_SIZE,
+        strict: bool = False,
     ) -> Iterator[Result | GridrulesError]: ...
 
     def results(
@@ -173,6 +233,7 @@ class Scorer:
         calendar: Any = None,
         return_errors: bool = False,
         chunk_size: int = CHUNK_SIZE,
+        strict: bool = False,
     ) -> Iterator[Result | GridrulesError]:
         """Score many records without explanations: the fastest path, for batches.
 
@@ -190,14 +251,17 @@ class Scorer:
         scoring goes on, so that no record is lost. ``period`` and ``calendar`` apply to every
         record (see :meth:`result`); a rubric that needs a period, given none, is refused when
         ``results`` is called, as are a period that is not one, records that are not an iterable
-        (a single mapping among them) and a ``chunk_size`` under 1. Threads may share a scorer:
-        the tables of values already seen serve one chunk at a time.
+        (a single mapping among them), a ``chunk_size`` under 1 and, with ``strict``, a period
+        outside the rubric's effective dates. Threads may share a scorer: the tables of values
+        already seen serve one chunk at a time.
         """
         if isinstance(records, Mapping):
             raise TypeError("results() takes an iterable of records; score one with result()")
         if chunk_size < 1:
             raise ValueError(f"chunk_size must be 1 or more, got {chunk_size}")
         # checked now, not when the first result is asked for
+        if strict:
+            self.period_warning(period, strict=True)
         units = exact(self._units)(period, calendar)[1]
         if self._chunks is None:
             self._chunks = ChunkScorer(self.plan, self.validator)
@@ -246,6 +310,7 @@ class Scorer:
         period: object = None,
         calendar: Any = None,
         assessor: str | None = None,
+        strict: bool = False,
     ) -> ScoreSheet:
         """Score one record and explain every point on a :class:`~gridrules.ScoreSheet`.
 
@@ -255,8 +320,13 @@ class Scorer:
             period.
         :param calendar: the working-day calendar for those quotas (China's by default); its name
             is shown on the sheet.
-        :param assessor: who assessed (考核人), shown on the sheet.
+        :param assessor: who assessed (考核人), shown on the sheet and in its audit stamp.
+        :param strict: refuse a period outside the rubric's effective dates, rather than warn
+            of it on the sheet (:meth:`period_warning`).
+
+        The sheet carries its :class:`~gridrules.sheet.audit.Audit` stamp (:meth:`audit`).
         """
+        warning = self.period_warning(period, strict=strict)
         span, units = self._units(period, calendar)
         values, defaulted = self.validator.validate(evidence)
         plan, rubric = self.plan, self.rubric
@@ -296,11 +366,19 @@ class Scorer:
                 for r in rubric.remarks
                 if values[r.id]
             ),
+            warnings=() if warning is None else (warning,),
+            audit=self.audit(assessor),
         )
 
 
 def _no_working(values: Mapping[str, Any]) -> str:
     return ""
+
+
+def _range_text(first: date | None, last: date | None) -> str:
+    if first is not None and last is not None:
+        return f"from {first} to {last}"
+    return f"from {first}" if first is not None else f"until {last}"
 
 
 def _calendar_line(units: PeriodUnits | None) -> str | None:

@@ -1086,6 +1086,7 @@ def output_columns(
     keep: Sequence[str] = (),
     headers: str = "id",
     group_by: Sequence[str] = (),
+    rank: bool = False,
 ) -> tuple[str, ...]:
     """The output's columns: row, assessee, assessor, period, kept, results, ranks, items.
 
@@ -1093,7 +1094,7 @@ def output_columns(
     penalty, grade, stars and flags; ``total = base - penalty + bonus`` before the rubric's floor
     and rounding; then the grade of each section graded on its own. With ``group_by`` (kept
     columns) the ranks follow: one within each group (the groups of the first column, then of
-    the first two, ...) and one overall.
+    the first two, ...) and one overall; with ``rank`` the overall one even without groups.
 
     ``headers="id"`` names them for programs (an item by its id, ``item.<id>`` if the id is
     already a column name); ``"zh"`` in Chinese for people (被考核人员, 总分, 等级, 星级, 排名,
@@ -1104,10 +1105,10 @@ def output_columns(
     if headers == "zh":
         fixed = [FIXED_HEADERS[c] for c in FIXED_COLUMNS]
         results = [RESULT_HEADERS[c] for c in RESULT_COLUMNS]
-        ranks = [f"{g}排名" for g in group_by] + (["总排名"] if group_by else [])
+        ranks = [f"{g}排名" for g in group_by] + (["总排名"] if group_by or rank else [])
     else:
         fixed, results = list(FIXED_COLUMNS), list(RESULT_COLUMNS)
-        ranks = [f"rank.{g}" for g in group_by] + (["rank"] if group_by else [])
+        ranks = [f"rank.{g}" for g in group_by] + (["rank"] if group_by or rank else [])
     graded = graded_sections(rubric)
     if headers == "zh":
         parts = [f"{section.label}等次" for section in graded]
@@ -1227,6 +1228,7 @@ def run_batch(
     layout: Layout | None = None,
     headers: str | None = None,
     group_by: Sequence[str] = (),
+    rank: bool = False,
     workers: int = 1,
     chunk_size: int = DEFAULT_CHUNK,
     progress: Progress | None = None,
@@ -1249,10 +1251,10 @@ def run_batch(
 
     ``headers`` names the output's columns: ``"zh"`` (Chinese, the default for Excel, with the
     errors file's fields and reasons in Chinese too) or ``"id"`` (the default for CSV and JSON
-    lines). ``group_by`` names kept columns to rank within (see :func:`output_columns`); the
-    output keeps the input's order. An Excel output has three sheets: the scores (going on in
-    more sheets past Excel's row limit), the grades and stars per group and overall, and the
-    rejected rows.
+    lines). ``group_by`` names kept columns to rank within (see :func:`output_columns`), and
+    ``rank`` ranks every row overall even without them; the output keeps the input's order. An
+    Excel output has three sheets: the scores (going on in more sheets past Excel's row limit),
+    the grades and stars per group and overall, and the rejected rows.
 
     ``sheets`` makes each scored row's sheet where it is scored; a row whose sheet cannot be
     made is rejected. ``on_sheet`` gets each row and its sheet, in input order.
@@ -1289,12 +1291,13 @@ def run_batch(
     summary = Summary(input, output, errors)
     # list the grades in the rubric's order, best first
     summary.grades.update(dict.fromkeys(scorer.grade_names, 0))
-    columns = output_columns(rubric, layout.keep, style, group_by)
+    rank = rank or bool(group_by)
+    columns = output_columns(rubric, layout.keep, style, group_by, rank)
     err_columns = error_columns(style)
     group_at = [layout.keep.index(g) for g in group_by]
-    collect = out_format == "xlsx" or bool(group_by)
+    collect = out_format == "xlsx" or rank
     figures: dict[tuple[str | None, ...], GroupFigures] = {}
-    ranked: _Ranked | None = _Ranked() if group_by else None
+    ranked: _Ranked | None = _Ranked() if rank else None
     with (
         open_reader(
             input, input_format, encoding=encoding, sheet=sheet, header_row=header_row

@@ -38,6 +38,7 @@ __all__ = [
     "RESULT_HEADERS",
     "ROLES",
     "ROLE_NAMES",
+    "closest_field",
     "item_headers",
     "labels_of",
     "read_header_map",
@@ -282,12 +283,29 @@ def resolve_header(
     return fields, chosen
 
 
-def _closest(name: str, fields: Mapping[str, object], labels: Mapping[str, str]) -> str:
+def closest_field(rubric: Rubric, name: str) -> tuple[str, str] | None:
+    """The field whose label (or id) is closest to the column ``name``, as ``(what matched,
+    the field's id)``; ``None`` when no field has a similar name (a column of the office's own,
+    such as 社区, rather than a misspelt field)."""
+    return _closest_match(name, rubric.fields, rubric.field_labels)
+
+
+def _closest_match(
+    name: str, fields: Mapping[str, object], labels: Mapping[str, str]
+) -> tuple[str, str] | None:
     by_label = difflib.get_close_matches(name, list(labels), n=1, cutoff=0.4)
-    by_id = difflib.get_close_matches(name, list(fields), n=1, cutoff=0.6)
     if by_label:
-        return f"did you mean {by_label[0]!r} ({labels[by_label[0]]})?"
-    if by_id:
-        label = next((lbl for lbl, fid in labels.items() if fid == by_id[0]), "")
-        return f"did you mean {by_id[0]!r}{f' ({label})' if label else ''}?"
-    return "no field has a similar name"
+        return by_label[0], labels[by_label[0]]
+    by_id = difflib.get_close_matches(name, list(fields), n=1, cutoff=0.6)
+    return (by_id[0], by_id[0]) if by_id else None
+
+
+def _closest(name: str, fields: Mapping[str, object], labels: Mapping[str, str]) -> str:
+    match = _closest_match(name, fields, labels)
+    if match is None:
+        return "no field has a similar name"
+    matched, fid = match
+    if matched != fid:
+        return f"did you mean {matched!r} ({fid})?"
+    label = next((lbl for lbl, f in labels.items() if f == fid), "")
+    return f"did you mean {fid!r}{f' ({label})' if label else ''}?"

@@ -11,7 +11,16 @@ from typing import Any
 import attrs
 
 from ..errors import RubricError, brief
-from .numbers import HUNDRED, ZERO, as_tuple, fmt, to_decimal
+from .numbers import HUNDRED, INTEGER_DIGITS, ZERO, as_tuple, fmt, to_decimal
+from .patterns import (
+    LONGEST_NUMBER_TEXT,
+    NUMBER_DIGITS,
+    NUMBER_TEXT,
+    counts_pattern,
+    names_pattern,
+    number_pattern,
+    words_pattern,
+)
 
 __all__ = [
     "COUNT_TEXT",
@@ -122,12 +131,24 @@ def _read_number(value: object, expected: str) -> Decimal:
         raise BadValue(f"expected {expected}, got the boolean {value!r}")
     if not isinstance(value, int | Decimal | str | float):
         raise BadValue(f"expected {expected}, got {type(value).__name__} {brief(value)}")
+    if isinstance(value, str):
+        text = value.strip()
+        # plain decimals only (no exponent, no separator), as the JSON Schema's pattern says; a
+        # text too long to be a number is refused as such below
+        if len(text) <= LONGEST_NUMBER_TEXT and not NUMBER_TEXT.fullmatch(text):
+            raise BadValue(f"expected {expected}, got {brief(value)}")
     try:
-        return to_decimal(value, brief(value))
+        number = to_decimal(value, brief(value))
     except TypeError:
         raise BadValue(f"expected {expected}, got {brief(value)}") from None
     except ValueError as too_long:
         raise BadValue(str(too_long)) from None
+    if isinstance(value, str) and not NUMBER_DIGITS.fullmatch(value.strip()):
+        raise BadValue(
+            f"{brief(value)}: write at most {INTEGER_DIGITS} digits before the decimal point "
+            "(leading zeros included)"
+        )
+    return number
 
 
 def check_count(value: object) -> Decimal:
@@ -438,52 +459,88 @@ class Field:
         return check
 
     def json_schema(self) -> dict[str, Any]:
-        """The JSON Schema of this field's value."""
+        """The JSON Schema of this field's value: it accepts a value exactly when the field's
+        check does (texts included: ``"3"``, ``"是"``, ``"85%"``), but for a JSON number with
+        more decimal places than are kept exact, which no JSON Schema can tell."""
         schema: dict[str, Any]
-        number = {"type": ["number", "string"], "pattern": r"^-?\d+(\.\d+)?$"}
-        if self.kind is FieldKind.COUNT:
-            schema = {"type": "integer", "minimum": 0}
-        elif self.kind is FieldKind.AMOUNT:
-            schema = {**number, "minimum": 0}
-        elif self.kind is FieldKind.PERCENTAGE:
-            schema = {**number, "minimum": 0, "maximum": 100}
-        elif self.kind is FieldKind.FLAG:
-            schema = {"type": "boolean"}
-        elif self.kind is FieldKind.POINTS:
-            top = self.maximum if self.maximum is not None else HUNDRED
-            schema = {**number, "minimum": 0, "maximum": float(top) if top % 1 else int(top)}
-        elif self.kind is FieldKind.LEVEL:
-            schema = {
-                "anyOf": [
-                    {"type": "null"},
-                    {"enum": list(self.choices)},
-                    {"type": "array", "items": {"enum": list(self.choices)}, "uniqueItems": True},
-                ]
-            }
-        elif self.kind is FieldKind.BALLOTS:
+        kind = self.kind
+        if kind is FieldKind.COUNT:
+            schema = _count_schema()
+        elif kind is FieldKind.AMOUNT:
+            schema = _number_schema(None)
+        elif kind is FieldKind.PERCENTAGE:
+            schema = _number_schema(HUNDRED, percent=True)
+        elif kind is FieldKind.FLAG:
+            words = sorted(_TRUE_WORDS | _FALSE_WORDS)
+            schema = {"anyOf": [{"type": "boolean"}, _text(words_pattern(words))]}
+        elif kind is FieldKind.POINTS:
+            schema = _number_schema(self.maximum if self.maximum is not None else HUNDRED)
+        elif kind is FieldKind.LEVEL or kind is FieldKind.ELEMENTS:
+            names = list(self.choices)
+            forms: list[dict[str, Any]] = [
+                {"type": "array", "items": {"enum": names}},
+                _text(names_pattern(names)),
+            ]
+            if kind is FieldKind.LEVEL:
+                forms.insert(0, {"type": "null"})  # a level not given: none reached
+            schema = {"anyOf": forms}
+        elif kind is FieldKind.BALLOTS:
             ballot = {
                 "type": "array",
-                "items": {"type": ["number", "string"]},
+                "prefixItems": [_number_schema(top) for top in self.criteria],
+                "items": False,
                 "minItems": len(self.criteria),
-                "maxItems": len(self.criteria),
             }
             schema = {
                 "type": "object",
-                "properties": {kind: {"type": "array", "items": ballot} for kind in self.choices},
+                "properties": {t: {"type": "array", "items": ballot} for t in self.choices},
                 "additionalProperties": False,
             }
-        elif self.kind is FieldKind.COUNTS:
-            schema = {"type": "array", "items": {"type": "integer", "minimum": 0}}
-        elif self.kind is FieldKind.TEXT:
+        elif kind is FieldKind.COUNTS:
+            schema = {
+                "anyOf": [{"type": "array", "items": _count_schema()}, _text(counts_pattern())]
+            }
+        elif kind is FieldKind.TEXT:  # spaces at the ends do not count: they are removed
             limit = TEXT_LIMIT if self.maximum is None else int(self.maximum)
-            schema = {"type": "string", "maxLength": limit}
+            pattern = rf"^\s*[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]{{0,{limit}}}?\s*$"
+            schema = {"type": "string", "pattern": pattern}
         else:
-            schema = {"type": "array", "items": {"enum": list(self.choices)}, "uniqueItems": True}
+            raise ValueError(f"no JSON Schema for fields of kind {kind.value!r}")
+        if self.default is not None:  # left out, or null: the default is taken
+            forms = schema["anyOf"] if list(schema) == ["anyOf"] else [schema]
+            if {"type": "null"} not in forms:
+                schema = {"anyOf": [{"type": "null"}, *forms]}
         if self.description:
             schema["description"] = self.description
         if self.default is not None:
             schema["default"] = _json_default(self.default)
         return schema
+
+
+_LARGEST = 10**INTEGER_DIGITS
+"""What every number kept exact is under."""
+
+
+def _text(pattern: str) -> dict[str, Any]:
+    return {"type": "string", "pattern": pattern}
+
+
+def _count_schema() -> dict[str, Any]:
+    return {
+        "anyOf": [
+            {"type": "integer", "minimum": 0, "exclusiveMaximum": _LARGEST},
+            _text(number_pattern(whole=True)),
+        ]
+    }
+
+
+def _number_schema(top: Decimal | None, *, percent: bool = False) -> dict[str, Any]:
+    number: dict[str, Any] = {"type": "number", "minimum": 0}
+    if top is None:
+        number["exclusiveMaximum"] = _LARGEST
+    else:
+        number["maximum"] = int(top) if top == top.to_integral_value() else float(top)
+    return {"anyOf": [number, _text(number_pattern(top, percent=percent))]}
 
 
 def _json_default(value: Any) -> Any:

@@ -44,7 +44,12 @@ def bind(
         if param is None:
             known = sorted(by_name) or "none"
             problems.append(
-                Problem(str(name), f"unknown parameter; this rubric declares {known}", raw)
+                Problem(
+                    str(name),
+                    f"unknown parameter; this rubric declares {known}",
+                    raw,
+                    kind="unknown_field",
+                )
             )
             continue
         try:
@@ -64,6 +69,7 @@ def bind(
                     Problem(
                         name,
                         f"missing required parameter: {param.description} (「{param.clause}」)",
+                        kind="missing",
                     )
                 )
             else:

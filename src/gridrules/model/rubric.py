@@ -15,6 +15,7 @@ from .combinations import PeriodCombination
 from .fields import Field, FieldKind, evidence_schema, merge_fields
 from .grades import GradeBands, StarRating, Veto
 from .numbers import ONE, ZERO, Rounding, as_tuple, exact, fmt, to_decimal
+from .origin import Origin
 from .params import bind, check_parameter_value
 from .refs import FromField, Number, Param, PerUnit, optional_number
 from .rules import Ballots
@@ -61,6 +62,8 @@ class RubricDefinition:
     region: str = ""
     issuer: str = ""
     effective: str | None = None
+    """The day the scheme takes effect (施行日期, ``YYYY-MM-DD``); scoring a period before it
+    warns on the sheet, or is refused under ``strict``."""
     source: str = ""
     description: str = ""
     weights: tuple[Weight, ...] = attrs.field(converter=as_tuple, factory=tuple)
@@ -79,6 +82,13 @@ class RubricDefinition:
     floor: Decimal | None = attrs.field(default=ZERO, converter=_optional_decimal)
     rounding: Rounding | None = None
     combinations: tuple[PeriodCombination, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    effective_until: str | None = None
+    """The last day the scheme is in force (有效期至, ``YYYY-MM-DD``), if it says; scoring a
+    period after it warns on the sheet, or is refused under ``strict``."""
+    origin: Origin | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    """Where the rubric was loaded from: the plugin's distribution and its version (``None``
+    for a rubric built in Python or read from a file). Not part of the rubric: equal rubrics
+    may come from different places."""
 
     def __attrs_post_init__(self) -> None:
         where = f"rubric {self.name!r}"
@@ -95,13 +105,7 @@ class RubricDefinition:
     # -- validation ---------------------------------------------------------------------
 
     def _validate(self) -> None:
-        if self.effective is not None:
-            try:
-                dt.date.fromisoformat(self.effective)
-            except ValueError:
-                raise RubricError(
-                    f"effective date must be YYYY-MM-DD, got {self.effective!r}"
-                ) from None
+        self.in_force()  # the effective dates are read, and must be in order
         check_children("the rubric", self.children, self.weights)
         nodes = list(self.nodes())
         seen: set[str] = set()
@@ -238,6 +242,27 @@ class RubricDefinition:
             for attribute, value in veto.when.numbers():
                 yield f"veto {veto.id!r}, {attribute}", value
         yield "bonus_cap", self.bonus_cap
+
+    def in_force(self) -> tuple[dt.date | None, dt.date | None]:
+        """The first and last days the scheme is in force (``None``: it does not say).
+
+        :raises RubricError: a date is not ``YYYY-MM-DD``, or the last is before the first.
+        """
+        days: list[dt.date | None] = []
+        for key, text in (("effective", self.effective), ("effective_until", self.effective_until)):
+            if text is None:
+                days.append(None)
+                continue
+            try:
+                days.append(dt.date.fromisoformat(text))
+            except (TypeError, ValueError):
+                raise RubricError(f"{key} date must be YYYY-MM-DD, got {text!r}") from None
+        first, last = days
+        if first is not None and last is not None and last < first:
+            raise RubricError(
+                f"effective_until {self.effective_until} is before effective {self.effective}"
+            )
+        return first, last
 
     # -- derived facts ------------------------------------------------------------------
 

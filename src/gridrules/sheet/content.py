@@ -14,6 +14,7 @@ import attrs
 
 from ..model.numbers import as_tuple
 from ..model.tree import Assumption
+from .audit import Audit
 from .explain import Explanation
 from .lines import ItemLine, ParameterLine, RemarkLine, SectionLine, VetoLine, lazy_repr
 
@@ -28,8 +29,9 @@ __all__ = [
 
 FORMAT_VERSION = 4
 """The version of the score sheet's serialised form; it changes when a field is added or changes
-meaning (4: the assessors' remarks, a section's cap and grade, a veto's working). A sheet of an
-older version reads as ever; one of a newer version is refused, naming both."""
+meaning (4: the assessors' remarks, a section's cap and grade, a veto's working, ``warnings``
+and ``audit``). A sheet of an older version reads as ever; one of a newer version is refused,
+naming both."""
 
 
 def _frozen(value: Iterable[str]) -> frozenset[str]:
@@ -94,6 +96,12 @@ class SheetContent:
     assessor: str | None = None
     remarks: tuple[RemarkLine, ...] = attrs.field(converter=as_tuple, factory=tuple)
     """The remarks the assessors wrote (领导点评), those given."""
+    warnings: tuple[str, ...] = attrs.field(converter=as_tuple, factory=tuple)
+    """What the assessor should know before trusting the sheet (Chinese): a period outside the
+    rubric's effective dates."""
+    audit: Audit | None = attrs.field(default=None, eq=False)
+    """How and when the sheet was scored; not part of what it says (see
+    :class:`~gridrules.sheet.audit.Audit`)."""
     format_version: int = FORMAT_VERSION
 
     @property
@@ -170,3 +178,5 @@ class CombinedContent:
     missing: tuple[str, ...] = attrs.field(converter=as_tuple, factory=tuple)
     """The parts that had no sheet, left out as the combination declares (the mean of the parts
     present); every part was used when empty."""
+    audit: Audit | None = attrs.field(default=None, eq=False)
+    """How and when the combination was worked out; not part of what it says."""

@@ -26,6 +26,7 @@ from ..model.refs import FromField, Number, Param, PerUnit, number
 from ..model.rubric import RubricDefinition
 from ..model.rules import RULE_TYPES, UNCAPPED, Bonus, Rule
 from ..model.tree import Item, Section
+from .audit import Audit
 from .content import (
     FORMAT_VERSION,
     SheetContent,
@@ -290,6 +291,10 @@ def _structure_sheet_fn(kind: type[SheetContent]) -> Any:
     )
 
 
+# the audit stamp says every one of its keys, null or not, on sheets and batches alike
+converter.register_unstructure_hook(
+    Audit, make_dict_unstructure_fn(Audit, converter, _cattrs_omit_if_default=False)
+)
 converter.register_unstructure_hook_factory(_is_sheet, _unstructure_sheet_fn)
 converter.register_structure_hook_factory(_is_sheet, _structure_sheet_fn)
 
@@ -334,6 +339,7 @@ def unstructure_rubric(rubric: RubricDefinition) -> dict[str, Any]:
                     f"({', '.join(_RULES_BY_KIND)}), so it cannot be written as data"
                 )
     data: dict[str, Any] = converter.unstructure(rubric, unstructure_as=RubricDefinition)
+    data.pop("origin", None)  # where it was loaded from, not part of the rubric
     return {"format": RUBRIC_FORMAT, **_strip_none(data)}
 
 
@@ -350,6 +356,8 @@ def structure_rubric_as(data: object, kind: type[_R], where: str = "rubric data"
             f"{where}: expected a table of rubric fields, got {type(data).__name__}"
         )
     body = dict(data)
+    if "origin" in body:  # set by the plugin that registers a rubric, never by its file
+        raise DataFileError(f"{where}: not a valid rubric:\n  - unknown key 'origin'")
     tag = body.pop("format", RUBRIC_FORMAT)
     if tag != RUBRIC_FORMAT:
         raise DataFileError(f"{where}: unknown format {tag!r}; expected {RUBRIC_FORMAT!r}")

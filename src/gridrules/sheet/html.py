@@ -9,7 +9,7 @@ from ..model.numbers import shown
 from .content import SheetContent
 from .lines import SectionLine
 from .words import h as _h
-from .words import notes, reason_texts, results, section_notes, sheet_rows
+from .words import notes, reason_texts, results, section_notes, sheet_rows, stamp_text
 
 __all__ = ["sheet_html", "sheet_section", "sheets_html"]
 
@@ -178,7 +178,8 @@ def sheet_section(sheet: SheetContent, *, assessor: str | None = None) -> str:
     out += [
         '<div class="signatures"><span>被考核人员（签字）：＿＿＿＿＿＿</span>'
         "<span>考核人（签字）：＿＿＿＿＿＿</span><span>日期：＿＿＿＿年＿＿月＿＿日</span></div>",
-        f'<p class="footer">gridrules · {_h(sheet.rubric)} {_h(sheet.rubric_version)}</p>',
+        f'<p class="footer">gridrules · {_h(sheet.rubric)} {_h(sheet.rubric_version)}'
+        f"{_h(stamp_text(sheet.audit))}</p>",
         "</section>",
     ]
     return "\n".join(out) + "\n"

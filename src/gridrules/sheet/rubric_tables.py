@@ -75,6 +75,7 @@ def _metadata(rubric: RubricDefinition) -> list[tuple[str, str]]:
             ("地区", rubric.region),
             ("发文单位", rubric.issuer),
             ("施行日期", rubric.effective or ""),
+            ("有效期至", rubric.effective_until or ""),
             ("出处", rubric.source),
         )
         if value

@@ -69,8 +69,12 @@ class CombinedSheet(CombinedContent):
         return combined_text(self)
 
     def to_dict(self) -> dict[str, Any]:
-        """The combined result as plain data, Decimals as text in one form."""
+        """The combined result as plain data, Decimals as text in one form: the document
+        :meth:`to_json` writes (pairs and triples as lists), the service's answer."""
         data: dict[str, Any] = converter.unstructure(self)
+        for key in ("parts", "periods"):
+            if key in data:
+                data[key] = [list(entry) for entry in data[key]]
         return data
 
     def to_json(self) -> str:

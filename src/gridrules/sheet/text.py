@@ -26,6 +26,7 @@ def sheet_text(sheet: SheetContent, *, assessor: str | None = None) -> str:
         out.append(f"工作日历：{sheet.calendar}")
     if assessor:
         out.append(f"考核人：{assessor}")
+    out.extend(f"提示：{warning}" for warning in sheet.warnings)
     out.append("")
     out.append("考核内容 | 分值 | 扣分 | 得分")
     for entry in sheet_rows(sheet):

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..model.numbers import SHOWN_PLACES, shown
+from .audit import Audit
 from .content import SheetContent
 from .lines import ItemLine, SectionLine, VetoLine, show
 
@@ -25,6 +26,7 @@ __all__ = [
     "reason_texts",
     "results",
     "sheet_rows",
+    "stamp_text",
     "stars_text",
 ]
 
@@ -135,9 +137,11 @@ def rounded_for_display(sheet: SheetContent) -> bool:
 
 
 def notes(sheet: SheetContent) -> list[tuple[str, list[str]]]:
-    """The notes under the results: the working-day calendar, the rounding for display, the
-    defaulted fields, parameters and assumptions, each when there is one."""
+    """The notes under the results: the warnings, the working-day calendar, the rounding for
+    display, the defaulted fields, parameters and assumptions, each when there is one."""
     notes: list[tuple[str, list[str]]] = []
+    if sheet.warnings:
+        notes.append(("提示", list(sheet.warnings)))
     if sheet.calendar:
         notes.append(("工作日历", [sheet.calendar]))
     if rounded_for_display(sheet):
@@ -182,3 +186,18 @@ def sheet_rows(sheet: SheetContent) -> Iterator[SectionLine | ItemLine]:
             shown.add(section.section_id)
             yield section
         yield line
+
+
+def stamp_text(audit: Audit | None) -> str:
+    """The audit stamp as a printed sheet's footer ends: the versions, the first digits of the
+    rubric's and the parameters' hashes, and when it was scored (UTC); empty without a stamp."""
+    if audit is None:
+        return ""
+    plugin = f" · {audit.plugin} {audit.plugin_version}" if audit.plugin else ""
+    rubric, params = (
+        digest.partition(":")[2][:12] for digest in (audit.rubric_hash, audit.params_hash)
+    )
+    return (
+        f" · gridrules {audit.gridrules_version}{plugin} · 细则 {rubric} · 参数 {params}"
+        f" · 评分时间 {audit.scored_at}"
+    )
