@@ -4,8 +4,10 @@ The worked scenarios are in the scenarios_*.toml files beside this file (collect
 pytest plugin, which also checks the citations and the core's invariants). Here: the shape chosen
 for targets without points (A1-met-or-not: fourteen items, each met or not, whatever the
 evidence), every target's threshold read from its own clause and held inclusively
-(A3-inclusive), the rates read as percentages (A7-rates), the duties that are not scored
-(A16-duties), a sheet without grades or vetoes (A17-no-grades), and the month a record needs.
+(A3-inclusive), the rates worked out from the platform's counts with a declared meaning for an
+empty denominator and the survey's two rates read as percentages (A7-rates, A13-survey), the
+duties that are not scored (A16-duties), a sheet without grades or vetoes (A17-no-grades), and
+the month a record needs.
 """
 
 from __future__ import annotations
@@ -27,38 +29,43 @@ RUBRIC = gridrules.load("juweihui")
 PARAMS = load_params(PARAMS_FILE)
 SCORER = RUBRIC.prepare(PARAMS)
 
-# each rate target: its item, the percentage field it reads, and whether it is met from the
-# target up (达, 以上) or up to it (不超过)
+# each rate worked out from two counts: its item, numerator, denominator, and what a month with
+# nothing due (a denominator of 0) is declared to mean (A7-rates)
 RATES = [
-    ("visits_rate", "visit_rate", "at least"),
-    ("info_accuracy", "accuracy_rate", "at least"),
-    ("info_floating_special", "floating_rate", "at least"),
-    ("info_floating_special", "special_rate", "at least"),
-    ("disputes_screening", "dispute_screening_rate", "at least"),
-    ("disputes_entry", "dispute_entry_rate", "at least"),
-    ("hazards_screening", "hazard_screening_rate", "at least"),
-    ("hazards_major", "major_hazard_report_rate", "at least"),
-    ("familiarity", "familiarity_rate", "at least"),
-    ("satisfaction", "satisfaction_rate", "at least"),
-    ("complaints", "complaint_rate", "at most"),
+    ("visits_rate", "households_visited", "grid_households", "refuse"),
+    ("info_accuracy", "records_accurate", "records_checked", "refuse"),
+    ("info_floating_special", "floating_known", "floating_residents", "full"),
+    ("info_floating_special", "special_known", "special_people", "full"),
+    ("disputes_screening", "disputes_found", "disputes_total", "full"),
+    ("hazards_screening", "hazards_found", "hazards_total", "full"),
+    ("hazards_major", "major_hazards_reported", "major_hazards_total", "full"),
 ]
+# the survey's figures, percentages (A13-survey)
+SURVEY = [("familiarity", "familiarity_rate"), ("satisfaction", "satisfaction_rate")]
 
 # March 2026, every target met (the base month of the scenario files)
 MET: dict[str, Any] = {
     "daily_visits": [10] * 22,
-    "visit_rate": "93.5",
+    "households_visited": 187,
+    "grid_households": 200,
     "weekly_updates": [1, 1, 2, 1],
-    "accuracy_rate": "97",
-    "floating_rate": "100",
-    "special_rate": "100",
-    "dispute_screening_rate": "100",
-    "dispute_entry_rate": "100",
+    "records_accurate": 97,
+    "records_checked": 100,
+    "floating_known": 40,
+    "floating_residents": 40,
+    "special_known": 6,
+    "special_people": 6,
+    "disputes_found": 3,
+    "disputes_total": 3,
+    "disputes_entered": 3,
     "disputes_escalated": 0,
-    "hazard_screening_rate": "96",
-    "major_hazard_report_rate": "100",
+    "hazards_found": 24,
+    "hazards_total": 25,
+    "major_hazards_reported": 1,
+    "major_hazards_total": 1,
     "familiarity_rate": "96.5",
     "satisfaction_rate": "92",
-    "complaint_rate": "1.2",
+    "complaints": 2,
     "patrols_met": True,
 }
 
@@ -112,27 +119,117 @@ def test_every_target_is_met_or_not(record: dict[str, Any]) -> None:
     assert result.total == 100 * met
 
 
-@pytest.mark.parametrize(("item", "field", "side"), RATES)
-def test_each_threshold_is_its_clauses_number_held_inclusively(
-    item: str, field: str, side: str
+def _points(item: str, *records: dict[str, Any]) -> tuple[Decimal, ...]:
+    """The item's points for each record (the base month, 2026-03)."""
+    return tuple(SCORER.result(r, period="2026-03").items[item] for r in records)
+
+
+@pytest.mark.parametrize(("item", "numerator", "denominator", "empty"), RATES)
+def test_each_rate_from_counts_is_met_at_its_clauses_number(
+    item: str, numerator: str, denominator: str, empty: str
 ) -> None:
-    # 达 / 以上 include the target and 不超过 includes it too (A3-inclusive); a hundredth past it
-    # loses the item's weight
+    # 达 / 以上 include the target (A3-inclusive): of 10000, target × 100 meets it and one fewer,
+    # a hundredth of a point under, loses the item's weight; never rounded (A7-rates)
+    at = int(_target(item) * 100)
+    extra = {"disputes_entered": at} if numerator == "disputes_found" else {}
+    met = {**MET, numerator: at, denominator: 10000, **extra}
+    short = {**met, numerator: at - 1, **({"disputes_entered": at - 1} if extra else {})}
+    assert _points(item, met, short) == (100, 0)
+    gap = SCORER.result(met, period="2026-03").total - SCORER.result(short, period="2026-03").total
+    assert gap == 100 * Decimal(PARAMS[f"{item}_weight"])
+
+
+@pytest.mark.parametrize(("item", "field"), SURVEY)
+def test_each_survey_rate_is_met_at_its_clauses_number(item: str, field: str) -> None:
+    # the survey's percentage (A13-survey): the target meets it, a hundredth under does not
     target = _target(item)
-    past = target - Decimal("0.01") if side == "at least" else target + Decimal("0.01")
-    at = SCORER.result({**MET, field: str(target)}, period="2026-03")
-    beyond = SCORER.result({**MET, field: str(past)}, period="2026-03")
-    assert (at.items[item], beyond.items[item]) == (100, 0)
-    assert at.total - beyond.total == 100 * Decimal(PARAMS[f"{item}_weight"])
+    pair = ({**MET, field: str(target)}, {**MET, field: str(target - Decimal("0.01"))})
+    assert _points(item, *pair) == (100, 0)
 
 
-def test_rates_are_percentages_not_counts() -> None:
-    # A7-rates: the platform's (or the survey's) rate is the evidence; the counts behind it are
-    # not read, so a rate is checked as a percentage and nothing else
+def test_entry_and_complaints_compare_counts_by_multiplying() -> None:
+    # 录入率达95%以上: entered ≥ found × 0.95; 投诉率不超过5%: complaints ≤ households × 0.05
+    # (A11-disputes, A14-complaints), both inclusive at the target
+    entry = {**MET, "disputes_found": 20, "disputes_total": 20}
+    # 20 found: 19 entered ≥ 19 meets it, 18 < 19 does not
+    entered = ({**entry, "disputes_entered": 19}, {**entry, "disputes_entered": 18})
+    assert _points("disputes_entry", *entered) == (100, 0)
+    # 200 households: 10 complaints ≤ 10 meets it, 11 > 10 does not
+    complaints = ({**MET, "complaints": 10}, {**MET, "complaints": 11})
+    assert _points("complaints", *complaints) == (100, 0)
+    # the sheet shows the working, exactly: 219 × 0.05 = 10.95, so 11 complaints is over 5%
+    sheet = RUBRIC.score(
+        {
+            **MET,
+            "households_visited": 198,
+            "grid_households": 219,
+            "complaints": 11,
+            "disputes_found": 9,
+            "disputes_total": 9,
+            "disputes_entered": 8,
+        },
+        PARAMS,
+        period="2026-03",
+    )
+    [entered] = sheet.line("disputes_entry").reasons
+    assert entered.arithmetic == "disputes_entered 8 < disputes_found 9 × 0.95 = 8.55，本项不得分"
+    [complained] = sheet.line("complaints").reasons
+    assert complained.arithmetic == (
+        "complaints 11 > grid_households 219 × 0.05 = 10.95，本项不得分"
+    )
+    assert sheet.line("visits_rate").points == 100  # 198 ÷ 219 = 90.41…%
+
+
+def test_a_rate_is_worked_out_exactly_never_rounded_up() -> None:
+    # 189 ÷ 199 = 94.97…%: under 95, whatever a rounded figure would say (A7-rates)
+    sheet = RUBRIC.score(
+        {**MET, "records_accurate": 189, "records_checked": 199}, PARAMS, period="2026-03"
+    )
+    [reason] = sheet.line("info_accuracy").reasons
+    assert reason.arithmetic.startswith("189 ÷ 199 = 94.97487437185929648")
+    assert reason.arithmetic.endswith("未达到95%，扣100分")
+    assert sheet.line("info_accuracy").points == 0
+
+
+def test_rates_are_read_from_counts_but_the_surveys() -> None:
+    # A7-rates: the platform's counts are the evidence and each rate declares what an empty
+    # denominator means; only 熟悉率 and 满意率, the survey's own figures, stay percentages
+    declared = {
+        (item.id, rule.field.numerator, rule.field.denominator, rule.field.empty)
+        for item in RUBRIC.items()
+        for rule in item.rules
+        if isinstance(getattr(rule, "field", None), gridrules.Rate)
+    }
+    assert declared == set(RATES)
     fields = RUBRIC.fields
-    for _, field, _ in RATES:
-        assert fields[field].kind is gridrules.FieldKind.PERCENTAGE
-    assert not {"households_visited", "grid_households", "complaints"} & set(fields)
+    percentages = {f for f, field in fields.items() if field.kind is gridrules.FieldKind.PERCENTAGE}
+    assert percentages == {field for _, field in SURVEY}
+    assert fields["complaints"].kind is fields["disputes_entered"].kind is gridrules.FieldKind.COUNT
+
+
+@pytest.mark.parametrize(("item", "numerator", "denominator", "empty"), RATES)
+def test_an_empty_denominator_means_what_is_declared(
+    item: str, numerator: str, denominator: str, empty: str
+) -> None:
+    # nothing to miss → met (empty = "full"); nothing to compute from (no household, no check)
+    # → the record is refused, never met or unmet (A8-visit-rate, A9-accuracy)
+    record = {**MET, numerator: 0, denominator: 0}
+    if numerator == "disputes_found":
+        record["disputes_entered"] = 0
+    if numerator == "households_visited":
+        record["complaints"] = 0
+    if empty == "full":
+        assert SCORER.result(record, period="2026-03").items[item] == 100
+    else:
+        with pytest.raises(gridrules.EvidenceError, match=f"{denominator}: is 0"):
+            SCORER.result(record, period="2026-03")
+
+
+def test_nothing_found_leaves_nothing_to_enter() -> None:
+    # 录入 with no dispute found: 0 < 0 × 0.95 does not hold → met (A11-disputes)
+    record = {**MET, "disputes_found": 0, "disputes_total": 2, "disputes_entered": 0}
+    result = SCORER.result(record, period="2026-03")
+    assert (result.items["disputes_screening"], result.items["disputes_entry"]) == (0, 100)
 
 
 def test_the_duties_are_not_scored() -> None:

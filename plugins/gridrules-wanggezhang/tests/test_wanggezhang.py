@@ -139,6 +139,28 @@ def test_event_target_is_the_daily_count_times_the_working_days(
     )
 
 
+@pytest.mark.parametrize(("role", "months"), [("leader", (20, 26, 20)), ("member", (40, 52, 40))])
+def test_events_are_judged_over_the_quarter_not_month_by_month(
+    role: str, months: tuple[int, int, int], params: dict[str, Any]
+) -> None:
+    # A8-events: 每月一通报 is a report, its consequence A11's flag; the score counts the quarter
+    # together. 2026-Q3 working days by month: July 23, August 21, September 22. 网格长 (1 a day)
+    # reports 20 + 26 + 20 = 66 = 1 × 66 → 100, though July (3 short) and September (2 short)
+    # would lose 5 × 2 = 10 month by month; 网格管理员 (2 a day) 40 + 52 + 40 = 132 = 2 × 66 → 100
+    rubric = rubric_of(role)
+    (rule,) = rubric.node("events").rules  # type: ignore[union-attr]
+    assert isinstance(rule, gridrules.Quota)
+    assert rule.judged == "together"
+    evidence = {**TYPICAL_LEADER, "ballots": {}, "events_reported": sum(months)}
+    assert rubric.score(evidence, params, period=PERIOD).line("events").points == 100
+    # one count for the quarter: the months' counts are not a reading this rubric takes
+    with pytest.raises(gridrules.EvidenceError, match="events_reported: expected a whole number"):
+        rubric.score({**evidence, "events_reported": list(months)}, params, period=PERIOD)
+    (a8,) = [a for a in rubric.assumptions if a.id == "A8-events"]
+    assert a8.quote.endswith("每月一通报")
+    assert "曾考虑逐月判断" in a8.decision
+
+
 def test_scoring_without_a_period_is_refused(params: dict[str, Any]) -> None:
     with pytest.raises(gridrules.GridrulesError, match="score it with period="):
         rubric_of("leader").score(TYPICAL_LEADER, params)
