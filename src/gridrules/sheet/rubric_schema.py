@@ -2,9 +2,8 @@
 
 The schema is made, never written by hand: from the model's attrs classes (their attributes,
 types, defaults, validators and docstrings) and from the rules the converter
-(:mod:`gridrules.sheet.convert`) reads them by. A new rule kind in
-:data:`~gridrules.model.rules.RULE_TYPES`, or a new attribute of any class a rubric file holds,
-is in the schema as soon as it is in the model.
+(:mod:`gridrules.sheet.convert`) reads them by. A new rule kind in ``RULE_TYPES``, or a new
+attribute of any class a rubric file holds, is in the schema as soon as it is in the model.
 
 What is taken from where:
 
@@ -13,8 +12,8 @@ What is taken from where:
 - ``Literal`` types, enums and ``attrs.validators.in_`` give the allowed values (``enum``); the
   model's validators of ids and of numbers 0 or more give patterns and minima;
 - a rule is one of the rule kinds, told by its ``kind``; a node one of item and section, told by
-  :data:`~gridrules.sheet.convert.NODE_TAG`;
-- the types the converter reads with hooks of their own are those of :data:`_HOOKED` below: a
+  its ``node``;
+- the types the converter reads with hooks of their own are those of the table ``_HOOKED``: a
   number as a number or as text (``"0.5"``), ``{param = ...}``, and where a rule says so
   (:attr:`Rule.evidence_numbers <gridrules.Rule.evidence_numbers>`) ``{field = ...}`` or a target
   per unit of time (``{per_month = ...}``); ``"uncapped"`` for a cap; a rate
@@ -33,6 +32,7 @@ from __future__ import annotations
 import ast
 import enum
 import inspect
+import itertools
 import re
 import textwrap
 import typing
@@ -84,7 +84,7 @@ class _Builder:
             self.defs[name] = make()
         return {"$ref": f"#/$defs/{name}"}
 
-    # -- numbers --------------------------------------------------------------------------
+    # -- numbers -----------------------------------------------------------------------------------
 
     def decimal(self, at_least_zero: bool = False) -> _Schema:
         """A number, exact: a TOML or JSON number, or the number written as text."""
@@ -150,7 +150,7 @@ class _Builder:
 
         return self.ref("PerUnit", make)
 
-    # -- types --------------------------------------------------------------------------
+    # -- types -------------------------------------------------------------------------------------
 
     def of(self, kind: Any, owner: type | None = None, attribute: Any = None) -> _Schema:
         """The schema of a value of type ``kind``, the attribute ``attribute`` of ``owner``."""
@@ -223,7 +223,7 @@ class _Builder:
                 required.append(attribute.name)
             else:
                 if isinstance(default, _FACTORY):
-                    default = default.factory()
+                    default = default.factory()  # type: ignore[attr-defined]
                 if default is not None:
                     notes["default"] = converter.unstructure(default)
             properties[attribute.name] = _annotated(schema, notes)
@@ -350,7 +350,7 @@ and how each is written in a file. The arguments: whether the attribute's number
 and whether it may come from the evidence or the period scored."""
 
 
-# -- help from the docstrings -----------------------------------------------------------------
+# -- help from the docstrings ----------------------------------------------------------------------
 
 _ROLE = re.compile(
     r":[a-z]+(?::[a-z]+)?:`(?P<tilde>~?)(?:(?P<title>[^`<]+?)\s*<[^`>]+>|(?P<name>[^`]+))`"
@@ -411,7 +411,7 @@ def _attribute_docs(cls: type) -> dict[str, str]:
             continue
         tree = ast.parse(source)
         body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
-        for statement, following in zip(body, body[1:], strict=False):
+        for statement, following in itertools.pairwise(body):
             if (
                 isinstance(statement, ast.AnnAssign)
                 and isinstance(statement.target, ast.Name)
@@ -425,7 +425,7 @@ def _attribute_docs(cls: type) -> dict[str, str]:
     return docs
 
 
-# -- the schema ---------------------------------------------------------------------------------
+# -- the schema ------------------------------------------------------------------------------------
 
 
 def rubric_schema() -> dict[str, Any]:
