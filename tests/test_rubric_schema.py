@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import inspect
 import json
 import tomllib
 from collections.abc import Callable, Iterator
@@ -98,7 +99,11 @@ def test_the_classes_give_the_help_an_editor_shows() -> None:
 def test_every_rule_kind_is_one_branch_told_by_its_kind() -> None:
     rule = SCHEMA["$defs"]["Rule"]
     kinds = [cls.kind for cls in gr.model.rules.RULE_TYPES]
-    assert rule["properties"]["kind"] == {"enum": kinds}
+    assert rule["properties"]["kind"]["enum"] == kinds
+    # completing `kind = "`, an editor describes each kind by its class's first line
+    first_lines = [str(inspect.getdoc(cls)).splitlines()[0] for cls in gr.model.rules.RULE_TYPES]
+    assert rule["properties"]["kind"]["enumDescriptions"] == first_lines
+    assert rule["properties"]["kind"]["x-taplo"] == {"docs": {"enumValues": first_lines}}
     assert rule["oneOf"] == [{"$ref": f"#/$defs/{kind}"} for kind in kinds]
     for cls in gr.model.rules.RULE_TYPES:
         branch = SCHEMA["$defs"][cls.kind]
@@ -377,6 +382,20 @@ def test_what_the_schema_accepts_loads(case: str) -> None:
     ACCEPTED[case](data)
     assert problems(data) == []
     structure_rubric(data)
+
+
+def test_unquoted_numbers_in_a_file_are_valid_and_read_exactly() -> None:
+    text = EVERY_BLOCK.read_text(encoding="utf-8")
+    for quoted, bare in [
+        ('maximum = "100"', "maximum = 100.0"),
+        ('points = "0.1"', "points = 0.1"),
+    ]:
+        assert quoted in text
+        text = text.replace(quoted, bare)
+    assert problems(tomllib.loads(text)) == []
+    rubric = loads_rubric(text)
+    assert rubric == load_rubric(EVERY_BLOCK)
+    assert rubric.node("visits").rules[0].points == Decimal("0.1")  # type: ignore[union-attr]
 
 
 def test_a_rubric_file_with_an_editor_directive_loads(tmp_path: Path) -> None:

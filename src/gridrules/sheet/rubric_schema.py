@@ -240,32 +240,39 @@ class _Builder:
 
     def rules(self) -> _Schema:
         """A rule: one of the rule kinds, told by its ``kind``."""
-        kinds = [vars(cls)[_RULE_TAG] for cls in RULE_TYPES]
-        forms = [
-            self.tagged(cls, _RULE_TAG, kind) for cls, kind in zip(RULE_TYPES, kinds, strict=True)
-        ]
-        return {
-            "title": "Rule",
-            "description": "A rule of an item, one of the building blocks, named by its kind.",
-            "type": "object",
-            "properties": {_RULE_TAG: {"enum": kinds}},
-            "required": [_RULE_TAG],
-            "oneOf": forms,
-        }
+        return self.union(
+            "Rule",
+            "A rule of an item, one of the building blocks, named by its kind.",
+            _RULE_TAG,
+            {cls: vars(cls)[_RULE_TAG] for cls in RULE_TYPES},
+        )
 
     def nodes(self) -> _Schema:
-        """A node: an item or a section, told by :data:`NODE_TAG`."""
-        classes = typing.get_args(Node)
-        tags = [node_tag(cls) for cls in classes]
-        forms = [self.tagged(cls, NODE_TAG, tag) for cls, tag in zip(classes, tags, strict=True)]
+        """A node: an item or a section, told by its ``node``."""
+        return self.union(
+            "Node",
+            'A part of the rubric: an item (node = "item") or a section (node = "section").',
+            NODE_TAG,
+            {cls: node_tag(cls) for cls in typing.get_args(Node)},
+        )
+
+    def union(self, title: str, description: str, key: str, tags: dict[type, str]) -> _Schema:
+        """One of ``tags``' classes, told by the value of ``key``; each value is described by
+        its class's docstring when an editor offers it."""
+        notes = [_described(cls).get("description", "") for cls in tags]
         return {
-            "title": "Node",
-            "description": 'A part of the rubric: an item (node = "item") or a section '
-            '(node = "section").',
+            "title": title,
+            "description": description,
             "type": "object",
-            "properties": {NODE_TAG: {"enum": tags}},
-            "required": [NODE_TAG],
-            "oneOf": forms,
+            "properties": {
+                key: {
+                    "enum": list(tags.values()),
+                    "enumDescriptions": notes,  # VS Code
+                    "x-taplo": {"docs": {"enumValues": notes}},  # taplo, "Even Better TOML"
+                }
+            },
+            "required": [key],
+            "oneOf": [self.tagged(cls, key, value) for cls, value in tags.items()],
         }
 
 
@@ -345,7 +352,8 @@ _HOOKED: dict[Any, Callable[[_Builder, bool, bool], _Schema]] = {
     Interval | BandInterval: lambda b, zero, outside: b.attrs_class(BandInterval),
     Node: lambda b, zero, outside: b.ref("Node", b.nodes),
 }
-"""The types the converter reads with hooks of its own (see :mod:`~gridrules.sheet.convert`),
+"""The types the converter reads with hooks of their own (see :mod:`~gridrules.sheet.convert`),
+and ``Decimal | Param``, the factor or target per unit that the classes those hooks build read;
 and how each is written in a file. The arguments: whether the attribute's numbers are 0 or more,
 and whether it may come from the evidence or the period scored."""
 
