@@ -42,7 +42,8 @@ myst_heading_anchors = 3
 
 html_theme = "furo"
 html_title = f"gridrules {release}"
-html_static_path: list[str] = []
+# _static/rubric.schema.json is published at a stable address for editors (see writing-a-plugin)
+html_static_path = ["_static"]
 
 # -- autodoc --------------------------------------------------------------------------------------
 

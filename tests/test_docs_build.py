@@ -44,3 +44,5 @@ def test_the_documentation_builds_and_its_doctests_pass(tmp_path: Path) -> None:
             f"{builder}: " + result.stdout[-4000:] + result.stderr[-4000:]
         )
     assert (tmp_path / "html" / "concepts.html").is_file()
+    # the rubric file's JSON Schema is published beside the pages, for editors
+    assert (tmp_path / "html" / "_static" / "rubric.schema.json").is_file()

@@ -261,10 +261,44 @@ def show(name: str, fmt: str, params_file: Path | None, output: Path | None) -> 
 
 
 @main.command()
-@click.argument("name")
-def schema(name: str) -> None:
-    """Print the JSON Schema of rubric NAME's evidence (one record, one assessee)."""
-    click.echo(json.dumps(_load(name).evidence_schema(), ensure_ascii=False, indent=2))
+@click.argument("name", required=False)
+@click.option(
+    "--rubric-file",
+    "rubric_file",
+    is_flag=True,
+    help="the schema of the rubric file format itself, for editors, instead of NAME's evidence",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="write to this file instead of stdout",
+)
+def schema(name: str | None, rubric_file: bool, output: Path | None) -> None:
+    """Print the JSON Schema of rubric NAME's evidence (one record, one assessee), or with
+    --rubric-file the JSON Schema of a rubric file, for editors to check and complete one.
+
+    NAME is an installed rubric or the path of a rubric file (.toml or .json).
+    """
+    if rubric_file == (name is not None):
+        _fail(
+            "schema takes a rubric NAME (the schema of its evidence) or --rubric-file (the "
+            "schema of the rubric file format), not both"
+            if rubric_file
+            else "schema needs a rubric NAME, or --rubric-file for the rubric file format"
+        )
+    if rubric_file:
+        from .serialization import rubric_schema
+
+        data = rubric_schema()
+    else:
+        assert name is not None
+        data = _load(name).evidence_schema()
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if output is not None:
+        _write_text(output, text)
+    else:
+        click.echo(text, nl=False)
 
 
 # -- calendar ---------------------------------------------------------------------------------

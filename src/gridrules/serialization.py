@@ -13,6 +13,14 @@ that nothing passes through a float. Loading a file only parses data: nothing in
 ... )
 >>> structure_rubric(unstructure_rubric(rubric)) == rubric
 True
+
+:func:`rubric_schema` is the JSON Schema of a rubric file, for editors to check and complete one:
+
+>>> schema = rubric_schema()
+>>> schema["properties"]["children"]["items"]
+{'$ref': '#/$defs/Node'}
+>>> [rule["$ref"] for rule in schema["$defs"]["Rule"]["oneOf"]][:3]
+['#/$defs/PerOccurrence', '#/$defs/Quota', '#/$defs/RateShortfall']
 """
 
 from .io.datafiles import (
@@ -28,6 +36,7 @@ from .io.datafiles import (
     unstructure_sheet,
 )
 from .sheet.convert import converter
+from .sheet.rubric_schema import rubric_schema
 
 __all__ = [
     "converter",
@@ -37,6 +46,7 @@ __all__ = [
     "load_params",
     "load_rubric",
     "loads_rubric",
+    "rubric_schema",
     "structure_rubric",
     "structure_sheet",
     "unstructure_rubric",

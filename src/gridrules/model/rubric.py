@@ -121,8 +121,8 @@ class RubricDefinition:
         if len(set(names)) != len(names):
             raise RubricError(f"parameter names repeat: {names}")
         kinds = {p.name: p.kind for p in self.parameters}
-        for where, ref in self._references():
-            if isinstance(ref, FromField | PerUnit) and not where.endswith("Quota.target"):
+        for where, ref, outside in self._references():
+            if isinstance(ref, FromField | PerUnit) and not outside:
                 raise RubricError(
                     f"{where}: only a quota's target may come from the evidence or the calendar"
                 )
@@ -227,21 +227,25 @@ class RubricDefinition:
             "fix the numbers or record an assumption and name it in maximum_assumption"
         )
 
-    def _references(self) -> Iterator[tuple[str, Number | None]]:
+    def _references(self) -> Iterator[tuple[str, Number | None, bool]]:
+        """Every number of the rubric: where it is, its value, and whether it may come from the
+        evidence or the period scored (a rule's :attr:`~gridrules.Rule.evidence_numbers`)."""
         for node in self.nodes():
             if isinstance(node, Item):
                 for rule in node.rules:
                     for attribute, value in rule.numbers():
-                        yield f"item {node.id!r}, rule {rule.kind}.{attribute}", value
+                        where = f"item {node.id!r}, rule {rule.kind}.{attribute}"
+                        yield where, value, attribute in rule.evidence_numbers
             else:
                 for weight in node.weights:
-                    yield f"section {node.id!r}, weight of {weight.child!r}", weight.weight
+                    where = f"section {node.id!r}, weight of {weight.child!r}"
+                    yield where, weight.weight, False
         for weight in self.weights:
-            yield f"the rubric's weight of {weight.child!r}", weight.weight
+            yield f"the rubric's weight of {weight.child!r}", weight.weight, False
         for veto in self.vetoes:
             for attribute, value in veto.when.numbers():
-                yield f"veto {veto.id!r}, {attribute}", value
-        yield "bonus_cap", self.bonus_cap
+                yield f"veto {veto.id!r}, {attribute}", value, False
+        yield "bonus_cap", self.bonus_cap, False
 
     def in_force(self) -> tuple[dt.date | None, dt.date | None]:
         """The first and last days the scheme is in force (``None``: it does not say).

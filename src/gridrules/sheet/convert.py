@@ -25,7 +25,7 @@ from ..model.rates import FieldTimes, Rate, rate_or_field
 from ..model.refs import FromField, Number, Param, PerUnit, number
 from ..model.rubric import RubricDefinition
 from ..model.rules import RULE_TYPES, UNCAPPED, Bonus, Rule
-from ..model.tree import Item, Section
+from ..model.tree import Node
 from .audit import Audit
 from .content import (
     FORMAT_VERSION,
@@ -37,8 +37,10 @@ from .content import (
 from .lines import ItemLine, ParameterLine, Reason, SectionLine, arithmetic_text, value_text
 
 __all__ = [
+    "NODE_TAG",
     "RUBRIC_FORMAT",
     "converter",
+    "node_tag",
     "problems_of",
     "structure_rubric_as",
     "structure_sheet_as",
@@ -225,9 +227,17 @@ def _unstructure_rule(rule: Rule) -> dict[str, Any]:
 # class it is
 converter.register_structure_hook_func(lambda kind: kind is Rule, _structure_rule)
 converter.register_unstructure_hook_func(lambda kind: kind is Rule, _unstructure_rule)
-configure_tagged_union(
-    Item | Section, converter, tag_generator=lambda cls: cls.__name__.lower(), tag_name="node"
-)
+
+NODE_TAG = "node"
+"""The key that says what a node of a rubric file is (``node = "item"``)."""
+
+
+def node_tag(cls: type) -> str:
+    """How a rubric file names a node class under :data:`NODE_TAG`: ``item``, ``section``."""
+    return cls.__name__.lower()
+
+
+configure_tagged_union(Node, converter, tag_generator=node_tag, tag_name=NODE_TAG)
 
 
 # A sheet's lazy attributes (see content.py) are private attrs fields under public aliases: they

@@ -64,6 +64,10 @@ class Rule:
     """Base of the item rules; see the module's text for the protocol."""
 
     kind: ClassVar[str]
+    evidence_numbers: ClassVar[frozenset[str]] = frozenset()
+    """The attributes whose number may be read from the evidence (``{field = ...}``) or counted
+    on the period scored (``{per_month = ...}``); every other number is written out or a
+    parameter."""
     clause: str
     label: str
 

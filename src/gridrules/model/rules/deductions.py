@@ -99,6 +99,7 @@ class Quota(Rule):
     """
 
     kind: ClassVar[str] = "Quota"
+    evidence_numbers: ClassVar[frozenset[str]] = frozenset({"target"})
     field: str = attrs.field(validator=identifier)
     target: Number = attrs.field(converter=number, validator=non_negative)
     points: Number = attrs.field(converter=number, validator=non_negative)

@@ -43,8 +43,8 @@ class Tiers(Rule):
     their order matters (the source's own reading of 未达到60%扣10分; 未达到70%扣6分);
     ``hit="unique"`` requires the rows not to overlap. Either way the rows must cover every value
     the field can take, with a 0-point row for the range that loses nothing: a gap is rejected
-    naming it. ``effect="deduct"`` takes the points off the item, ``effect="points"`` gives the
-    item those points.
+    naming it. ``outcome="deduct"`` takes the points off the item, ``outcome="points"`` gives
+    the item those points.
 
     ``field`` may be a :class:`~gridrules.model.rates.Rate` worked out from two counts
     (``{numerator = ..., denominator = ..., empty = ...}``) where the platform gives counts.
