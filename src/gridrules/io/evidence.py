@@ -35,7 +35,7 @@ from .logengine import (
     aggregate,
     log_sources,
 )
-from .tables import open_reader, open_writer
+from .tables import Record, open_reader, open_writer
 
 __all__ = [
     "ENGINES",
@@ -83,27 +83,43 @@ def read_roster(path: str | Path, column: str | None = None) -> list[str]:
         is listed twice (each problem named with its row).
     """
     path = Path(path)
-    found: dict[str, int] = {}
-    problems: list[str] = []
     with open_reader(path) as reader:
         rows = iter(reader)
         first = next(rows, None)
         name = _id_column(path, reader.columns or list(first.cells if first else ()), column)
-        for row in itertools.chain([first] if first else [], rows):
-            where = f"{reader.location} {row.number}"
-            if row.problem is not None:
-                problems.append(f"{where}: {row.problem}")
-                continue
-            assessee = _cell_text(row.cells.get(name))
-            if assessee is None:
-                problems.append(f"{where}: no {name}")
-            elif assessee in found:
-                problems.append(f"{where}: {assessee} is listed twice (first at {found[assessee]})")
-            else:
-                found[assessee] = row.number
-    if problems:
-        raise DataFileError(f"{path}: the roster has problems:\n  - " + "\n  - ".join(problems))
+        found = _by_assessee(
+            itertools.chain([first] if first else [], rows),
+            reader.location,
+            name,
+            f"{path}: the roster",
+        )
     return list(found)
+
+
+def _by_assessee(rows: Iterable[Record], location: str, name: str, what: str) -> dict[str, Record]:
+    """The rows by their assessee id (the ``name`` column), in order.
+
+    :raises DataFileError: a row is not read, has no id, or repeats an id: every such row named,
+        with its number, at once.
+    """
+    found: dict[str, Record] = {}
+    problems: list[str] = []
+    for row in rows:
+        where = f"{location} {row.number}"
+        if row.problem is not None:
+            problems.append(f"{where}: {row.problem}")
+            continue
+        assessee = _cell_text(row.cells.get(name))
+        if assessee is None:
+            problems.append(f"{where}: no {name}")
+        elif assessee in found:
+            first = found[assessee].number
+            problems.append(f"{where}: {assessee} is listed twice (first at {first})")
+        else:
+            found[assessee] = row
+    if problems:
+        raise DataFileError(f"{what} has problems:\n  - " + "\n  - ".join(problems))
+    return found
 
 
 @attrs.frozen
@@ -129,8 +145,6 @@ def read_side_file(
     path = Path(path)
     fed = set(feeds.fields)
     declared = rubric.fields
-    rows: dict[str, dict[str, Any]] = {}
-    problems: list[str] = []
     with open_reader(path) as reader:
         records = list(reader)
         columns = list(reader.columns) or list(dict.fromkeys(k for r in records for k in r.cells))
@@ -152,20 +166,8 @@ def read_side_file(
                     f"{path}: column {c!r} is not a field of rubric {rubric.name!r} (fields given "
                     f"by the assessor: {', '.join(f for f in declared if f not in fed)})"
                 )
-        for row in records:
-            where = f"{reader.location} {row.number}"
-            if row.problem is not None:
-                problems.append(f"{where}: {row.problem}")
-                continue
-            assessee = _cell_text(row.cells.get(name))
-            if assessee is None:
-                problems.append(f"{where}: no {name}")
-            elif assessee in rows:
-                problems.append(f"{where}: {assessee} is given twice")
-            else:
-                rows[assessee] = {c: row.cells.get(c) for c in keep}
-    if problems:
-        raise DataFileError(f"{path}: the side file has problems:\n  - " + "\n  - ".join(problems))
+        found = _by_assessee(records, reader.location, name, f"{path}: the side file")
+    rows = {assessee: {c: row.cells.get(c) for c in keep} for assessee, row in found.items()}
     return SideFile(str(path), tuple(keep), rows)
 
 

@@ -32,7 +32,15 @@ from ..rates import Rate
 from ..refs import Number
 from ..steps import Context, Effect, Step
 
-__all__ = ["Rule", "capped", "non_negative", "source_reader", "source_reads"]
+__all__ = [
+    "Rule",
+    "cap_note",
+    "capped",
+    "non_negative",
+    "per_occurrence_step",
+    "source_reader",
+    "source_reads",
+]
 
 
 def non_negative(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -47,6 +55,40 @@ def non_negative(instance: object, attribute: attrs.Attribute[Any], value: objec
 def capped(amount: Decimal, cap: Decimal | None) -> Decimal:
     """``amount``, at most ``cap`` (共N分, 封顶); ``None`` is no cap."""
     return cap if cap is not None and amount > cap else amount
+
+
+def cap_note(amount: Decimal, raw: Decimal, words: str = "，共{cap}分封顶") -> str:
+    """The note a working ends with when a cap took points off it: ``，共15分封顶``."""
+    return words.format(cap=fmt(amount)) if amount < raw else ""
+
+
+def per_occurrence_step(
+    rule: Any,
+    ctx: Context,
+    effect: Effect,
+    *,
+    once: Callable[[str, Decimal], str] | None = None,
+    then: str = "",
+    capped_words: str = "，共{cap}分封顶",
+) -> Step:
+    """The step of a rule worth ``points`` per occurrence of its ``field`` (or once, for a yes/no
+    field when ``rule.per == "flag"``), at most its ``cap``: the ``count × points`` form the
+    engine works out itself. Deductions (每次扣N分), penalties (倒扣) and bonuses (每例加N分)
+    differ only in their effect and their words: ``once`` says a yes/no rule's working,
+    ``then`` follows the product, ``capped_words`` tell what a cap took."""
+    points, cap = ctx.value(rule.points, "points"), ctx.optional(rule.cap, "cap")
+    field, flag = rule.field, getattr(rule, "per", "occurrence") == "flag"
+
+    def explain(values: Mapping[str, Any], amount: Decimal, units: Any) -> str:
+        if flag and once is not None:
+            return once(field, amount)
+        count = values[field]
+        raw = count * points
+        return f"{fmt(count)} × {fmt(points)} = {fmt(raw)}{then}" + cap_note(
+            amount, raw, capped_words
+        )
+
+    return Step(rule, effect, explain, unit=(field, points, cap, flag))
 
 
 def source_reader(source: str | Rate, where: str) -> Callable[[Mapping[str, Any]], Any]:

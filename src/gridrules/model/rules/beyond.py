@@ -14,7 +14,7 @@ from ..fields import Field, FieldKind
 from ..numbers import ZERO, as_tuple, fmt
 from ..refs import Number, identifier, number, optional_number
 from ..steps import Context, Effect, Step
-from .base import Rule, capped, non_negative
+from .base import Rule, capped, non_negative, per_occurrence_step
 
 __all__ = ["UNCAPPED", "AwardLevel", "Bonus", "Level", "Penalty"]
 
@@ -56,18 +56,13 @@ class Penalty(Rule):
         return (("points", self.points), ("cap", self.cap))
 
     def compile(self, ctx: Context) -> Step:
-        points, cap = ctx.value(self.points, "points"), ctx.optional(self.cap, "cap")
-        field, flag = self.field, self.per == "flag"
-
-        def explain(values: Mapping[str, Any], amount: Decimal, units: Any) -> str:
-            if flag:
-                return f"倒扣{fmt(amount)}分"
-            count = values[field]
-            raw = count * points
-            note = f"，共{fmt(amount)}分封顶" if amount < raw else ""
-            return f"{fmt(count)} × {fmt(points)} = {fmt(raw)}，倒扣{note}"
-
-        return Step(self, Effect.PENALTY, explain, unit=(field, points, cap, flag))
+        return per_occurrence_step(
+            self,
+            ctx,
+            Effect.PENALTY,
+            once=lambda field, amount: f"倒扣{fmt(amount)}分",
+            then="，倒扣",
+        )
 
     def describe(self) -> str:
         return f"倒扣{number_text(self.points)}分" + ("" if self.per == "flag" else "/次")
@@ -105,16 +100,7 @@ class Bonus(Rule):
         return (("points", self.points), ("cap", self.cap))
 
     def compile(self, ctx: Context) -> Step:
-        points, cap = ctx.value(self.points, "points"), ctx.optional(self.cap, "cap")
-        field = self.field
-
-        def explain(values: Mapping[str, Any], amount: Decimal, units: Any) -> str:
-            count = values[field]
-            raw = count * points
-            note = f"，加分封顶{fmt(amount)}分" if amount < raw else ""
-            return f"{fmt(count)} × {fmt(points)} = {fmt(raw)}{note}"
-
-        return Step(self, Effect.BONUS, explain, unit=(field, points, cap, False))
+        return per_occurrence_step(self, ctx, Effect.BONUS, capped_words="，加分封顶{cap}分")
 
     def describe(self) -> str:
         return f"每例加{number_text(self.points)}分，" + (

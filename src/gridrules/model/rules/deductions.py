@@ -17,14 +17,17 @@ from ..numbers import HUNDRED, ZERO, as_tuple, fmt
 from ..rates import Rate, rate_or_field
 from ..refs import UNIT_WORDS, FromField, Number, PerUnit, identifier, number, optional_number
 from ..steps import Context, Effect, Step
-from .base import Rule, capped, non_negative, source_reader, source_reads
+from .base import (
+    Rule,
+    cap_note,
+    capped,
+    non_negative,
+    per_occurrence_step,
+    source_reader,
+    source_reads,
+)
 
 __all__ = ["Checklist", "PerOccurrence", "Quota", "RateShortfall"]
-
-
-def cap_note(amount: Decimal, raw: Decimal) -> str:
-    """The note a working ends with when a cap took points off it: ``，共15分封顶``."""
-    return f"，共{fmt(amount)}分封顶" if amount < raw else ""
 
 
 @attrs.frozen
@@ -60,17 +63,9 @@ class PerOccurrence(Rule):
         return (("points", self.points), ("cap", self.cap))
 
     def compile(self, ctx: Context) -> Step:
-        points, cap = ctx.value(self.points, "points"), ctx.optional(self.cap, "cap")
-        field, flag = self.field, self.per == "flag"
-
-        def explain(values: Mapping[str, Any], amount: Decimal, units: Any) -> str:
-            if flag:
-                return f"{field} 为是，扣{fmt(amount)}分"
-            count = values[field]
-            raw = count * points
-            return f"{fmt(count)} × {fmt(points)} = {fmt(raw)}" + cap_note(amount, raw)
-
-        return Step(self, Effect.DEDUCT, explain, unit=(field, points, cap, flag))
+        return per_occurrence_step(
+            self, ctx, Effect.DEDUCT, once=lambda field, amount: f"{field} 为是，扣{fmt(amount)}分"
+        )
 
     def describe(self) -> str:
         if self.per == "flag":
