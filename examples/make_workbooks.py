@@ -21,7 +21,6 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 
 import gridrules as gr
-from gridrules.io.headers import field_labels
 
 HERE = Path(__file__).resolve().parent
 
@@ -94,7 +93,7 @@ def main() -> None:
         if params_file is not None:
             params = tomllib.loads((HERE / slug / params_file).read_text(encoding="utf-8"))
         rubric = gr.load(name, params)
-        labels = {fid: label for label, fid in field_labels(rubric).items()}
+        labels = {fid: label for label, fid in rubric.field_labels.items()}
         fields = list(rubric.fields.values())
         book = openpyxl.Workbook()
         sheet = book.active
