@@ -10,7 +10,7 @@ from typing import Any, Literal, TypeVar, overload
 
 from ..dates.calendars import PeriodUnits, WorkingCalendar, get_calendar
 from ..dates.periods import Period
-from ..errors import GridrulesError
+from ..errors import GridrulesError, brief
 from ..model.grades import Veto
 from ..model.numbers import ZERO, exact, fmt
 from ..model.rubric import RubricDefinition
@@ -31,6 +31,17 @@ CHUNK_SIZE = 1024
 """How many records :meth:`Scorer.results` scores at a time, by default."""
 _REMEMBERED_PERIODS = 64
 """How many periods (and calendars) a scorer remembers the units of."""
+
+
+def _name(value: object, what: str) -> str | None:
+    """The assessee or assessor as a sheet's header shows it: text, spaces at its ends removed
+    (``None`` or a blank text: not named); anything else is refused, never printed as its
+    ``repr``."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise GridrulesError(f"the {what} must be text, got {type(value).__name__} {brief(value)}")
+    return value.strip() or None
 
 
 class Scorer:
@@ -249,7 +260,10 @@ class Scorer:
         :param calendar: the working-day calendar for those quotas (China's by default); its name
             is shown on the sheet.
         :param assessor: who assessed (考核人), shown on the sheet.
+        :raises GridrulesError: the assessee or assessor is not text, or the period is not a
+            period.
         """
+        assessee, assessor = _name(assessee, "assessee"), _name(assessor, "assessor")
         span, units = self._units(period, calendar)
         values, defaulted = self.validator.validate(evidence)
         plan, rubric = self.plan, self.rubric
@@ -281,7 +295,7 @@ class Scorer:
             explanation,
             uncapped_bonus,
             assessee,
-            None if span is None else period if isinstance(period, str) else str(span),
+            None if span is None else period.strip() if isinstance(period, str) else str(span),
             _calendar_line(units),
             assessor,
             tuple(

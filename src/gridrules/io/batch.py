@@ -60,7 +60,7 @@ from ..dates.calendars import WorkingCalendar
 from ..engine.result import Result
 from ..engine.rubric import Rubric
 from ..engine.scorer import Scorer, in_chunks
-from ..errors import DataFileError, EvidenceError, GridrulesError, Problem
+from ..errors import DataFileError, EvidenceError, GridrulesError, Problem, brief
 from ..model.fields import FieldKind
 from ..model.numbers import fmt
 from .files import check_input
@@ -339,6 +339,15 @@ class Layout:
 
         def split(number: int, cells: Mapping[str, Any]) -> Row:
             binding = fixed if fixed is not None else self._bind_keys(cells, labels, field_ids)
+            # who and when are text or a number: a table, a list or a yes/no is refused, never
+            # printed as its repr on a sheet or in the scores
+            problems = [
+                Problem(column, f"expected text, got {type(value).__name__} {brief(value)}", value)
+                for column in (binding.assessee, binding.assessor, binding.period)
+                if column and isinstance(value := cells.get(column), Mapping | list | bool)
+            ]
+            if problems:
+                return Row(number, {}, problems=problems)
             assessee = _text(cells.get(binding.assessee)) if binding.assessee else None
             assessor = _text(cells.get(binding.assessor)) if binding.assessor else None
             period = _text(cells.get(binding.period)) if binding.period else None
