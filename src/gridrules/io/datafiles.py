@@ -79,7 +79,7 @@ def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     table: dict[str, Any] = {}
     for key, value in pairs:
         if key in table:
-            raise DataFileError(f"the key {key!r} is given twice in one table")
+            raise DataFileError(f"the key {brief(key)} is given twice in one table")
         table[key] = value
     return table
 

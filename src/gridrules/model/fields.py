@@ -246,6 +246,17 @@ def check_counts(value: object) -> tuple[Decimal, ...]:
 
 
 _NO_NAMES: frozenset[str] = frozenset()
+_LISTED = 10
+"""The most names a message lists; the rest are counted."""
+
+
+def _listed(names: list[Any]) -> str:
+    """Names for a message: the first few, each cut short, and how many more there are."""
+    shown = "、".join(
+        (n if len(n) <= 40 else n[:39] + "…") if isinstance(n, str) else brief(n)
+        for n in names[:_LISTED]
+    )
+    return shown + (f" and {len(names) - _LISTED:,} more" if len(names) > _LISTED else "")
 
 
 def _names(value: object) -> list[str]:
@@ -350,9 +361,9 @@ class Field:
                     f"expected ballots by type ({', '.join(types)}), each a list of ballots, got "
                     f"{type(value).__name__}"
                 )
-            unknown = [str(k) for k in value if k not in types]
+            unknown = [k for k in value if k not in types]
             if unknown:
-                raise BadValue(f"unknown ballot type(s) {', '.join(unknown)}; expected {types}")
+                raise BadValue(f"unknown ballot type(s) {_listed(unknown)}; expected {types}")
             result: dict[str, tuple[tuple[Decimal, ...], ...]] = {}
             for kind in types:
                 ballots = value.get(kind, ())
@@ -432,7 +443,7 @@ class Field:
             names = _names(value)
             unknown = [n for n in names if n not in allowed]
             if unknown:
-                raise BadValue(f"unknown name(s) {'、'.join(unknown)}; expected some of: {shown}")
+                raise BadValue(f"unknown name(s) {_listed(unknown)}; expected some of: {shown}")
             return frozenset(names)
 
         return check
