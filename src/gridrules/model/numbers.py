@@ -228,18 +228,32 @@ def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(value)
 
 
+_WRITTEN_OUT = 100
+"""The most digits :func:`fmt` writes out in full, before or after the point. A number longer
+than that is never scored (:func:`check_size` refuses it); only a refused value shown in a
+message can be, and it is shown in scientific notation (``1E+999999999``), so that showing it
+costs nothing."""
+
+
 def fmt(value: Decimal) -> str:
     """Print a Decimal the way an assessor writes it: ``1.50`` as ``1.5``, ``10.0`` as ``10``.
 
     The one way numbers are printed, everywhere: sheets, tables, messages. Exact: every digit
-    the value has is shown (see :func:`shown` for the values a division left long).
+    the value has is shown (see :func:`shown` for the values a division left long). It needs
+    no context and never fails: a value of more than :data:`_WRITTEN_OUT` digits before or
+    after its point is written in scientific notation, a NaN or an infinity as Python does.
     """
     if not value:
         return "0"
-    if value == value.to_integral_value(context=CONTEXT):
-        return str(value.quantize(ONE, context=CONTEXT))
+    _, digits, exponent = value.as_tuple()
+    if exponent == 0:
+        return str(value)  # a whole number as written: the usual case
+    if not isinstance(exponent, int):  # NaN, infinity
+        return str(value)
+    if len(digits) + exponent > _WRITTEN_OUT or -exponent > _WRITTEN_OUT:
+        return str(value)  # as long as its digits, however large its exponent
     text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return text.rstrip("0").rstrip(".") if exponent < 0 else text
 
 
 _SHOWN_QUANTUM = Decimal(1).scaleb(-SHOWN_PLACES)
