@@ -5,10 +5,15 @@ are fine (the oracle a score read from them is checked against)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
+
+import gridrules as gr
+
+_T = TypeVar("_T")
 
 try:  # pandas records carry NumPy scalars; numpy comes with the spark extra
     import numpy
@@ -19,7 +24,9 @@ TRUE_WORDS = {"true", "yes", "y", "1", "是", "有", "t"}
 FALSE_WORDS = {"false", "no", "n", "0", "否", "无", "f", ""}
 
 NUMBER_TEXT = st.one_of(
-    st.from_regex(r"\s?[-+]?[0-9]{0,18}(\.[0-9]{0,14})?([eE][-+]?[0-9]{1,4})?%?\s?", fullmatch=True),
+    st.from_regex(
+        r"\s?[-+]?[0-9]{0,18}(\.[0-9]{0,14})?([eE][-+]?[0-9]{1,4})?%?\s?", fullmatch=True
+    ),
     st.sampled_from(
         [
             "NaN", "-nan", "sNaN", "Infinity", "-inf", "-0", "-0.0", "+0", "0E-99999", "1e400",
@@ -64,12 +71,32 @@ if numpy is not None:
 
 VALUES = st.recursive(
     SCALARS,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.tuples(inner, inner)
-    | st.dictionaries(st.sampled_from(["A", "B", "C", "D", "x", ""]), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.sampled_from(["A", "B", "C", "D", "x", ""]), inner, max_size=4)
+    ),
     max_leaves=10,
 )
 """Any value at all: scalars, and lists and tables of them (ballots, counts, names)."""
+
+
+MESSAGE_LIMIT = 40_000
+"""No message may run longer: at most 100 problems are listed, each value shown cut short."""
+
+
+def attempt(call: Callable[[], _T]) -> tuple[_T | None, gr.GridrulesError | None]:
+    """What ``call`` gives, or the GridrulesError it raised (any other exception propagates and
+    fails the test); a refusal must say why in a message of bounded size."""
+    try:
+        return call(), None
+    except gr.GridrulesError as error:
+        refusal = error
+    message = str(refusal)
+    assert message.strip(), f"{type(refusal).__name__} with no message"
+    assert len(message) < MESSAGE_LIMIT, f"a message of {len(message):,} characters"
+    assert "Traceback" not in message
+    return None, refusal
 
 
 def plain(value: Any) -> Any:

@@ -8,12 +8,13 @@ from __future__ import annotations
 import copy
 import json
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 import tomli_w
-from hostile_values import SCALARS, VALUES, number_meant
+from hostile_values import SCALARS, VALUES, attempt, number_meant
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -31,7 +32,6 @@ from gridrules.model.fields import FieldKind
 from gridrules.serialization import unstructure_rubric
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-MESSAGE_LIMIT = 40_000
 RUBRICS = ("jiangcheng", "liujiaoting", "wanggezhang-member", "xingji", "ernvqiao", "shequ-pingtai")
 """Bundled rubrics to spoil: counts and flags, levels and a combination, ballots and weights,
 percentages, counts per unit of time and parametric grade bands, text fields."""
@@ -48,12 +48,6 @@ EVIDENCE = {
     "ernvqiao": "ernvqiao/sun-hua.toml",
     "shequ-pingtai": "shequ-pingtai/dongfeng.toml",
 }
-
-
-def refused(error: gr.GridrulesError) -> None:
-    message = str(error)
-    assert message.strip(), f"{type(error).__name__} with no message"
-    assert len(message) < MESSAGE_LIMIT, f"a message of {len(message):,} characters"
 
 
 def data_of(name: str) -> dict[str, Any]:
@@ -127,10 +121,10 @@ def shown_and_scored(rubric: gr.Rubric, name: str) -> None:
         show(rubric)
     record = gr.load_evidence(EXAMPLES / EVIDENCE[name])
     params = load_params(EXAMPLES / PARAMS[name]) if name in PARAMS else None
-    try:
-        sheet = rubric.score(record.record, params, period=record.period or "2026-Q3")
-    except gr.GridrulesError as error:
-        refused(error)
+    sheet, _ = attempt(
+        lambda: rubric.score(record.record, params, period=record.period or "2026-Q3")
+    )
+    if sheet is None:
         return
     sheet.to_text()
     sheet.to_html()
@@ -143,17 +137,11 @@ def test_a_spoilt_rubric_file_is_read_or_refused_by_name(
     case: tuple[str, dict[str, Any]], fmt: str
 ) -> None:
     name, data = case
-    text = (
-        json.dumps(data, ensure_ascii=False)
-        if fmt == "json"
-        else tomli_w.dumps(as_toml(data))
-    )
-    try:
-        rubric = loads_rubric(text, fmt, where="spoilt.rubric")
-    except gr.GridrulesError as error:
+    text = json.dumps(data, ensure_ascii=False) if fmt == "json" else tomli_w.dumps(as_toml(data))
+    rubric, error = attempt(lambda: loads_rubric(text, fmt, where="spoilt.rubric"))
+    if rubric is None:
         assert isinstance(error, gr.DataFileError), type(error)
         assert str(error).startswith("spoilt.rubric"), str(error)[:200]
-        refused(error)
         event("refused")
         return
     event("read")
@@ -163,10 +151,8 @@ def test_a_spoilt_rubric_file_is_read_or_refused_by_name(
 @given(st.text(max_size=200) | st.binary(max_size=200).map(lambda b: b.decode("latin-1")))
 def test_any_text_is_a_rubric_or_refused(text: str) -> None:
     for fmt in ("json", "toml"):
-        try:
-            loads_rubric(text, fmt)
-        except gr.DataFileError as error:
-            refused(error)
+        _, error = attempt(partial(loads_rubric, text, fmt))
+        assert error is None or isinstance(error, gr.DataFileError)
 
 
 @given(st.binary(max_size=300))
@@ -176,11 +162,9 @@ def test_any_bytes_in_a_data_file_are_refused_by_name(tmp_path_factory: Any, raw
         path = folder / f"data{suffix}"
         path.write_bytes(raw)
         for read in (load_rubric, load_params, gr.load_evidence):
-            try:
-                read(path)
-            except gr.DataFileError as error:
-                assert str(path) in str(error)
-                refused(error)
+            _, error = attempt(partial(read, path))
+            assert error is None or isinstance(error, gr.DataFileError)
+            assert error is None or str(path) in str(error)
 
 
 # -- parameters -------------------------------------------------------------------------------
@@ -210,29 +194,23 @@ def test_spoilt_parameters_are_taken_as_written_or_refused(
 ) -> None:
     name, params = case
     text = (
-        json.dumps(params, ensure_ascii=False)
-        if fmt == "json"
-        else tomli_w.dumps(as_toml(params))
+        json.dumps(params, ensure_ascii=False) if fmt == "json" else tomli_w.dumps(as_toml(params))
     )
-    try:
-        read = params_of(loads_document(text, fmt, "params"), "params")
-        rubric = gr.load(name, read)
-        scorer = rubric.prepare()
-    except gr.GridrulesError as error:
-        refused(error)
+    rubric, _ = attempt(lambda: gr.load(name, params_of(loads_document(text, fmt, "p"), "p")))
+    if rubric is None:
         event("parameters refused")
         return
     event("parameters taken")
+    scorer = rubric.prepare()
     kinds = {p.name: p.kind for p in rubric.parameters}
     for key, raw in params.items():
         if key in kinds and kinds[key] is not FieldKind.TEXT and raw is not None:
             meant = number_meant(raw)
-            assert meant is not None and scorer.params[key] == meant, (key, raw)
+            assert meant is not None, (key, raw)
+            assert scorer.params[key] == meant, (key, raw)
     record = gr.load_evidence(EXAMPLES / EVIDENCE[name])
-    try:
-        sheet = scorer.score(record.record, period=record.period)
-    except gr.GridrulesError as error:
-        refused(error)
+    sheet, _ = attempt(lambda: scorer.score(record.record, period=record.period))
+    if sheet is None:
         return
     assert Decimal(0) <= sheet.base <= sheet.maximum or sheet.base < 0
     sheet.to_text()
@@ -264,7 +242,8 @@ def test_a_key_given_twice_is_refused_in_evidence_rubric_and_parameters_files(
         if isinstance(value := _at(data, where), dict) and value.get("kind") == "PerOccurrence"
     )
     rule = json.dumps(first, ensure_ascii=False)
-    assert '"points": ' in rule and rule in text
+    assert '"points": ' in rule
+    assert rule in text
     twice = rule.replace('"points": ', '"points": "9", "points": ', 1)
     rubric = tmp_path / "rubric.json"
     rubric.write_text(text.replace(rule, twice, 1), encoding="utf-8")
@@ -286,7 +265,8 @@ def test_a_key_given_twice_is_refused_in_evidence_rubric_and_parameters_files(
         assert done.exit_code == 2, done.output
         assert words in done.stderr
     done = CliRunner().invoke(
-        cli.main, ["score", "jiangcheng", "-", "--params", str(EXAMPLES / "jiangcheng" / "params.toml")],
+        cli.main,
+        ["score", "jiangcheng", "-", "--params", str(EXAMPLES / "jiangcheng" / "params.toml")],
         input='{"missed_signins": 1, "missed_signins": 5}',
     )
     assert done.exit_code == 2
@@ -340,9 +320,11 @@ def test_files_nested_too_deeply_are_refused_by_name(
 
         from gridrules import cli
 
-        args = [str(path)] if where == "evidence" else [
-            str(EXAMPLES / "jiangcheng" / "wang-fang.toml"), "--params", str(path)
-        ]
+        args = (
+            [str(path)]
+            if where == "evidence"
+            else [str(EXAMPLES / "jiangcheng" / "wang-fang.toml"), "--params", str(path)]
+        )
         done = CliRunner().invoke(cli.main, ["score", "jiangcheng", *args])
         assert done.exit_code == 2
         assert f"more than {MAX_DEPTH} levels" in done.stderr
@@ -366,7 +348,7 @@ def test_numbers_of_thousands_of_digits_in_a_file_are_refused_by_name(fmt: str) 
         "e",
     )  # read whole: the field's check refuses it
     rubric = gr.load("jiangcheng", {"monthly_visit_deduction": 1, "quarterly_visit_deduction": 2})
-    with pytest.raises(gr.EvidenceError, match="too long|digits|decimal places") as caught:
+    with pytest.raises(gr.EvidenceError, match=r"too long|digits|decimal places") as caught:
         rubric.score(data)
     assert len(str(caught.value)) < 500
     if fmt == "toml":  # a TOML integer that long: the parser itself refuses, and is caught

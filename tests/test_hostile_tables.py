@@ -67,9 +67,7 @@ def tables(draw: st.DrawFn) -> tuple[str, list[str], list[list[str]]]:
     name = draw(st.sampled_from(sorted(RUBRICS)))
     fields = sorted(gr.load(name).fields)
     columns = draw(st.lists(st.sampled_from(fields), min_size=1, max_size=4, unique=True))
-    rows = draw(
-        st.lists(st.lists(CELLS, min_size=len(columns), max_size=len(columns)), max_size=6)
-    )
+    rows = draw(st.lists(st.lists(CELLS, min_size=len(columns), max_size=len(columns)), max_size=6))
     return name, columns, rows
 
 
@@ -99,9 +97,10 @@ def test_every_csv_row_is_scored_as_the_api_scores_it_or_rejected(
     for error in errors:
         assert error["reason"].strip()
         for cell in error.values():
-            assert not cell.startswith(FORMULA_STARTS) or cell.lstrip("+-").replace(
-                ".", "", 1
-            ).rstrip("%").isdigit(), cell
+            assert (
+                not cell.startswith(FORMULA_STARTS)
+                or cell.lstrip("+-").replace(".", "", 1).rstrip("%").isdigit()
+            ), cell
 
 
 @st.composite

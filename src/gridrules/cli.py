@@ -710,6 +710,7 @@ def score(
             assessee=assessee or given.assessee,
             period=period or given.period,
             calendar=calendar,
+            assessor=assessor or given.assessor,
         )
     except GridrulesError as error:
         _fail(f"{where}: {error}")

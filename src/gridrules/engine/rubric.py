@@ -201,8 +201,8 @@ def _periods(
         expected = Period.year(year) if want == "year" else Period.parse(f"{year}-{want}")
         if (span.start, span.end) != (expected.start, expected.end):
             raise GridrulesError(
-                f"combination {name!r}: the part {part!r} stands for {expected} ({want} of the "
-                f"year), but its sheet is of {span}"
+                f"combination {name!r}: the part {part!r} is declared to be {want} of the year, "
+                f"{expected}, but its sheet is of {span}"
             )
     order = [p.id for p in combination.parts if p.id in read]
     for at, first in enumerate(order):
