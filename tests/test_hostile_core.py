@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 import gridrules as gr
 from gridrules import cli, plugins
+from gridrules.batch import run_batch
 from gridrules.hookspecs import hookimpl
 from gridrules.io.datafiles import META_LIMIT, evidence_of, load_params
 from gridrules.model.numbers import fmt
@@ -426,6 +427,29 @@ def test_a_plugin_registering_names_not_its_own_is_the_one_broken(fake_modules: 
         assert "registers rubric 'xingji', outside its own names" in (infos["evil"].error or "")
         assert infos["xing"].status == "broken"
         assert "'xing-ji', the name of another plugin" in (infos["xing"].error or "")
+
+
+def test_a_json_line_naming_its_assessee_with_a_table_is_rejected(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    rows = [
+        {"assessee": {"a": 1}, "missed_signins": 1},
+        {"assessee": ["王芳"], "missed_signins": 1},
+        {"assessee": True, "missed_signins": 1},
+        {"assessee": "王芳", "period": {"x": 1}, "missed_signins": 1},
+        {"assessee": 12345, "missed_signins": 1},  # a number: a worker's number, as text
+        {"assessee": "李强", "missed_signins": 1},
+    ]
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    out = tmp_path / "out.csv"
+    summary = run_batch(gr.load("jiangcheng"), source, out, params=load_params(PARAMS))
+    assert (summary.scored, summary.rejected) == (2, 4)
+    text = out.read_text(encoding="utf-8-sig")
+    assert "{'a': 1}" not in text
+    assert "12345" in text
+    assert "李强" in text
+    errors = (tmp_path / "out.errors.csv").read_text(encoding="utf-8-sig")
+    assert "expected text, got dict {'a': 1}" in errors
+    assert "expected text, got list ['王芳']" in errors
 
 
 # -- results and combined sheets as data ------------------------------------------------------

@@ -250,6 +250,18 @@ def test_nan_and_numpy_scalars_from_a_data_frame_read_as_written() -> None:
     )
     with pytest.raises(gr.EvidenceError, match="whole number"):
         scorer.result({"missed_signins": numpy.float64(2.5)})
+    # parameters from a data frame too: 1.5 and 2 as written
+    given = gr.load(
+        "jiangcheng",
+        {
+            "monthly_visit_deduction": numpy.float64(1.5),
+            "quarterly_visit_deduction": numpy.int64(2),
+        },
+    ).prepare()
+    assert given.params == {
+        "monthly_visit_deduction": Decimal("1.5"),
+        "quarterly_visit_deduction": Decimal(2),
+    }
 
 
 def test_a_value_of_megabytes_and_millions_of_unknown_fields_make_short_messages() -> None:
@@ -267,6 +279,26 @@ def test_a_value_of_megabytes_and_millions_of_unknown_fields_make_short_messages
     with pytest.raises(gr.EvidenceError) as caught:
         scorer.result({"名" * 5_000_000: 1})
     assert len(str(caught.value)) < 1_000
+    # a level given a million names it does not know, or one name of a million characters
+    levels, (level,) = gr.load("liujiaoting").prepare(), ["commendation"]
+    points = {"dept_points": 50, "community_points": 20, "service_points": 5}
+    for names in ([f"名{n}" for n in range(1_000_000)], "名" * 1_000_000):
+        with pytest.raises(gr.EvidenceError, match="unknown name") as caught:
+            levels.result({**points, level: names})
+        assert len(str(caught.value)) < 500
+    with pytest.raises(gr.EvidenceError, match="名0、名1、名2; expected some of"):
+        levels.result({**points, level: ["名0", "名1", "名2"]})
+
+
+def test_an_error_lists_the_first_hundred_problems_and_counts_the_rest() -> None:
+    problems = [gr.Problem(f"f{n}", "unknown field", "x" * 10_000) for n in range(2_500)]
+    error = gr.EvidenceError("rubric 'r'", problems)
+    lines = str(error).splitlines()
+    assert lines[0] == "rubric 'r': 2,500 problems in the evidence:"
+    assert len(error.problems) == gr.errors.SHOWN_PROBLEMS == len(lines) - 2
+    assert lines[-1] == "  ... and 2,400 more"
+    assert error.omitted == 2_400
+    assert len(str(error)) < 5_000  # the values themselves are never in the message
 
 
 def test_a_negative_zero_is_zero_on_every_path() -> None:

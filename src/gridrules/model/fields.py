@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from ..errors import RubricError, brief
-from .numbers import HUNDRED, ZERO, as_tuple, fmt, to_decimal
+from .numbers import HUNDRED, ZERO, as_tuple, fmt, scalar, to_decimal
 
 __all__ = [
     "COUNT_TEXT",
@@ -92,17 +92,6 @@ _PERCENT_TEXT: dict[str, Decimal] = {}
 # The fast paths below take only exact types (``type(x) is int``, never a bool or a subclass) and
 # memoise only texts (a str key equals only a str): 1, True, 1.0 and Decimal("1.0") are equal
 # as dict keys but read differently, so they must never share an entry.
-
-
-def scalar(value: object) -> object:
-    """A NumPy scalar as the Python value it holds (``numpy.int64(3)`` is ``3``), so that a
-    record from ``pandas.DataFrame.to_dict("records")`` reads as one written by hand; any other
-    value as it is."""
-    if type(value).__module__ == "numpy":
-        item = getattr(value, "item", None)
-        if callable(item):
-            return item()
-    return value
 
 
 def missing(value: object) -> bool:

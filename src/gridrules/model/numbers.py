@@ -47,6 +47,7 @@ __all__ = [
     "divide",
     "exact",
     "fmt",
+    "scalar",
     "shown",
     "to_decimal",
 ]
@@ -160,13 +161,24 @@ def check_size(value: Decimal) -> str | None:
     return None
 
 
+def scalar(value: object) -> object:
+    """A NumPy scalar as the Python value it holds (``numpy.int64(3)`` is ``3``), so that a
+    value from a data frame reads as one written by hand; any other value as it is."""
+    if type(value).__module__ == "numpy":
+        item = getattr(value, "item", None)
+        if callable(item):
+            return item()
+    return value
+
+
 def to_decimal(value: object, where: str = "value") -> Decimal:
     """Convert ``value`` to a Decimal exactly, or refuse it.
 
     Integers and Decimals are taken as they are, strings are parsed (``"0.5"``), and a float is
     converted through its shortest decimal string (``0.1`` becomes ``Decimal("0.1")``, never
-    ``0.1000000000000000055...``). Booleans, NaN, infinities and numbers too long to be kept
-    exact (:func:`check_size`) are refused; ``-0`` is read as ``0``.
+    ``0.1000000000000000055...``); a NumPy scalar as the value it holds. Booleans, NaN,
+    infinities and numbers too long to be kept exact (:func:`check_size`) are refused; ``-0`` is
+    read as ``0``.
 
     :raises TypeError: naming ``where`` when the value is not a number.
     :raises ValueError: naming ``where`` when the number is too long to be kept exact.
@@ -180,7 +192,7 @@ def to_decimal(value: object, where: str = "value") -> Decimal:
             return Decimal(value)
         result = Decimal(value)
     elif isinstance(value, float):
-        result = Decimal(repr(value))
+        result = Decimal(float.__repr__(value))  # a subclass's repr may be its own
     elif isinstance(value, str):
         text = value.strip()
         if len(text) > _LONGEST_TEXT:
@@ -193,6 +205,9 @@ def to_decimal(value: object, where: str = "value") -> Decimal:
             shown_text = text if len(text) <= 40 else text[:40] + "…"
             raise TypeError(f"{where}: expected a number, got the text {shown_text!r}") from None
     else:
+        held = scalar(value)
+        if held is not value:  # numpy.int64(3): read as 3
+            return to_decimal(held, where)
         raise TypeError(f"{where}: expected a number, got {type(value).__name__}")
     if not result.is_finite():
         raise TypeError(f"{where}: expected a finite number, got {value!r}")
