@@ -32,7 +32,7 @@ def _part_period(
 class PeriodPart:
     """One period that enters a combination: its id (``half_year``), label and weight, and,
     optionally, which ``period`` of the combined year it stands for (one of
-    :data:`PART_PERIODS`: ``"H1"``, ``"Q3"``, ``"year"``).
+    :data:`~gridrules.model.combinations.PART_PERIODS`: ``"H1"``, ``"Q3"``, ``"year"``).
 
     A part that declares its period takes only a sheet of exactly that period of the year; see
     :meth:`gridrules.Rubric.combine` for the checks made of parts that do not.

@@ -255,8 +255,8 @@ def fmt(value: Decimal) -> str:
 
     The one way numbers are printed, everywhere: sheets, tables, messages. Exact: every digit
     the value has is shown (see :func:`shown` for the values a division left long). It needs
-    no context and never fails: a value of more than :data:`_WRITTEN_OUT` digits before or
-    after its point is written in scientific notation, a NaN or an infinity as Python does.
+    no context and never fails: a value of more than 100 digits before or after its point
+    (never one scored) is written in scientific notation, a NaN or an infinity as Python does.
     """
     if not value:
         return "0"
