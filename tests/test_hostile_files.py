@@ -6,6 +6,7 @@ names the file and says why. A parameter taken is read as written; a file is nev
 from __future__ import annotations
 
 import copy
+import csv
 import json
 from decimal import Decimal
 from functools import partial
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 
 import gridrules as gr
 from gridrules import render
+from gridrules.batch import Layout, run_batch
 from gridrules.io.datafiles import (
     MAX_DEPTH,
     load_params,
@@ -354,3 +356,115 @@ def test_numbers_of_thousands_of_digits_in_a_file_are_refused_by_name(fmt: str) 
     if fmt == "toml":  # a TOML integer that long: the parser itself refuses, and is caught
         with pytest.raises(gr.DataFileError, match="a number is too long to read"):
             loads_document(f"missed_signins = {digits}", "toml", "e")
+
+
+# -- every other data file: mappings, calendars, feeds, event logs, ballots in a cell ----------
+
+DEEP_TOML = "v = " + "[" * 10_000 + "]" * 10_000 + "\n"
+LONG = "9" * 5_000
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "words"),
+    [
+        ("map.toml", DEEP_TOML, "nested too deeply"),
+        ("map.json", '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        ("map.toml", f"a = {LONG}\n", "a number is too long to read"),
+        ("map.json", '{"缺签到": "missed_signins", "缺签到": "late_reports"}', "given twice"),
+    ],
+)
+def test_a_column_mapping_file_is_read_as_every_data_file_is(
+    tmp_path: Path, name: str, text: str, words: str
+) -> None:
+    from gridrules.io.headers import read_header_map
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(gr.DataFileError, match=words) as caught:
+        read_header_map(path)
+    assert str(caught.value).startswith(str(path))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('name = "x"\n' + DEEP_TOML, "nested too deeply"),
+        (f'name = "x"\nbase = "CN"\nyear = {LONG}\n', "a number is too long to read"),
+    ],
+)
+def test_a_local_calendar_file_is_refused_by_name(tmp_path: Path, text: str, words: str) -> None:
+    from gridrules.calendars import load_local_calendar
+
+    path = tmp_path / "calendar.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(gr.DataFileError, match=words) as caught:
+        load_local_calendar(path)
+    assert str(caught.value).startswith(str(path))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [(DEEP_TOML, "nested too deeply"), (f"a = {LONG}\n", "a number is too long to read")],
+)
+def test_a_feeds_file_is_refused_by_name(tmp_path: Path, text: str, words: str) -> None:
+    from gridrules.events import FeedError, load_feeds
+
+    path = tmp_path / "feeds.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FeedError, match=words):
+        load_feeds(path, gr.load("jiangcheng"))
+
+
+def test_an_event_log_rejects_a_row_with_a_key_twice_too_deep_or_too_long() -> None:
+    import io
+
+    from gridrules.events import read_events
+
+    good = '{"assessee": "w1", "type": "sign_in", "time": "2026-10-09T08:30"}'
+    lines = [
+        good,
+        '{"assessee": "w1", "type": "sign_in", "type": "visit", "time": "2026-10-09T08:30"}',
+        '{"assessee": "w1", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"assessee": "w1", "x": ' + LONG + "}",
+        good,
+    ]
+    log = read_events(io.StringIO("\n".join(lines) + "\n"), format="jsonl")
+    assert [e.line for e in log.events] == [1, 5]
+    reasons = {row.line: row.reason for row in log.rejected}
+    assert (
+        reasons[2]
+        == "the key 'type' is given twice in one table: which value is meant cannot be known"
+    )
+    assert reasons[3] == "nested too deeply to be read"
+    assert reasons[4] == "holds a number too long to read"
+
+
+def test_ballots_written_as_json_in_a_cell_are_read_as_every_json_is(tmp_path: Path) -> None:
+    params = load_params(EXAMPLES / "wanggezhang" / "params.toml")
+    rubric = gr.load("wanggezhang-member")
+    fine = '{"A": [[22, 22, 23, 23]], "B": [[21, 21, 21, 22]], "C": [[20, 20, 20, 20]]}'
+    cells = {
+        "王芳": fine,
+        "李强": '{"A": [[22, 22, 23, 23]], "A": [[1, 1, 1, 1]]}',
+        "赵敏": '{"A": ' + "[" * 1_000 + "]" * 1_000 + "}",
+        "钱进": '{"A": [[' + LONG + ", 1, 1, 1]]}",
+    }
+    source = tmp_path / "in.csv"
+    columns = "assessee,ballots,attendance_points,events_reported,info_points,visits_points"
+    source.write_text(
+        columns
+        + "\n"
+        + "".join(
+            f'{who},"{text.replace(chr(34), chr(34) * 2)}",100,135,92,90\n'
+            for who, text in cells.items()
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    summary = run_batch(rubric, source, out, params=params, layout=Layout(default_period="2026-Q3"))
+    assert (summary.scored, summary.rejected) == (1, 3)
+    with (tmp_path / "out.errors.csv").open(encoding="utf-8-sig", newline="") as stream:
+        reasons = {row["assessee"]: row["reason"] for row in csv.DictReader(stream)}
+    assert "the key 'A' is given twice" in reasons["李强"]
+    assert "nested too deeply" in reasons["赵敏"]
+    assert "digits before the decimal point" in reasons["钱进"]

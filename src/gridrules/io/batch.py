@@ -41,7 +41,6 @@ import collections
 import concurrent.futures
 import copy
 import ctypes
-import json
 import multiprocessing
 import os
 import pickle
@@ -63,6 +62,7 @@ from ..engine.scorer import Scorer, in_chunks
 from ..errors import DataFileError, EvidenceError, GridrulesError, Problem, brief
 from ..model.fields import FieldKind
 from ..model.numbers import fmt
+from .datafiles import loads_document
 from .files import check_input
 from .headers import (
     ERROR_HEADERS,
@@ -1039,12 +1039,11 @@ def read_ballot_text(evidence: dict[str, Any], fields: Iterable[str]) -> list[Pr
         text = evidence[fid]
         if not isinstance(text, str):
             continue
-        try:
-            evidence[fid] = json.loads(text, parse_float=Decimal)
-        except (json.JSONDecodeError, RecursionError) as error:
-            found.append(
-                Problem(fid, f"expected ballots written as JSON, not valid JSON: {error}", text)
-            )
+        try:  # as any JSON gridrules reads: no key twice, bounded nesting, numbers exact
+            evidence[fid] = loads_document(text, "json", fid)
+        except DataFileError as error:
+            reason = str(error).removeprefix(f"{fid}: ")
+            found.append(Problem(fid, f"expected ballots written as JSON, {reason}", text))
     return found
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "MAX_DEPTH",
     "META_KEYS",
     "META_LIMIT",
+    "DuplicateKey",
     "Evidence",
     "dump_rubric",
     "dump_sheet",
@@ -50,6 +51,7 @@ __all__ = [
     "read_document",
     "structure_rubric",
     "structure_sheet",
+    "unique_keys",
     "unstructure_rubric",
     "unstructure_sheet",
 ]
@@ -75,11 +77,22 @@ def json_number(text: str) -> int | Decimal:
     return int(text) if len(text) < _INT_DIGITS else Decimal(text)
 
 
-def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+class DuplicateKey(DataFileError):
+    """A JSON object names a key twice (``key``): which value was meant cannot be known."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"the key {brief(key)} is given twice in one table")
+        self.key = key
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads``'s ``object_pairs_hook`` for every JSON gridrules reads (data files, JSON
+    lines, event logs): a JSON object as a dict, or :class:`DuplicateKey` when it names a key
+    twice (``json`` alone would keep the last value, in silence)."""
     table: dict[str, Any] = {}
     for key, value in pairs:
         if key in table:
-            raise DataFileError(f"the key {brief(key)} is given twice in one table")
+            raise DuplicateKey(key)
         table[key] = value
     return table
 
@@ -115,7 +128,7 @@ def loads_document(text: str, fmt: str, where: str) -> Any:
                 text,
                 parse_float=Decimal,
                 parse_int=json_number,
-                object_pairs_hook=_refuse_duplicates,
+                object_pairs_hook=unique_keys,
             )
         else:
             raise DataFileError(f"{where}: unknown format {fmt!r}; expected toml or json")
