@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 import gridrules as gr
 from gridrules.io.datafiles import load_params
 from gridrules.model.fields import FieldKind
-from gridrules.model.numbers import canonical, fmt
+from gridrules.model.numbers import canonical, fmt, to_decimal
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -250,6 +250,13 @@ def test_nan_and_numpy_scalars_from_a_data_frame_read_as_written() -> None:
     )
     with pytest.raises(gr.EvidenceError, match="whole number"):
         scorer.result({"missed_signins": numpy.float64(2.5)})
+    # wherever a number is read: a rule's points, a stored result
+    assert repr(to_decimal(numpy.float64(0.1))) == repr(Decimal("0.1"))
+    assert repr(to_decimal(numpy.int64(-3))) == repr(Decimal(-3))
+    assert gr.PerOccurrence("n", numpy.float64(0.5)) == gr.PerOccurrence("n", "0.5")
+    stored = scorer.result({"missed_signins": 3}).to_dict()
+    as_numpy = {**stored, "total": numpy.float64(98.5), "bonus": numpy.int64(0)}
+    assert gr.Result.from_dict(as_numpy) == scorer.result({"missed_signins": 3})
     # parameters from a data frame too: 1.5 and 2 as written
     given = gr.load(
         "jiangcheng",

@@ -468,3 +468,24 @@ def test_ballots_written_as_json_in_a_cell_are_read_as_every_json_is(tmp_path: P
     assert "the key 'A' is given twice" in reasons["李强"]
     assert "nested too deeply" in reasons["赵敏"]
     assert "digits before the decimal point" in reasons["钱进"]
+
+
+def test_a_text_parameter_is_one_bounded_text() -> None:
+    # xize2017's 近期内 window is a text the region fills in, shown on the sheet
+    params = load_params(EXAMPLES / "xize2017" / "params.toml")
+    assert isinstance(params["recent_window"], str)
+    for bad, words in (
+        ("近" * 2_001, "longer than the 2000 allowed"),
+        ("三个月\x00", "control characters"),
+        ("   ", "a name cannot be empty"),
+        (["三个月"], "expected text, got list"),
+    ):
+        with pytest.raises(gr.ParameterError, match=words) as caught:
+            gr.load("xize2017", {**params, "recent_window": bad})
+        assert len(str(caught.value)) < 2_000
+    taken = gr.load("xize2017", {**params, "recent_window": " 三个月 "}).prepare()
+    assert taken.params["recent_window"] == "三个月"
+    # and a rubric's own default or value for a text parameter is held to the same
+    for bad in ("近" * 2_001, "三个月\x00"):
+        with pytest.raises(gr.RubricError, match="parameter 'window' is text"):
+            gr.Parameter("window", "近期内", "近期内", kind=FieldKind.TEXT, default=bad)
