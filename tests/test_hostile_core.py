@@ -156,6 +156,33 @@ def test_every_period_given_is_read_even_when_no_rule_counts_working_days() -> N
     assert "cannot read 'banana' as a period" in result.stderr
 
 
+def test_a_batch_reads_every_period_it_is_given(tmp_path: Path) -> None:
+    # jiangcheng counts no working days, yet a period column of "banana" is no period: the row
+    # is rejected, not scored with "banana" written beside its total
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "assessee,period,missed_signins\n王芳,banana,1\n李强,2026-10,1\n赵敏,,1\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    summary = run_batch(gr.load("jiangcheng"), source, out, params=load_params(PARAMS))
+    assert (summary.scored, summary.rejected) == (2, 1)
+    errors = (tmp_path / "out.errors.csv").read_text(encoding="utf-8-sig")
+    assert "王芳" in errors
+    assert "cannot read 'banana' as a period" in errors
+    assert "banana" not in out.read_text(encoding="utf-8-sig")
+    # --period for the rows without one: refused at once, before any row
+    result = run("batch", "jiangcheng", source, "-o", out, "--params", PARAMS, "--period", "x1")
+    assert result.exit_code == 2
+    assert "--period: cannot read 'x1' as a period" in result.stderr
+    # compare reads the periods too, for both rubrics alike
+    compared = tmp_path / "compared.csv"
+    result = run("compare", "jiangcheng", "jiangcheng", source, "--params", PARAMS, "-o", compared)
+    assert result.exit_code == 1
+    assert "1 rejected (1 by both" in result.stderr
+    assert "cannot read 'banana' as a period" in compared.read_text(encoding="utf-8-sig")
+
+
 @pytest.mark.parametrize(
     ("meta", "words"),
     [

@@ -313,6 +313,18 @@ def _chosen_calendar(mode: str, local: tuple[str, ...]) -> WorkingCalendar | Non
         _fail(str(error))
 
 
+def _given_period(period: str | None) -> str | None:
+    """``--period`` as given, once read: a period that is not one fails now, not on every row."""
+    if period is not None:
+        from .periods import Period
+
+        try:
+            Period.parse(period)
+        except GridrulesError as error:
+            _fail(f"--period: {error}")
+    return period
+
+
 def _note_calendar(rubric: Rubric, calendar: WorkingCalendar | None) -> None:
     """Say on stderr which calendar counts the working days, when one was chosen."""
     if calendar is None:
@@ -1083,7 +1095,7 @@ def _run_batch_command(
         period=period_column,
         keep=keep,
         default_assessor=assessor,
-        default_period=period,
+        default_period=_given_period(period),
         mapping=mapping,
     )
     on_sheet: Callable[[Any, str], None] | None = None
@@ -1429,7 +1441,7 @@ def compare_command(
         assessee=id_column,
         period=period_column,
         keep=(*keep, *(g for g in group_by if g not in keep)),
-        default_period=period,
+        default_period=_given_period(period),
         mapping=_header_mapping(header_map),
     )
     try:

@@ -819,7 +819,6 @@ class _Plan:
         self.collect = collect
         self.hold = hold
         self.item_ids = tuple(item.id for item in scorer.rubric.items())
-        self.with_period = scorer.rubric.needs_working_days
         self.flag_names = (
             {v.flag: v.label or v.flag for v in scorer.rubric.vetoes if v.flag} if chinese else {}
         )
@@ -855,7 +854,7 @@ class _Plan:
     # prepares its own from the rubric and parameters
     _STATE = ("rubric", "params", "header", "binding", "layout", "columns", "out_format",
               "file_name", "location", "sheets", "chinese", "group_at", "collect", "hold",
-              "item_ids", "with_period", "flag_names", "field_names", "calendar")  # fmt: skip
+              "item_ids", "flag_names", "field_names", "calendar")  # fmt: skip
 
     def __getstate__(self) -> dict[str, Any]:
         return {key: getattr(self, key) for key in self._STATE}
@@ -912,12 +911,11 @@ class _Plan:
 
     def _score(self, rows: Iterable[_Split], done: _Done) -> None:
         rows = list(rows) if not self.json_fields else [self._read_json(r) for r in rows]
-        with_period = self.with_period
         outcomes = iter(
             _score_many(
                 self.scorer,
                 [
-                    (evidence, period if with_period else None)
+                    (evidence, period)  # read whether or not the rubric counts on it
                     for _, evidence, _, _, period, _, problems in rows
                     if not problems
                 ],
