@@ -362,7 +362,7 @@ def test_missing_parameters_quote_the_clause() -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("e.toml", "missed_signins = ", "e.toml: the evidence is not valid TOML"),
+        ("e.toml", "missed_signins = ", "e.toml: not valid TOML"),
         ("e.json", "[1, 2]", "e.json: the evidence file must hold one table"),
         ("e.yaml", "a: 1", "unknown evidence file type '.yaml'"),
     ],

@@ -26,7 +26,6 @@ import re
 import signal
 import sys
 import tempfile
-import tomllib
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
@@ -63,37 +62,42 @@ def _fail(message: str) -> NoReturn:
     sys.exit(EXIT_BAD_INPUT)
 
 
-def _parse_mapping(text: str, kind: str, where: str, what: str) -> dict[str, Any]:
+def read_mapping(path: Path, what: str) -> dict[str, Any]:
+    """Read a TOML or JSON file holding one table (evidence or parameters); ``-`` is stdin JSON.
+
+    Read as :func:`gridrules.load_evidence` and :func:`gridrules.io.datafiles.load_params` read
+    it (a regular file within the size limit, UTF-8, numbers exact, no key twice, bounded
+    nesting), so that a file means the same here as from Python; ``_meta`` is left in place.
+    """
+    from .io.datafiles import MAX_BYTES, loads_document, read_document
+
     try:
-        data = json.loads(text) if kind == "json" else tomllib.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-        _fail(f"{where}: the {what} is not valid {kind.upper()}: {error}")
+        if str(path) == "-":
+            text = sys.stdin.buffer.read(MAX_BYTES + 1)
+            if len(text) > MAX_BYTES:
+                _fail(f"<stdin>: the {what} is larger than the {MAX_BYTES // 1024**2} MiB read")
+            try:
+                data = loads_document(text.decode("utf-8-sig"), "json", "<stdin>")
+            except UnicodeDecodeError as error:
+                _fail(f"<stdin>: the {what} is not UTF-8 text ({error.reason})")
+        else:
+            data = read_document(path, what)
+    except GridrulesError as error:
+        _fail(str(error))
     if not isinstance(data, dict):
-        _fail(f"{where}: the {what} file must hold one table of field ids to values")
+        _fail(f"{path}: the {what} file must hold one table of names to values")
     return data
 
 
-def read_mapping(path: Path, what: str) -> dict[str, Any]:
-    """Read a TOML or JSON file holding one table (evidence or parameters); ``-`` is stdin JSON."""
-    if str(path) == "-":
-        return _parse_mapping(sys.stdin.read(), "json", "<stdin>", what)
-    kind = path.suffix.lower()[1:]
-    if kind not in ("toml", "json"):
-        _fail(
-            f"{path}: unknown {what} file type {path.suffix or '(none)'!r}; expected .toml or .json"
-        )
-    from .io.files import MAPPING_LIMIT, open_input
+def read_params(path: Path) -> dict[str, Any]:
+    """A parameters file's table of names to values (:func:`read_mapping`), each value a number
+    or a text."""
+    from .io.datafiles import params_of
 
     try:
-        with open_input(path, f"{what} file", MAPPING_LIMIT) as stream:
-            text = stream.read().decode("utf-8-sig")
+        return params_of(read_mapping(path, "parameters"), str(path))
     except GridrulesError as error:
         _fail(str(error))
-    except OSError as error:
-        _fail(f"{path}: cannot read the {what} file: {error.strerror}")
-    except UnicodeDecodeError as error:
-        _fail(f"{path}: the {what} file is not UTF-8 text ({error.reason})")
-    return _parse_mapping(text, kind, str(path), what)
 
 
 def _load(name: str, params: dict[str, Any] | None = None, where: str = "") -> Rubric:
@@ -244,7 +248,7 @@ def show(name: str, fmt: str, params_file: Path | None, output: Path | None) -> 
     from . import render
     from .io.datafiles import dump_rubric
 
-    params = read_mapping(params_file, "parameters") if params_file else None
+    params = read_params(params_file) if params_file else None
     rubric = _load(name, params, f"{params_file}: " if params_file else "")
     renderers: dict[str, Callable[[Rubric], str]] = {
         "text": render.rubric_text,
@@ -341,6 +345,18 @@ def _chosen_calendar(mode: str, local: tuple[str, ...]) -> WorkingCalendar | Non
         return get_calendar("CN", local=list(local) or None, provisional=mode == "provisional")
     except GridrulesError as error:
         _fail(str(error))
+
+
+def _given_period(period: str | None) -> str | None:
+    """``--period`` as given, once read: a period that is not one fails now, not on every row."""
+    if period is not None:
+        from .periods import Period
+
+        try:
+            Period.parse(period)
+        except GridrulesError as error:
+            _fail(f"--period: {error}")
+    return period
 
 
 def _note_calendar(rubric: Rubric, calendar: WorkingCalendar | None) -> None:
@@ -719,38 +735,36 @@ def score(
     An optional ``_meta`` table in the evidence names the assessee, period and assessor.
     """
     _refuse_overwrite(output, (evidence, "evidence"), (params_file, "parameters"))
-    record = read_mapping(evidence, "evidence")
-    raw_meta = record.pop("_meta", {})
-    meta = raw_meta if isinstance(raw_meta, dict) else {}
-    params = read_mapping(params_file, "parameters") if params_file else None
+    from .io.datafiles import evidence_of
+
+    where = "<stdin>" if str(evidence) == "-" else str(evidence)
+    try:
+        given = evidence_of(read_mapping(evidence, "evidence"), where)
+    except GridrulesError as error:
+        _fail(str(error))
+    params = read_params(params_file) if params_file else None
     rubric = _load(name)
     calendar = _chosen_calendar(calendar_mode, local_calendars)
-    where = "<stdin>" if str(evidence) == "-" else str(evidence)
     try:
         scorer = rubric.prepare(params)
     except GridrulesError as error:
         _fail(f"{params_file or 'parameters'}: {error}")
     _note_calendar(rubric, calendar)
-    assessor = assessor or _optional_text(meta.get("assessor"))
     try:
         sheet = scorer.score(
-            record,
-            assessee=assessee or _optional_text(meta.get("assessee")),
-            period=period or _optional_text(meta.get("period")),
+            given.record,
+            assessee=assessee or given.assessee,
+            period=period or given.period,
             calendar=calendar,
-            assessor=assessor,
+            assessor=assessor or given.assessor,
         )
     except GridrulesError as error:
         _fail(f"{where}: {error}")
-    text = _render_sheet(sheet, fmt, assessor)
+    text = _render_sheet(sheet, fmt, assessor or given.assessor)
     if output is not None:
         _write_text(output, text)
     else:
         click.echo(text, nl=False)
-
-
-def _optional_text(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 # -- batch ------------------------------------------------------------------------------------
@@ -1103,7 +1117,7 @@ def _run_batch_command(
     from .io.batch import Layout, run_batch
     from .io.sheets import SheetBook, SheetMaker
 
-    params = read_mapping(params_file, "parameters") if params_file else None
+    params = read_params(params_file) if params_file else None
     rubric = _load(name)
     calendar = _chosen_calendar(calendar_mode, local_calendars)
     if params is None:
@@ -1115,7 +1129,7 @@ def _run_batch_command(
         period=period_column,
         keep=keep,
         default_assessor=assessor,
-        default_period=period,
+        default_period=_given_period(period),
         mapping=mapping,
     )
     on_sheet: Callable[[Any, str], None] | None = None
@@ -1257,7 +1271,7 @@ def template(
 
     if output.suffix.lower() != ".xlsx":
         _fail(f"{output}: the template is an Excel workbook; name it .xlsx")
-    params = read_mapping(params_file, "parameters") if params_file else None
+    params = read_params(params_file) if params_file else None
     rubric = _load(name)
     if params:
         try:
@@ -1451,7 +1465,7 @@ def compare_command(
     before = _load(old, where="OLD: ")
     after = _load(new, where="NEW: ")
     params, old_params, new_params = (
-        read_mapping(path, "parameters") if path else None
+        read_params(path) if path else None
         for path in (params_file, old_params_file, new_params_file)
     )
     if params is old_params is new_params is None:
@@ -1461,7 +1475,7 @@ def compare_command(
         assessee=id_column,
         period=period_column,
         keep=(*keep, *(g for g in group_by if g not in keep)),
-        default_period=period,
+        default_period=_given_period(period),
         mapping=_header_mapping(header_map),
     )
     try:
@@ -1696,7 +1710,7 @@ def events(
     """
     from .io.batch import errors_path
 
-    params = read_mapping(params_file, "parameters") if params_file else None
+    params = read_params(params_file) if params_file else None
     table = _collect(
         name, logs, period, roster, side, feeds_file, engine, log_format, timezone, params
     )
@@ -1724,7 +1738,7 @@ def _batch_from_events(
     run: Callable[[Path], Any],
 ) -> None:
     """``batch NAME --events LOGS...``: evidence from the logs, then scored by ``run``."""
-    params = read_mapping(params_file, "parameters") if params_file else None
+    params = read_params(params_file) if params_file else None
     table = _collect(
         name, logs, period, roster, side, feeds_file, engine, log_format, timezone, params
     )

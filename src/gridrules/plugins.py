@@ -113,6 +113,8 @@ class Registry:
         self._distributions = distributions
         self._entries: dict[str, _Entry] | None = None
         self._calendars: list[tuple[str, str, Path]] = []
+        self._entry_points: frozenset[str] = frozenset()
+        self._culprits: set[str] = set()
         self.plugin_manager = get_plugin_manager()
 
     # -- discovery -------------------------------------------------------------------------
@@ -135,6 +137,7 @@ class Registry:
                 dist_name = _dist_name(dist)
                 owners.setdefault(ep.name, []).append(dist_name)
                 found.append((ep.name, dist_name, str(getattr(dist, "version", "")), ep))
+        self._entry_points = frozenset(owners)
         for name, dist_name, version, ep in found:
             if len(owners[name]) > 1:
                 if name not in entries:
@@ -229,6 +232,8 @@ class Registry:
         item: Any,
         package: Path | None,
     ) -> None:
+        if plugin in self._culprits:
+            return  # broken already: it registered a name not its own
         try:
             rubric = _as_rubric(item, plugin)
         except GridrulesError as exc:
@@ -236,13 +241,19 @@ class Registry:
             entries.setdefault(plugin, self._broken(plugin, dist, version, error))
             return
         name = rubric.name
-        if name != plugin and not name.startswith(plugin + "-"):
-            # the culprit is named under its own entry point; the rubric it claims is untouched
+        outside = name != plugin and not name.startswith(plugin + "-")
+        if outside or (name != plugin and name in self._entry_points):
+            # the culprit is named under its own entry point, and broken whatever else it
+            # registers; the rubric it claims (a variant's name may be another plugin's own
+            # name: "xing" registering "xing-ji") is left to its owner
+            whose = "outside its own names" if outside else "the name of another plugin"
             error = PluginError(
-                f"plugin {plugin!r} ({dist}) registers rubric {name!r}, outside its own names: "
+                f"plugin {plugin!r} ({dist}) registers rubric {name!r}, {whose}: "
                 f"its rubrics must be named {plugin!r} or {plugin + '-<variant>'!r}"
+                + ("" if outside else f", other than another plugin's name {name!r}")
             )
-            entries.setdefault(plugin, self._broken(plugin, dist, version, error))
+            entries[plugin] = self._broken(plugin, dist, version, error)
+            self._culprits.add(plugin)
             return
         if name in entries:
             other = entries[name].info.distribution

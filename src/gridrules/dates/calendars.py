@@ -745,6 +745,11 @@ def load_local_calendar(
         raise DataFileError(f"{where}: cannot read the local calendar: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(f"{where}: not valid TOML: {exc}") from None
+    except ValueError as exc:  # a whole number of more than 4,300 digits
+        reason = str(exc).split(";")[0]
+        raise DataFileError(f"{where}: a number is too long to read ({reason})") from None
+    except RecursionError:
+        raise DataFileError(f"{where}: nested too deeply to read") from None
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
         raise DataFileError(

@@ -31,7 +31,7 @@ from typing import ClassVar
 import attrs
 import pendulum
 
-from ..errors import GridrulesError
+from ..errors import GridrulesError, brief
 
 __all__ = ["Period", "PeriodError", "PeriodKind"]
 
@@ -264,7 +264,7 @@ class Period:
         :raises PeriodError: naming the text and listing the accepted forms.
         """
         if not isinstance(text, str):
-            raise PeriodError(f"expected period text, got {type(text).__name__} {text!r}")
+            raise PeriodError(f"expected period text, got {type(text).__name__} {brief(text)}")
         stripped = text.strip()
         for chinese, canonical in _CHINESE:
             written = chinese.fullmatch(stripped)
@@ -279,9 +279,12 @@ class Period:
                 return cls._from_match(kind, match)
             except PeriodError as exc:
                 raise PeriodError(
-                    f"cannot read {text!r} as a period: {exc}; accepted forms: {ACCEPTED_FORMS}"
+                    f"cannot read {brief(text)} as a period: {exc}; "
+                    f"accepted forms: {ACCEPTED_FORMS}"
                 ) from None
-        raise PeriodError(f"cannot read {text!r} as a period; accepted forms: {ACCEPTED_FORMS}")
+        raise PeriodError(
+            f"cannot read {brief(text)} as a period; accepted forms: {ACCEPTED_FORMS}"
+        )
 
     @classmethod
     def _from_match(cls, kind: PeriodKind, match: re.Match[str]) -> Period:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from ..errors import DataFileError
+from ..errors import DataFileError, brief
 from ..model.numbers import fmt, to_decimal
 
 __all__ = ["Result"]
@@ -134,24 +134,39 @@ class Result:
 
         :raises DataFileError: the data is not a result, saying what is wrong.
         """
+        if not isinstance(data, Mapping):
+            raise DataFileError(f"not a valid result: expected a table, got {type(data).__name__}")
         try:
             total, base, bonus, penalty = (to_decimal(data[name], name) for name in _FIGURES)
-            items = {str(k): to_decimal(v, f"items.{k}") for k, v in dict(data["items"]).items()}
+            items = data["items"]
+            if not isinstance(items, Mapping):
+                raise TypeError(
+                    f"items: expected a table of item ids to points, got {brief(items)}"
+                )
+            points = {str(k): to_decimal(v, f"items.{brief(k)}") for k, v in items.items()}
             stars = data.get("stars")
             if stars is not None and (not isinstance(stars, int) or isinstance(stars, bool)):
-                raise TypeError(f"stars: expected a whole number, got {stars!r}")
+                raise TypeError(f"stars: expected a whole number, got {brief(stars)}")
+            grade = data.get("grade")
+            if grade is not None and not isinstance(grade, str):
+                raise TypeError(f"grade: expected text, got {brief(grade)}")
+            flags = data.get("flags", ())
+            if not isinstance(flags, list | tuple) or not all(isinstance(f, str) for f in flags):
+                raise TypeError(f"flags: expected a list of texts, got {brief(flags)}")
+            sections = data.get("section_grades", {})
+            if not isinstance(sections, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in sections.items()
+            ):
+                raise TypeError(
+                    f"section_grades: expected a table of section ids to grades, got "
+                    f"{brief(sections)}"
+                )
             return cls(
-                total,
-                base,
-                bonus,
-                penalty,
-                data.get("grade"),
-                stars,
-                frozenset(data.get("flags", ())),
-                items,
-                {str(k): str(v) for k, v in dict(data.get("section_grades", {})).items()},
+                total, base, bonus, penalty, grade, stars, frozenset(flags), points, dict(sections)
             )
-        except (KeyError, TypeError, ValueError) as error:
+        except KeyError as error:
+            raise DataFileError(f"not a valid result: {error.args[0]!r} is missing") from None
+        except (TypeError, ValueError) as error:
             raise DataFileError(f"not a valid result: {error}") from None
 
 

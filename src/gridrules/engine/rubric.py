@@ -12,6 +12,7 @@ import attrs
 
 from ..dates.periods import Period, PeriodError
 from ..errors import GridrulesError, RubricError
+from ..model.combinations import PeriodCombination
 from ..model.grades import GradeBands
 from ..model.numbers import exact
 from ..model.rubric import RubricDefinition
@@ -80,12 +81,16 @@ class Rubric(RubricDefinition):
         """Combine one assessee's sheets of shorter periods (半年/年终, 季度) into one result.
 
         The sheets must be of this rubric and, where they say so, of one assessee and one year,
-        each of its own period. The combined total is graded with the rubric's bands; a grade
-        forced by a veto on any part stands, and the parts' flags carry over.
+        each of its own period: a part that declares its period (:class:`~gridrules.PeriodPart`
+        ``period="H1"``) takes a sheet of exactly that period; the periods of the others must
+        not overlap and must come in the order the combination lists its parts. The combined
+        total is graded with the rubric's bands; a grade forced by a veto on any part stands,
+        and the parts' flags carry over.
 
         :raises RubricError: the combination is unknown, or a sheet is of another rubric.
-        :raises GridrulesError: the sheets are of several assessees, years or the same period,
-            or a part is missing or unknown.
+        :raises GridrulesError: the sheets are of several assessees or years, of the same or
+            overlapping periods, in another order than the parts, or of another period than a
+            part declares; or a part is missing or unknown.
         """
         for candidate in self.combinations:
             if candidate.id == combination:
@@ -102,7 +107,7 @@ class Rubric(RubricDefinition):
                     f"{sheet.rubric!r}, not {self.name!r}"
                 )
         assessee = _one_assessee(combination, sheets)
-        periods = _periods(combination, sheets)
+        periods = _periods(candidate, sheets)
         combined = candidate.combine({part: sheet.total for part, sheet in sheets.items()})
         forced = [v.grade for s in sheets.values() for v in s.vetoes if v.grade is not None]
         if forced:
@@ -165,8 +170,18 @@ def _one_assessee(combination: str, sheets: Mapping[str, SheetContent]) -> str |
     return next(iter(named.values()), None)
 
 
-def _periods(combination: str, sheets: Mapping[str, SheetContent]) -> tuple[tuple[str, str], ...]:
-    """The periods the sheets name, each read; they must be distinct and of one year."""
+def _periods(
+    combination: PeriodCombination, sheets: Mapping[str, SheetContent]
+) -> tuple[tuple[str, str], ...]:
+    """The periods the sheets name, each read and checked against the combination.
+
+    They must be of one year and distinct. A part that declares its period (``"H1"``, ``"Q3"``,
+    ``"year"``) takes a sheet of exactly that period of the year. The others must not overlap
+    any other part's period and must come in the order the combination lists its parts (the
+    half-year before the year-end, ``q1`` before ``q2``), so that no sheet stands in for
+    another part.
+    """
+    name = combination.id
     read: dict[str, Period] = {}
     for part, sheet in sheets.items():
         if sheet.period:
@@ -174,20 +189,47 @@ def _periods(combination: str, sheets: Mapping[str, SheetContent]) -> tuple[tupl
                 read[part] = Period.parse(sheet.period)
             except PeriodError as error:
                 raise GridrulesError(
-                    f"combination {combination!r}: the sheet for {part!r}: {error}"
+                    f"combination {name!r}: the sheet for {part!r}: {error}"
                 ) from None
     years = {p.start.year for p in read.values()} | {p.end.year for p in read.values()}
     if len(years) > 1:
         shown = ", ".join(f"{part}: {p}" for part, p in read.items())
-        raise GridrulesError(
-            f"combination {combination!r} combines the periods of one year, got {shown}"
-        )
-    seen: dict[Period, str] = {}
+        raise GridrulesError(f"combination {name!r} combines the periods of one year, got {shown}")
+    seen: dict[tuple[object, object], str] = {}
     for part, span in read.items():
-        if span in seen:
+        if (span.start, span.end) in seen:
             raise GridrulesError(
-                f"combination {combination!r}: the sheets for {seen[span]!r} and {part!r} are "
-                f"both of {span}; each part is a period of its own"
+                f"combination {name!r}: the sheets for {seen[span.start, span.end]!r} and "
+                f"{part!r} are both of {span}; each part is a period of its own"
             )
-        seen[span] = part
+        seen[span.start, span.end] = part
+    declared = {p.id: p.period for p in combination.parts}
+    for part, span in read.items():
+        want = declared.get(part)
+        if want is None:
+            continue
+        year = span.start.year
+        expected = Period.year(year) if want == "year" else Period.parse(f"{year}-{want}")
+        if (span.start, span.end) != (expected.start, expected.end):
+            raise GridrulesError(
+                f"combination {name!r}: the part {part!r} is declared to be {want} of the year, "
+                f"{expected}, but its sheet is of {span}"
+            )
+    order = [p.id for p in combination.parts if p.id in read]
+    for at, first in enumerate(order):
+        for then in order[at + 1 :]:
+            if declared.get(first) is not None and declared.get(then) is not None:
+                continue  # each is exactly its own declared period
+            one, other = read[first], read[then]
+            if one.overlaps(other):
+                raise GridrulesError(
+                    f"combination {name!r}: the sheets for {first!r} ({one}) and {then!r} "
+                    f"({other}) overlap; each part is a period of its own"
+                )
+            if other.end < one.start:
+                raise GridrulesError(
+                    f"combination {name!r}: the sheet for {then!r} ({other}) comes before the "
+                    f"one for {first!r} ({one}); the parts are periods in the order "
+                    f"{', '.join(p.id for p in combination.parts)}"
+                )
     return tuple((part, str(span)) for part, span in read.items())

@@ -11,7 +11,7 @@ from typing import Any, Literal, TypeVar, overload
 
 from ..dates.calendars import PeriodUnits, WorkingCalendar, get_calendar
 from ..dates.periods import Period
-from ..errors import GridrulesError
+from ..errors import GridrulesError, brief
 from ..model.grades import Veto
 from ..model.numbers import ZERO, exact, fmt
 from ..model.rubric import RubricDefinition
@@ -34,6 +34,17 @@ CHUNK_SIZE = 1024
 """How many records :meth:`Scorer.results` scores at a time, by default."""
 _REMEMBERED_PERIODS = 64
 """How many periods (and calendars) a scorer remembers the units of."""
+
+
+def _name(value: object, what: str) -> str | None:
+    """The assessee or assessor as a sheet's header shows it: text, spaces at its ends removed
+    (``None`` or a blank text: not named); anything else is refused, never printed as its
+    ``repr``."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise GridrulesError(f"the {what} must be text, got {type(value).__name__} {brief(value)}")
+    return value.strip() or None
 
 
 class Scorer:
@@ -323,9 +334,12 @@ class Scorer:
         :param assessor: who assessed (考核人), shown on the sheet and in its audit stamp.
         :param strict: refuse a period outside the rubric's effective dates, rather than warn
             of it on the sheet (:meth:`period_warning`).
+        :raises GridrulesError: the assessee or assessor is not text, or the period is not a
+            period.
 
         The sheet carries its :class:`~gridrules.sheet.audit.Audit` stamp (:meth:`audit`).
         """
+        assessee, assessor = _name(assessee, "assessee"), _name(assessor, "assessor")
         warning = self.period_warning(period, strict=strict)
         span, units = self._units(period, calendar)
         values, defaulted = self.validator.validate(evidence)
@@ -358,7 +372,7 @@ class Scorer:
             explanation,
             uncapped_bonus,
             assessee,
-            None if span is None else period if isinstance(period, str) else str(span),
+            None if span is None else period.strip() if isinstance(period, str) else str(span),
             _calendar_line(units),
             assessor,
             tuple(

@@ -41,7 +41,6 @@ import collections
 import concurrent.futures
 import copy
 import ctypes
-import json
 import multiprocessing
 import os
 import pickle
@@ -60,10 +59,11 @@ from ..dates.calendars import WorkingCalendar
 from ..engine.result import Result
 from ..engine.rubric import Rubric
 from ..engine.scorer import Scorer, in_chunks
-from ..errors import DataFileError, EvidenceError, GridrulesError, Problem
+from ..errors import DataFileError, EvidenceError, GridrulesError, Problem, brief
 from ..model.fields import FieldKind
 from ..model.numbers import fmt
 from ..model.tree import Section
+from .datafiles import loads_document
 from .files import check_input
 from .headers import (
     ERROR_HEADERS,
@@ -340,6 +340,15 @@ class Layout:
 
         def split(number: int, cells: Mapping[str, Any]) -> Row:
             binding = fixed if fixed is not None else self._bind_keys(cells, labels, field_ids)
+            # who and when are text or a number: a table, a list or a yes/no is refused, never
+            # printed as its repr on a sheet or in the scores
+            problems = [
+                Problem(column, f"expected text, got {type(value).__name__} {brief(value)}", value)
+                for column in (binding.assessee, binding.assessor, binding.period)
+                if column and isinstance(value := cells.get(column), Mapping | list | bool)
+            ]
+            if problems:
+                return Row(number, {}, problems=problems)
             assessee = _text(cells.get(binding.assessee)) if binding.assessee else None
             assessor = _text(cells.get(binding.assessor)) if binding.assessor else None
             period = _text(cells.get(binding.period)) if binding.period else None
@@ -823,7 +832,6 @@ class _Plan:
         self.collect = collect
         self.hold = hold
         self.item_ids = tuple(item.id for item in scorer.rubric.items())
-        self.with_period = scorer.rubric.needs_working_days
         self.flag_names = (
             {v.flag: v.label or v.flag for v in scorer.rubric.vetoes if v.flag} if chinese else {}
         )
@@ -859,7 +867,7 @@ class _Plan:
     # prepares its own from the rubric and parameters
     _STATE = ("rubric", "params", "header", "binding", "layout", "columns", "out_format",
               "file_name", "location", "sheets", "chinese", "group_at", "collect", "hold",
-              "item_ids", "with_period", "flag_names", "field_names", "calendar")  # fmt: skip
+              "item_ids", "flag_names", "field_names", "calendar")  # fmt: skip
 
     def __getstate__(self) -> dict[str, Any]:
         return {key: getattr(self, key) for key in self._STATE}
@@ -916,12 +924,11 @@ class _Plan:
 
     def _score(self, rows: Iterable[_Split], done: _Done) -> None:
         rows = list(rows) if not self.json_fields else [self._read_json(r) for r in rows]
-        with_period = self.with_period
         outcomes = iter(
             _score_many(
                 self.scorer,
                 [
-                    (evidence, period if with_period else None)
+                    (evidence, period)  # read whether or not the rubric counts on it
                     for _, evidence, _, _, period, _, problems in rows
                     if not problems
                 ],
@@ -1045,12 +1052,11 @@ def read_ballot_text(evidence: dict[str, Any], fields: Iterable[str]) -> list[Pr
         text = evidence[fid]
         if not isinstance(text, str):
             continue
-        try:
-            evidence[fid] = json.loads(text, parse_float=Decimal)
-        except (json.JSONDecodeError, RecursionError) as error:
-            found.append(
-                Problem(fid, f"expected ballots written as JSON, not valid JSON: {error}", text)
-            )
+        try:  # as any JSON gridrules reads: no key twice, bounded nesting, numbers exact
+            evidence[fid] = loads_document(text, "json", fid)
+        except DataFileError as error:
+            reason = str(error).removeprefix(f"{fid}: ")
+            found.append(Problem(fid, f"expected ballots written as JSON, {reason}", text))
     return found
 
 

@@ -35,6 +35,7 @@ import pendulum
 from ..dates.calendars import WorkingCalendar
 from ..dates.periods import Period, PeriodKind
 from ..errors import DataFileError
+from .datafiles import DuplicateKey, unique_keys
 from .eventtime import BLANKS, TimeTextError, parse_time
 from .tables import open_reader
 
@@ -379,9 +380,15 @@ def explain_json_line(
 def _json_record(text: str) -> dict[str, object] | str:
     """The JSON object on a line, or why there is none."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
         return f"not valid JSON: {exc.msg} at column {exc.colno}"
+    except DuplicateKey as exc:
+        return f"{exc}: which value is meant cannot be known"
+    except RecursionError:
+        return "nested too deeply to be read"
+    except ValueError:  # a whole number of more than 4,300 digits
+        return "holds a number too long to read"
     if not isinstance(value, dict):
         return f"expected a JSON object, got {type(value).__name__}"
     return value

@@ -25,7 +25,6 @@ Fields with no feed are the assessor's to give, in a side file (:mod:`gridrules.
 from __future__ import annotations
 
 import difflib
-import tomllib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -38,6 +37,7 @@ from ..engine.rubric import Rubric
 from ..errors import DataFileError
 from ..model.fields import FieldKind
 from .aggregators import OptionError, get_aggregator
+from .datafiles import loads_document
 from .logengine import PlannedFeed
 
 __all__ = [
@@ -152,9 +152,9 @@ def load_feeds(source: str | Path, rubric: Rubric) -> Feeds:
     except UnicodeDecodeError as exc:
         raise FeedError(f"{path}: the feeds file is not UTF-8 text ({exc.reason})") from None
     try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        raise FeedError(f"{path}: not valid TOML: {exc}") from None
+        data = loads_document(text, "toml", str(path))
+    except DataFileError as exc:
+        raise FeedError(str(exc)) from None
     return parse_feeds(data, rubric, str(path))
 
 

@@ -22,13 +22,12 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import json
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..engine.rubric import Rubric
 from ..errors import DataFileError, RubricError
+from .datafiles import loads_document
 from .files import MAPPING_LIMIT, open_input
 
 __all__ = [
@@ -153,10 +152,9 @@ def read_header_map(path: Path) -> dict[str, str]:
     kind = path.suffix.lower()
     found: object
     try:
-        if kind == ".toml":
-            found = tomllib.loads(text)
-        elif kind == ".json":
-            found = json.loads(text, object_pairs_hook=_no_duplicates)
+        if kind in (".toml", ".json"):
+            # read as every data file is: no key twice, bounded nesting, never a crash
+            found = loads_document(text, kind[1:], f"{path}: the column mapping file")
         elif kind == ".csv":
             pairs: dict[str, str] = {}
             for number, row in enumerate(csv.reader(io.StringIO(text)), 1):
@@ -177,7 +175,7 @@ def read_header_map(path: Path) -> dict[str, str]:
                 f"{path}: unknown column mapping file type {path.suffix or '(none)'!r}; "
                 "expected .toml, .json or .csv"
             )
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, ValueError) as error:
+    except csv.Error as error:
         raise DataFileError(f"{path}: the column mapping file cannot be read: {error}") from None
     if not isinstance(found, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in found.items()
@@ -187,15 +185,6 @@ def read_header_map(path: Path) -> dict[str, str]:
             "(text to text)"
         )
     return {k.strip(): v.strip() for k, v in found.items()}
-
-
-def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    found: dict[str, object] = {}
-    for key, value in pairs:
-        if key in found:
-            raise ValueError(f"the key {key!r} appears twice")
-        found[key] = value
-    return found
 
 
 def resolve_header(

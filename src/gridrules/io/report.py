@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..dates.periods import Period, PeriodError
-from ..errors import DataFileError
+from ..errors import DataFileError, brief
 from ..model.numbers import fmt
 from .files import AtomicFile, write_error, write_text
 from .headers import FIXED_HEADERS, RESULT_HEADERS
@@ -139,7 +139,9 @@ def _entry(
         if not total.is_finite():
             raise InvalidOperation
     except (InvalidOperation, ValueError):
-        raise DataFileError(f"{path}, row {number}: the total {raw!r} is not a number") from None
+        raise DataFileError(
+            f"{path}, row {number}: the total {brief(raw)} is not a number"
+        ) from None
     stars = cell("stars")
     period = cell("period")
     return Entry(

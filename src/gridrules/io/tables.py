@@ -23,8 +23,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from ..errors import DataFileError
+from ..errors import DataFileError, brief
 from ..model.numbers import fmt
+from .datafiles import DuplicateKey, json_number, unique_keys
 from .files import AtomicFile, check_input, open_input, write_error
 from .xlsx import SheetStream, WorkbookStream, rows_xml
 
@@ -388,25 +389,6 @@ class CsvReader(TableReader):
         self._text.close()
 
 
-class _DuplicateKey(Exception):
-    """Internal: a JSON object names a key twice."""
-
-
-def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise _DuplicateKey(key)
-        found[key] = value
-    return found
-
-
-def _json_int(text: str) -> int | Decimal:
-    # Python refuses to make an int of more than 4,300 digits; such a number is read as a
-    # Decimal, and the field's check says what is wrong with it
-    return int(text) if len(text) < 4000 else Decimal(text)
-
-
 class JsonLinesReader(TableReader):
     """One JSON object per line; numbers with a fraction are read as exact Decimals."""
 
@@ -432,13 +414,13 @@ class JsonLinesReader(TableReader):
                 continue
             try:
                 value = json.loads(
-                    text, parse_float=Decimal, parse_int=_json_int, object_pairs_hook=_json_object
+                    text, parse_float=Decimal, parse_int=json_number, object_pairs_hook=unique_keys
                 )
             except json.JSONDecodeError as error:
                 yield Record(number, {}, f"not valid JSON: {error.msg} (column {error.colno})")
                 continue
-            except _DuplicateKey as error:
-                yield Record(number, {}, f"the key {error.args[0]!r} appears twice in the row")
+            except DuplicateKey as error:
+                yield Record(number, {}, f"the key {brief(error.key)} appears twice in the row")
                 continue
             except RecursionError:
                 yield Record(number, {}, "the row is nested too deeply to be read")

@@ -556,7 +556,6 @@ def compare_rubrics(
     outcomes: dict[str, list[Result | tuple[Problem, ...]]] = {}
     for side, other in (("old", "new"), ("new", "old")):
         scorer = scorers[side]
-        with_period = scorer.needs_working_days
         leave_out = only[other]
         ballots = [f.id for f in scorer.rubric.fields.values() if f.kind is FieldKind.BALLOTS]
         side_rows = []
@@ -569,7 +568,7 @@ def compare_rubrics(
                     row.number,
                     evidence,
                     assessee=row.assessee,
-                    period=row.period if with_period else None,
+                    period=row.period,  # read by both sides, whatever they count on
                     problems=(*row.problems, *unread),
                 )
             )

@@ -12,16 +12,36 @@ from ..errors import GridrulesError, RubricError
 from .numbers import ONE, ZERO, Rounding, as_tuple, divide, fmt, to_decimal
 from .weights import weights_problem
 
-__all__ = ["Combined", "PeriodCombination", "PeriodPart"]
+__all__ = ["PART_PERIODS", "Combined", "PeriodCombination", "PeriodPart"]
+
+PART_PERIODS = ("year", "H1", "H2", "Q1", "Q2", "Q3", "Q4")
+"""What a :class:`PeriodPart` may declare it stands for, within the combined year: the whole
+year, a half (上半年, 下半年) or a quarter."""
+
+
+def _part_period(
+    instance: PeriodPart, attribute: attrs.Attribute[str | None], value: object
+) -> None:
+    if value is not None and value not in PART_PERIODS:
+        raise RubricError(
+            f"period part {instance.id!r}: period {value!r} is not one of {', '.join(PART_PERIODS)}"
+        )
 
 
 @attrs.frozen
 class PeriodPart:
-    """One period that enters a combination: its id (``half_year``), label and weight."""
+    """One period that enters a combination: its id (``half_year``), label and weight, and,
+    optionally, which ``period`` of the combined year it stands for (one of
+    :data:`~gridrules.model.combinations.PART_PERIODS`: ``"H1"``, ``"Q3"``, ``"year"``).
+
+    A part that declares its period takes only a sheet of exactly that period of the year; see
+    :meth:`gridrules.Rubric.combine` for the checks made of parts that do not.
+    """
 
     id: str
     label: str
     weight: Decimal = attrs.field(default=ONE, converter=to_decimal)
+    period: str | None = attrs.field(default=None, validator=_part_period)
 
 
 @attrs.frozen
@@ -54,6 +74,12 @@ class PeriodCombination:
         ids = [p.id for p in self.parts]
         if len(ids) < 2 or len(set(ids)) != len(ids):
             raise RubricError(f"combination {self.id!r} needs two or more distinct parts")
+        declared = [p.period for p in self.parts if p.period is not None]
+        if len(set(declared)) != len(declared):
+            raise RubricError(
+                f"combination {self.id!r}: two parts declare the same period "
+                f"({', '.join(f'{p.id}: {p.period}' for p in self.parts if p.period)})"
+            )
         if self.method == "weighted":
             problem = weights_problem((p.id, p.weight) for p in self.parts)
             if problem is not None:

@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from ..errors import RubricError, brief
-from .numbers import HUNDRED, INTEGER_DIGITS, ZERO, as_tuple, fmt, to_decimal
+from .numbers import HUNDRED, INTEGER_DIGITS, ZERO, as_tuple, fmt, scalar, to_decimal
 from .patterns import (
     LONGEST_NUMBER_TEXT,
     NUMBER_DIGITS,
@@ -101,17 +101,6 @@ _PERCENT_TEXT: dict[str, Decimal] = {}
 # The fast paths below take only exact types (``type(x) is int``, never a bool or a subclass) and
 # memoise only texts (a str key equals only a str): 1, True, 1.0 and Decimal("1.0") are equal
 # as dict keys but read differently, so they must never share an entry.
-
-
-def scalar(value: object) -> object:
-    """A NumPy scalar as the Python value it holds (``numpy.int64(3)`` is ``3``), so that a
-    record from ``pandas.DataFrame.to_dict("records")`` reads as one written by hand; any other
-    value as it is."""
-    if type(value).__module__ == "numpy":
-        item = getattr(value, "item", None)
-        if callable(item):
-            return item()
-    return value
 
 
 def missing(value: object) -> bool:
@@ -267,6 +256,17 @@ def check_counts(value: object) -> tuple[Decimal, ...]:
 
 
 _NO_NAMES: frozenset[str] = frozenset()
+_LISTED = 10
+"""The most names a message lists; the rest are counted."""
+
+
+def _listed(names: list[Any]) -> str:
+    """Names for a message: the first few, each cut short, and how many more there are."""
+    shown = "、".join(
+        (n if len(n) <= 40 else n[:39] + "…") if isinstance(n, str) else brief(n)
+        for n in names[:_LISTED]
+    )
+    return shown + (f" and {len(names) - _LISTED:,} more" if len(names) > _LISTED else "")
 
 
 def _names(value: object) -> list[str]:
@@ -371,9 +371,9 @@ class Field:
                     f"expected ballots by type ({', '.join(types)}), each a list of ballots, got "
                     f"{type(value).__name__}"
                 )
-            unknown = [str(k) for k in value if k not in types]
+            unknown = [k for k in value if k not in types]
             if unknown:
-                raise BadValue(f"unknown ballot type(s) {', '.join(unknown)}; expected {types}")
+                raise BadValue(f"unknown ballot type(s) {_listed(unknown)}; expected {types}")
             result: dict[str, tuple[tuple[Decimal, ...], ...]] = {}
             for kind in types:
                 ballots = value.get(kind, ())
@@ -453,7 +453,7 @@ class Field:
             names = _names(value)
             unknown = [n for n in names if n not in allowed]
             if unknown:
-                raise BadValue(f"unknown name(s) {'、'.join(unknown)}; expected some of: {shown}")
+                raise BadValue(f"unknown name(s) {_listed(unknown)}; expected some of: {shown}")
             return frozenset(names)
 
         return check

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ..errors import BandError
+from ..errors import BandError, brief
 from .conditions import When
 from .fields import Field
 from .intervals import Interval, coverage_problems, first_holding
@@ -81,7 +81,7 @@ def _interval(value: object) -> Interval | BandInterval:
     if isinstance(value, Mapping):
         value = BandInterval(**value)
     if not isinstance(value, BandInterval):
-        raise TypeError(f"a band's interval is a table of bounds, got {value!r}")
+        raise TypeError(f"a band's interval is a table of bounds, got {brief(value)}")
     return value.narrowed()
 
 
@@ -91,7 +91,7 @@ def _name(value: object) -> str | Param:
     if isinstance(value, Param):
         return value
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"a grade's name is text or {{param = ...}}, got {value!r}")
+        raise ValueError(f"a grade's name is text or {{param = ...}}, got {brief(value)}")
     return value
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "divide",
     "exact",
     "fmt",
+    "scalar",
     "shown",
     "to_decimal",
 ]
@@ -160,13 +161,24 @@ def check_size(value: Decimal) -> str | None:
     return None
 
 
+def scalar(value: object) -> object:
+    """A NumPy scalar as the Python value it holds (``numpy.int64(3)`` is ``3``), so that a
+    value from a data frame reads as one written by hand; any other value as it is."""
+    if type(value).__module__ == "numpy":
+        item = getattr(value, "item", None)
+        if callable(item):
+            return item()
+    return value
+
+
 def to_decimal(value: object, where: str = "value") -> Decimal:
     """Convert ``value`` to a Decimal exactly, or refuse it.
 
     Integers and Decimals are taken as they are, strings are parsed (``"0.5"``), and a float is
     converted through its shortest decimal string (``0.1`` becomes ``Decimal("0.1")``, never
-    ``0.1000000000000000055...``). Booleans, NaN, infinities and numbers too long to be kept
-    exact (:func:`check_size`) are refused; ``-0`` is read as ``0``.
+    ``0.1000000000000000055...``); a NumPy scalar as the value it holds. Booleans, NaN,
+    infinities and numbers too long to be kept exact (:func:`check_size`) are refused; ``-0`` is
+    read as ``0``.
 
     :raises TypeError: naming ``where`` when the value is not a number.
     :raises ValueError: naming ``where`` when the number is too long to be kept exact.
@@ -180,7 +192,7 @@ def to_decimal(value: object, where: str = "value") -> Decimal:
             return Decimal(value)
         result = Decimal(value)
     elif isinstance(value, float):
-        result = Decimal(repr(value))
+        result = Decimal(float.__repr__(value))  # a subclass's repr may be its own
     elif isinstance(value, str):
         text = value.strip()
         if len(text) > _LONGEST_TEXT:
@@ -193,6 +205,9 @@ def to_decimal(value: object, where: str = "value") -> Decimal:
             shown_text = text if len(text) <= 40 else text[:40] + "…"
             raise TypeError(f"{where}: expected a number, got the text {shown_text!r}") from None
     else:
+        held = scalar(value)
+        if held is not value:  # numpy.int64(3): read as 3
+            return to_decimal(held, where)
         raise TypeError(f"{where}: expected a number, got {type(value).__name__}")
     if not result.is_finite():
         raise TypeError(f"{where}: expected a finite number, got {value!r}")
@@ -228,18 +243,32 @@ def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(value)
 
 
+_WRITTEN_OUT = 100
+"""The most digits :func:`fmt` writes out in full, before or after the point. A number longer
+than that is never scored (:func:`check_size` refuses it); only a refused value shown in a
+message can be, and it is shown in scientific notation (``1E+999999999``), so that showing it
+costs nothing."""
+
+
 def fmt(value: Decimal) -> str:
     """Print a Decimal the way an assessor writes it: ``1.50`` as ``1.5``, ``10.0`` as ``10``.
 
     The one way numbers are printed, everywhere: sheets, tables, messages. Exact: every digit
-    the value has is shown (see :func:`shown` for the values a division left long).
+    the value has is shown (see :func:`shown` for the values a division left long). It needs
+    no context and never fails: a value of more than 100 digits before or after its point
+    (never one scored) is written in scientific notation, a NaN or an infinity as Python does.
     """
     if not value:
         return "0"
-    if value == value.to_integral_value(context=CONTEXT):
-        return str(value.quantize(ONE, context=CONTEXT))
+    _, digits, exponent = value.as_tuple()
+    if exponent == 0:
+        return str(value)  # a whole number as written: the usual case
+    if not isinstance(exponent, int):  # NaN, infinity
+        return str(value)
+    if len(digits) + exponent > _WRITTEN_OUT or -exponent > _WRITTEN_OUT:
+        return str(value)  # as long as its digits, however large its exponent
     text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return text.rstrip("0").rstrip(".") if exponent < 0 else text
 
 
 _SHOWN_QUANTUM = Decimal(1).scaleb(-SHOWN_PLACES)

@@ -9,8 +9,8 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from ..errors import RubricError
-from .fields import TEXT_LIMIT, Field, FieldKind
+from ..errors import RubricError, brief
+from .fields import TEXT_LIMIT, BadValue, Field, FieldKind, check_text
 from .grades import GradeBands
 from .numbers import ZERO, Rounding, as_tuple, fmt, to_decimal
 from .refs import FromField
@@ -80,11 +80,15 @@ def _parameter_value(value: object, parameter: Parameter) -> Decimal | str | Non
     if parameter.kind is FieldKind.TEXT:
         if not isinstance(value, str) or not value.strip():
             raise RubricError(
-                f"parameter {parameter.name!r} is text: its value must be a name, got {value!r}"
+                f"parameter {parameter.name!r} is text: its value must be a name, "
+                f"got {brief(value)}"
             )
-        return value.strip()
+        try:
+            return check_text(value)
+        except BadValue as bad:
+            raise RubricError(f"parameter {parameter.name!r} is text: {bad}") from None
     if isinstance(value, str) and not _NUMBER_TEXT.match(value.strip()):
-        raise RubricError(f"parameter {parameter.name!r} is a number, got {value!r}")
+        raise RubricError(f"parameter {parameter.name!r} is a number, got {brief(value)}")
     return to_decimal(value, "value")
 
 

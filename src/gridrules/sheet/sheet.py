@@ -8,8 +8,9 @@ from typing import Any, Self
 
 import attrs
 
+from ..errors import DataFileError
 from .content import CombinedContent, SheetContent
-from .convert import converter, structure_sheet_as, unstructure_sheet
+from .convert import converter, problems_of, structure_sheet_as, unstructure_sheet
 from .html import sheet_html
 from .markdown import sheet_markdown
 from .text import combined_text, sheet_text
@@ -83,8 +84,18 @@ class CombinedSheet(CombinedContent):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The combined result :meth:`to_dict` wrote."""
-        result: Self = converter.structure(data, cls)
+        """The combined result :meth:`to_dict` wrote (:class:`~gridrules.DataFileError` if it is
+        not one, with every problem found)."""
+        if not isinstance(data, Mapping):
+            raise DataFileError(
+                f"not a valid combined result: expected a table, got {type(data).__name__}"
+            )
+        try:
+            result: Self = converter.structure(dict(data), cls)
+        except Exception as error:  # cattrs reports nested problems as exception groups
+            raise DataFileError(
+                "not a valid combined result:\n" + "\n".join(problems_of(error))
+            ) from None
         return result
 
     def __str__(self) -> str:
