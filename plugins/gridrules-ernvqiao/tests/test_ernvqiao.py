@@ -223,3 +223,15 @@ def test_two_grid_leaders_quarters_are_not_combined(
     }
     with pytest.raises(gridrules.GridrulesError, match="one assessee's sheets"):
         rubric.combine("annual", sheets)
+
+
+def test_each_quarter_takes_only_its_own_sheet(
+    rubric: gridrules.Rubric, params: dict[str, Any]
+) -> None:
+    # A5-annual: the parts declare their quarter; a 2026-Q2 sheet given as q1 is refused
+    sheets = {
+        "q1": quarter(rubric, params, 2, record(90)),
+        "q3": quarter(rubric, params, 3, record(90)),
+    }
+    with pytest.raises(gridrules.GridrulesError, match="q1"):
+        rubric.combine("annual", sheets)
