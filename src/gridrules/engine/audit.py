@@ -8,6 +8,7 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import time
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -54,9 +55,20 @@ def params_hash(params: Mapping[str, Decimal | str]) -> str:
     )
 
 
+_LAST: list[Any] = [None, ""]
+"""The last millisecond written out, and how: a batch scores many sheets a millisecond."""
+
+
 def utc_now() -> str:
     """Now, in UTC, as ISO 8601 to the millisecond (``2026-10-31T08:15:30.123Z``)."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    milliseconds = time.time_ns() // 1_000_000
+    last = _LAST
+    if milliseconds != last[0]:
+        moment = dt.datetime.fromtimestamp(milliseconds / 1000, dt.UTC)
+        last[1] = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        last[0] = milliseconds
+    text: str = last[1]
+    return text
 
 
 def stamp(
@@ -65,16 +77,18 @@ def stamp(
     assessor: str | None = None,
     *,
     hashes: tuple[str, str] | None = None,
+    at: str | None = None,
 ) -> Audit:
-    """The audit stamp of a score worked out now with ``rubric`` and ``params``;
-    ``hashes`` are the rubric's and the parameters' hashes when already known."""
+    """The audit stamp of a score worked out now (or ``at``, a :func:`utc_now` text) with
+    ``rubric`` and ``params``; ``hashes`` are the rubric's and the parameters' hashes when
+    already known."""
     rubric_digest, params_digest = hashes or (rubric_hash(rubric), params_hash(params))
     origin = rubric.origin
     return Audit(
         gridrules_version(),
         rubric_digest,
         params_digest,
-        utc_now(),
+        utc_now() if at is None else at,
         None if origin is None else origin.distribution,
         None if origin is None else origin.version,
         assessor,

@@ -19,7 +19,7 @@ from ..sheet.audit import Audit
 from ..sheet.explain import Explanation, Traced
 from ..sheet.lines import ParameterLine, RemarkLine, VetoLine
 from ..sheet.sheet import ScoreSheet
-from .audit import params_hash, rubric_hash, stamp
+from .audit import params_hash, rubric_hash, stamp, utc_now
 from .columns import ChunkScorer
 from .evidence import Validator
 from .plan import Plan
@@ -88,6 +88,7 @@ class Scorer:
         self._calendar: WorkingCalendar | None = None
         self._in_force = rubric.in_force()
         self._hashes: tuple[str, str] | None = None  # the audit's, worked out when first needed
+        self._last_audit: Audit | None = None
 
     # -- the audit stamp -----------------------------------------------------------------------
 
@@ -97,7 +98,12 @@ class Scorer:
         a batch of :meth:`results` can be stamped with once."""
         if self._hashes is None:
             self._hashes = (rubric_hash(self.rubric), params_hash(self.params))
-        return stamp(self.rubric, self.params, assessor, hashes=self._hashes)
+        now = utc_now()
+        last = self._last_audit
+        if last is not None and last.scored_at == now and last.assessor == assessor:
+            return last  # the same stamp: sheets of one millisecond and assessor share it
+        self._last_audit = stamp(self.rubric, self.params, assessor, hashes=self._hashes, at=now)
+        return self._last_audit
 
     # -- the rubric's effective dates ----------------------------------------------------------
 
@@ -365,10 +371,10 @@ class Scorer:
             result.flags,
             explanation,
             explanation,
-            tuple(self._veto_line(veto, values) for veto in fired),
+            tuple([self._veto_line(veto, values) for veto in fired]) if fired else (),
             rubric.assumptions,
             self.parameter_lines,
-            tuple(sorted(defaulted)),
+            tuple(sorted(defaulted)) if defaulted else (),
             explanation,
             uncapped_bonus,
             assessee,
@@ -376,10 +382,14 @@ class Scorer:
             _calendar_line(units),
             assessor,
             tuple(
-                RemarkLine(r.id, r.label, values[r.id], r.clause)
-                for r in rubric.remarks
-                if values[r.id]
-            ),
+                [
+                    RemarkLine(r.id, r.label, values[r.id], r.clause)
+                    for r in rubric.remarks
+                    if values[r.id]
+                ]
+            )
+            if rubric.remarks
+            else (),
             warnings=() if warning is None else (warning,),
             audit=self.audit(assessor),
         )

@@ -258,32 +258,59 @@ def fmt(value: Decimal) -> str:
     no context and never fails: a value of more than 100 digits before or after its point
     (never one scored) is written in scientific notation, a NaN or an infinity as Python does.
     """
+    text = _FMT.get(value) if value.is_finite() else None  # a signalling NaN has no hash
+    if text is not None:
+        return text
     if not value:
         return "0"
     _, digits, exponent = value.as_tuple()
-    if exponent == 0:
-        return str(value)  # a whole number as written: the usual case
     if not isinstance(exponent, int):  # NaN, infinity
         return str(value)
     if len(digits) + exponent > _WRITTEN_OUT or -exponent > _WRITTEN_OUT:
         return str(value)  # as long as its digits, however large its exponent
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if exponent < 0 else text
+    if exponent == 0:
+        text = str(value)  # a whole number as written: the usual case
+    else:
+        text = format(value, "f")
+        if exponent < 0:
+            text = text.rstrip("0").rstrip(".")
+    # within the digits written out, equal values are written alike (1.50 and 1.5 as 1.5)
+    if len(_FMT) < _FMT_LIMIT:
+        _FMT[value] = text
+    return text
+
+
+_FMT: dict[Decimal, str] = {}
+"""Values as :func:`fmt` writes them, those written out in full: a sheet's few figures recur."""
+_FMT_LIMIT = 10_000
 
 
 _SHOWN_QUANTUM = Decimal(1).scaleb(-SHOWN_PLACES)
+
+
+_SHOWN: dict[Decimal, str] = {}
+"""Values as :func:`shown` writes them: the text depends on the value alone (``1.50`` and ``1.5``
+show alike), and a sheet's few figures recur from sheet to sheet."""
+_SHOWN_LIMIT = 10_000
 
 
 def shown(value: Decimal) -> str:
     """A value as a sheet shows it: as :func:`fmt` does when it has at most
     :data:`SHOWN_PLACES` decimal places, else rounded half up to that many, with ``≈`` before it
     (``87.333…`` shows as ``≈87.33``)."""
+    text = _SHOWN.get(value)
+    if text is not None:
+        return text
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
     if exponent >= -SHOWN_PLACES:
-        return fmt(value)
-    rounded = value.quantize(_SHOWN_QUANTUM, rounding=ROUND_HALF_UP, context=_ROUNDING)
-    return fmt(value) if rounded == value else "≈" + fmt(rounded)
+        text = fmt(value)
+    else:
+        rounded = value.quantize(_SHOWN_QUANTUM, rounding=ROUND_HALF_UP, context=_ROUNDING)
+        text = fmt(value) if rounded == value else "≈" + fmt(rounded)
+    if len(_SHOWN) < _SHOWN_LIMIT:
+        _SHOWN[value] = text
+    return text
 
 
 _QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(7))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -275,14 +276,15 @@ class Section:
         """Whether :meth:`settle` changes anything (a cap or a rounding)."""
         return self.capped or self.rounding is not None
 
-    @property
+    @functools.cached_property
     def children_maximum(self) -> Decimal:
         """The sum of the children's maxima: what the parts as written allow."""
         return composite_maximum(self)[0]
 
-    @property
+    @functools.cached_property
     def effective_maximum(self) -> Decimal:
-        """The points the section can reach: its stated maximum when weighted, else its parts'."""
+        """The points the section can reach: its stated maximum when weighted or capped, else its
+        parts'."""
         return composite_maximum(self)[1]
 
     def walk(self) -> Iterator[Item | Section]:

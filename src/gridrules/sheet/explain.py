@@ -72,21 +72,29 @@ class Explanation:
 
     def lines(self) -> tuple[ItemLine, ...]:
         """A line per item, in the rubric's order."""
-        parents, reason = self.layout.parents, self._reason
-        return tuple(
-            ItemLine(
-                item.id,
-                item.label,
-                parents.get(item.id),
-                points,
-                item.maximum,
-                tuple(reason(item, step, amount) for step, amount in fired),
-                item.clause,
-                *self._weighted(item.id, points),
-                None if item.rounding is None else item.rounding.describe(),
+        parents, weights, reason = self.layout.parents, self.layout.weights, self._reason
+        lines = []
+        for traced in self.trace:
+            item = traced[0]
+            if not isinstance(item, Item):
+                continue
+            _, points, fired = traced
+            weighted = weights.get(item.id)
+            lines.append(
+                ItemLine(
+                    item.id,
+                    item.label,
+                    parents.get(item.id),
+                    points,
+                    item.maximum,
+                    tuple([reason(item, step, amount) for step, amount in fired]) if fired else (),
+                    item.clause,
+                    None if weighted is None else weighted[0],
+                    None if weighted is None else points * weighted[1],
+                    None if item.rounding is None else item.rounding.describe(),
+                )
             )
-            for item, points, fired in (t for t in self.trace if isinstance(t[0], Item))
-        )
+        return tuple(lines)
 
     def sections(self) -> tuple[SectionLine, ...]:
         """A subtotal per section, each after its children."""

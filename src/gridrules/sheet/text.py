@@ -69,7 +69,7 @@ def sheet_text(sheet: SheetContent, *, assessor: str | None = None) -> str:
     for remark in sheet.remarks:
         out.append(f"{remark.label}：{remark.text}")
     for title, texts in notes(sheet):
-        if title == "工作日历":
+        if title in ("工作日历", "提示"):
             continue  # in the header
         if len(texts) == 1 and title not in _LISTED:
             out.append(f"{title}：{texts[0]}")

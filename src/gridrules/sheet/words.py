@@ -9,13 +9,15 @@ that shows one says so in its notes; the score itself keeps every digit.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from ..model.numbers import SHOWN_PLACES, shown
+from ..model.tree import Assumption
 from .audit import Audit
 from .content import SheetContent
-from .lines import ItemLine, SectionLine, VetoLine, show
+from .lines import ItemLine, ParameterLine, SectionLine, VetoLine, show
 
 __all__ = [
     "EFFECT_WORDS",
@@ -121,19 +123,43 @@ def veto_text(veto: VetoLine) -> str:
     return f"{veto.label or veto.id}{working}，{veto.effect}。依据「{veto.clause}」"
 
 
-def _long(value: Decimal | None) -> bool:
-    return value is not None and shown(value).startswith("≈")
-
-
 def rounded_for_display(sheet: SheetContent) -> bool:
     """Whether the sheet shows a value rounded for display (``≈``)."""
-    figures = [sheet.total, sheet.base, sheet.bonus, sheet.penalty, sheet.bonus_before_cap]
+    figures = [sheet.total, sheet.base, sheet.bonus, sheet.penalty]
+    if sheet.bonus_before_cap is not None:
+        figures.append(sheet.bonus_before_cap)
     for line in sheet.lines:
-        figures += [line.points, line.deducted, line.contribution]
-        figures += [reason.amount for reason in line.reasons]
+        # a line's 扣分 is its maximum less its points: long only where one of them is
+        figures.append(line.points)
+        figures.append(line.maximum)
+        if line.contribution is not None:
+            figures.append(line.contribution)
+        for reason in line.reasons:
+            figures.append(reason.amount)
     for section in sheet.sections:
-        figures += [section.points, section.contribution, section.before_cap]
-    return any(map(_long, figures))
+        figures += [v for v in (section.points, section.contribution, section.before_cap) if v]
+    known = _LONG.get
+    for value in figures:
+        long = known(value)
+        if long is None:
+            long = _long(value)
+        if long:
+            return True
+    return False
+
+
+_LONG: dict[Decimal, bool] = {}
+"""Whether each value met is shown rounded; the few figures of a rubric's sheets recur."""
+
+
+def _long(value: Decimal) -> bool:
+    """Whether ``value`` is shown rounded (``≈``)."""
+    known = _LONG.get(value)
+    if known is None:
+        known = shown(value).startswith("≈")
+        if len(_LONG) < 10_000:
+            _LONG[value] = known
+    return known
 
 
 def notes(sheet: SheetContent) -> list[tuple[str, list[str]]]:
@@ -149,26 +175,34 @@ def notes(sheet: SheetContent) -> list[tuple[str, list[str]]]:
     if sheet.defaults:
         notes.append(("取默认值的字段", ["、".join(sheet.defaults)]))
     if sheet.parameters:
-        notes.append(
-            (
-                "使用的参数",
-                [
-                    f"{p.name} = {show(p.value)}（{SOURCE_WORDS[p.source]}；{p.description}）"
-                    for p in sheet.parameters
-                ],
-            )
-        )
+        notes.append(("使用的参数", _written(sheet.parameters, _parameter_text)))
     if sheet.assumptions:
-        notes.append(
-            (
-                "依据的假设",
-                [
-                    f"[{a.id}] 原文「{' '.join(a.quote.split())}」：{a.decision}"
-                    for a in sheet.assumptions
-                ],
-            )
-        )
+        notes.append(("依据的假设", _written(sheet.assumptions, _assumption_text)))
     return notes
+
+
+def _parameter_text(p: ParameterLine) -> str:
+    return f"{p.name} = {show(p.value)}（{SOURCE_WORDS[p.source]}；{p.description}）"
+
+
+def _assumption_text(a: Assumption) -> str:
+    return f"[{a.id}] 原文「{' '.join(a.quote.split())}」：{a.decision}"
+
+
+_WRITTEN: dict[int, tuple[object, list[str]]] = {}
+"""The notes written for a tuple of parameter lines or assumptions: every sheet of one scorer
+holds the very same tuple, and its notes are written once (by the tuple's identity, checked)."""
+
+
+def _written(entries: tuple[Any, ...], write: Callable[[Any], str]) -> list[str]:
+    known = _WRITTEN.get(id(entries))
+    if known is not None and known[0] is entries:
+        return list(known[1])
+    texts = [write(entry) for entry in entries]
+    if len(_WRITTEN) >= 1024:
+        _WRITTEN.clear()
+    _WRITTEN[id(entries)] = (entries, texts)  # held: its identity is not reused meanwhile
+    return list(texts)
 
 
 def sheet_rows(sheet: SheetContent) -> Iterator[SectionLine | ItemLine]:
