@@ -191,6 +191,7 @@ class Plan:
             self.weights,
             sorted(f for f in self.fields if f not in remarks),
             self.section_grades,
+            sectioned=any(isinstance(node, Section) for node in rubric.nodes()),
         )
 
     # -- compiling --------------------------------------------------------------------------

@@ -29,9 +29,9 @@ with their amounts, or ``(section, points, children's sum)``; children before th
 class Layout:
     """What every sheet of a rubric repeats, worked out once: each node's section, the weight and
     factor of each part of a weighted composite (its points × factor is its contribution), and the
-    grader of each section graded on its own."""
+    grader of each section graded on its own; whether the rubric has sections at all."""
 
-    __slots__ = ("fields", "grades", "parents", "weights")
+    __slots__ = ("fields", "grades", "parents", "sectioned", "weights")
 
     def __init__(
         self,
@@ -39,11 +39,14 @@ class Layout:
         weights: Mapping[str, tuple[Decimal, Decimal]],
         fields: Sequence[str],
         grades: Mapping[str, Callable[[Decimal], str]] | None = None,
+        *,
+        sectioned: bool = True,
     ) -> None:
         self.parents = parents
         self.weights = weights
         self.fields = fields
         self.grades = grades or {}
+        self.sectioned = sectioned
 
 
 class Explanation:
@@ -98,6 +101,8 @@ class Explanation:
 
     def sections(self) -> tuple[SectionLine, ...]:
         """A subtotal per section, each after its children."""
+        if not self.layout.sectioned:
+            return ()
         graders = self.layout.grades
         return tuple(
             SectionLine(

@@ -138,14 +138,12 @@ def rounded_for_display(sheet: SheetContent) -> bool:
             figures.append(reason.amount)
     for section in sheet.sections:
         figures += [v for v in (section.points, section.contribution, section.before_cap) if v]
-    known = _LONG.get
-    for value in figures:
-        long = known(value)
-        if long is None:
-            long = _long(value)
-        if long:
-            return True
-    return False
+    # whether each figure is long, as remembered: one look-up each, and a figure met for the
+    # first time worked out
+    known = list(map(_LONG.get, figures))
+    if True in known:
+        return True
+    return None in known and any(_long(v) for v, k in zip(figures, known, strict=True) if k is None)
 
 
 _LONG: dict[Decimal, bool] = {}
