@@ -142,7 +142,7 @@ def sheet_section(sheet: SheetContent, *, assessor: str | None = None) -> str:
             out.append(
                 f'<tr class="section"><td>{_h(entry.label)}</td>'
                 f'<td class="num">{shown(entry.maximum)}</td>'
-                f'<td class="num">{shown(entry.maximum - entry.points)}</td>'
+                f'<td class="num">{shown(entry.deducted)}</td>'
                 f'<td class="num">{shown(entry.points)}</td>'
                 f"<td>{_h('；'.join(section_notes(entry)))}</td></tr>"
             )

@@ -182,6 +182,11 @@ class SectionLine:
     section: str | None = None
     """The section it is part of, for a section inside another."""
 
+    @property
+    def deducted(self) -> Decimal:
+        """The 扣分 column: how far the section fell short of its maximum."""
+        return self.maximum - self.points
+
 
 @attrs.frozen
 class ParameterLine:

@@ -28,7 +28,7 @@ def sheet_markdown(sheet: SheetContent, *, assessor: str | None = None) -> str:
             said = _md("；".join(section_notes(entry)))
             out.append(
                 f"| **{_md(entry.label)}** | {shown(entry.maximum)} | "
-                f"{shown(entry.maximum - entry.points)} | {shown(entry.points)} | "
+                f"{shown(entry.deducted)} | {shown(entry.points)} | "
                 + (f"{said} |" if said else "|")
             )
             continue

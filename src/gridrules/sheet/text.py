@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model.numbers import shown
 from .content import CombinedContent, SheetContent
 from .lines import SectionLine
-from .words import EFFECT_WORDS, notes, section_notes, sheet_rows, veto_text, weighted_text
+from .words import EFFECT_WORDS, line_notes, notes, section_notes, sheet_rows, verdicts
 
 _LISTED = frozenset({"使用的参数", "依据的假设"})
 """Notes listed under their title, one per line, however many there are."""
@@ -44,10 +44,7 @@ def sheet_text(sheet: SheetContent, *, assessor: str | None = None) -> str:
             head = f"{reason.label}：" if reason.label else ""
             out.append(f"    · {head}{word} {shown(reason.amount)}（{reason.arithmetic}）")
             out.append(f"      依据：「{reason.clause}」")
-        if entry.rounding is not None:
-            out.append(f"    · 得分{entry.rounding}：{shown(entry.points)}分")
-        if entry.weight is not None and entry.contribution is not None:
-            out.append(f"    · {weighted_text(entry.points, entry.weight, entry.contribution)}")
+        out.extend(f"    · {note}" for note in line_notes(entry))
     out.append("")
     out.append(f"基本得分：{shown(sheet.base)} / {shown(sheet.maximum)}")
     if sheet.penalty:
@@ -60,14 +57,7 @@ def sheet_text(sheet: SheetContent, *, assessor: str | None = None) -> str:
         )
         out.append(f"加分：{shown(sheet.bonus)}{capped}")
     out.append(f"考核得分：{shown(sheet.total)}")
-    if sheet.grade is not None:
-        out.append(f"考核等次：{sheet.grade}")
-    if sheet.stars is not None:
-        out.append(f"星级：{'★' * sheet.stars}（{sheet.stars}星）")
-    for veto in sheet.vetoes:
-        out.append(f"否决：{veto_text(veto)}")
-    for remark in sheet.remarks:
-        out.append(f"{remark.label}：{remark.text}")
+    out.extend(f"{label}：{text}" for label, text in verdicts(sheet))
     for title, texts in notes(sheet):
         if title in ("工作日历", "提示"):
             continue  # in the header

@@ -58,11 +58,19 @@ def reason_texts(line: ItemLine) -> list[tuple[str, str]]:
         head = f"{reason.label}：" if reason.label else ""
         amount = "" if reason.effect == "zero" else f"{shown(reason.amount)}分"
         texts.append((f"{head}{reason.arithmetic}，{word}{amount}", reason.clause))
-    if line.rounding is not None:
-        texts.append((f"得分{line.rounding}：{shown(line.points)}分", ""))
-    if line.weight is not None and line.contribution is not None:
-        texts.append((weighted_text(line.points, line.weight, line.contribution), ""))
+    texts.extend((note, "") for note in line_notes(line))
     return texts
+
+
+def line_notes(line: ItemLine) -> list[str]:
+    """What follows an item's reasons: its rounding (得分四舍五入：87分) and, in a weighted
+    composite, its contribution."""
+    notes = []
+    if line.rounding is not None:
+        notes.append(f"得分{line.rounding}：{shown(line.points)}分")
+    if line.weight is not None and line.contribution is not None:
+        notes.append(weighted_text(line.points, line.weight, line.contribution))
+    return notes
 
 
 def weighted_text(points: Decimal, weight: Decimal, contribution: Decimal) -> str:
@@ -93,6 +101,14 @@ def results(sheet: SheetContent) -> list[tuple[str, str]]:
         if sheet.penalty:
             parts.append(f"倒扣 {shown(sheet.penalty)}")
         pairs.append(("其中", "；".join(parts)))
+    pairs.extend(verdicts(sheet))
+    return pairs
+
+
+def verdicts(sheet: SheetContent) -> list[tuple[str, str]]:
+    """What the sheet concludes beside its figures: the grade, the stars, the vetoes that fired
+    and the assessors' remarks, each as (label, text)."""
+    pairs = []
     if sheet.grade is not None:
         pairs.append(("考核等次", sheet.grade))
     if sheet.stars is not None:
