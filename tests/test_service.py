@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
+import attrs
 import pytest
 from helpers import example_evidence
 from servers import free_port, serving, wait_until_up
@@ -24,9 +25,14 @@ from servers import free_port, serving, wait_until_up
 import gridrules as gr
 from gridrules.batch import open_table, read_rows
 from gridrules.serialization import structure_rubric
+from gridrules.sheet.audit import Audit
+from gridrules.sheet.content import CombinedContent, SheetContent
+from gridrules.sheet.lines import ItemLine, Reason, RemarkLine, SectionLine
 
 httpx = pytest.importorskip("httpx")
 pytest.importorskip("fastapi", reason="the serve extra is not installed")
+
+from gridrules.service import schemas  # noqa: E402  # pydantic: the serve extra
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -570,3 +576,38 @@ def test_serve_refuses_a_limit_it_cannot_read() -> None:
     done = CliRunner().invoke(cli.main, ["serve", "--max-body", "lots"])
     assert done.exit_code == 2
     assert "expected a size in bytes" in done.output
+
+
+@pytest.mark.parametrize(
+    ("kind", "document"),
+    [
+        (SheetContent, schemas.SheetDocument),
+        (CombinedContent, schemas.CombinedDocument),
+        (ItemLine, schemas.LineDocument),
+        (SectionLine, schemas.SectionDocument),
+        (Reason, schemas.ReasonDocument),
+        (RemarkLine, schemas.RemarkDocument),
+        (Audit, schemas.AuditDocument),
+    ],
+    ids=lambda value: getattr(value, "__name__", ""),
+)
+def test_the_documents_declare_every_field_the_sheets_write(kind: type, document: Any) -> None:
+    # the OpenAPI describes what to_dict() writes: every field of the sheet's classes, and the
+    # 扣分 of a line, which the document adds
+    written = {field.alias for field in attrs.fields(kind)}
+    extra = {"deducted"} if kind is ItemLine else set()
+    assert set(document.model_fields) == written | extra
+
+
+def test_the_result_and_summary_documents_declare_every_key_written(client: httpx.Client) -> None:
+    item = gr.Item("a", "甲", 10, [gr.PerOccurrence("n", 1)], clause="缺一次扣1分")
+    bands = gr.GradeBands(
+        [gr.Band.between("好", 5, None), gr.Band.between("差", None, 5, upper_inclusive=False)]
+    )
+    part = gr.Section("s", "部分", 10, [item], grades=bands)
+    rubric = gr.Rubric(name="r", title="单元", maximum=10, children=[part])
+    written = gr.Scorer(rubric, {}).result({"n": 1}).to_dict()
+    assert "section_grades" in written
+    assert set(written) <= set(schemas.ResultDocument.model_fields)
+    for summary in client.get("/rubrics").json():
+        assert set(summary) <= set(schemas.RubricSummary.model_fields), summary

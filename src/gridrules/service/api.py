@@ -332,7 +332,7 @@ def _add_rubric(
         summary=f"{rubric.title}: one assessee's score sheet",
         response_class=Response,
         responses={200: {"model": SheetDocument, "description": "the score sheet"}, **_LIMITS},
-        openapi_extra=_request_body(score_model, models),
+        openapi_extra=_request_body(score_model),
         name=f"{name}:score",
     )
 
@@ -387,7 +387,7 @@ def _add_rubric(
             },
             **_LIMITS,
         },
-        openapi_extra=_request_body(results_model, models),
+        openapi_extra=_request_body(results_model),
         name=f"{name}:results",
     )
     if combine_model is None:
@@ -434,16 +434,16 @@ def _add_rubric(
             200: {"model": CombinedDocument, "description": "the combined result"},
             **_LIMITS,
         },
-        openapi_extra=_request_body(combine_model, models),
+        openapi_extra=_request_body(combine_model),
         name=f"{name}:combine",
     )
 
 
-def _request_body(model: type[BaseModel], models: RubricModels) -> dict[str, Any]:
-    """The OpenAPI of a request body read as ``model`` (added to the components by the app:
-    the routes read their bodies themselves, each through its model, so that every problem of
-    a body, down to bytes that are not JSON, is answered alike)."""
-    models.documented.append(model)
+def _request_body(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI of a request body read as ``model`` (added to the components by the app, from
+    :attr:`RubricModels.documented`: the routes read their bodies themselves, each through its
+    model, so that every problem of a body, down to bytes that are not JSON, is answered
+    alike)."""
     return {
         "requestBody": {
             "required": True,

@@ -32,7 +32,6 @@ __all__ = [
     "RubricSummary",
     "SheetDocument",
     "ValidationProblems",
-    "models_for",
 ]
 
 
@@ -77,8 +76,11 @@ def params_schema(rubric: Rubric) -> dict[str, Any]:
     }
 
 
-def _json(schema: dict[str, Any]) -> Any:
-    return WithJsonSchema(schema)
+def _given(kind: Any, required: bool, description: str) -> Any:
+    """A request field of ``kind``: required, or optional and ``None`` when left out."""
+    if required:
+        return (kind, Field(description=description))
+    return (kind | None, Field(None, description=description))
 
 
 class RubricModels:
@@ -86,17 +88,17 @@ class RubricModels:
     ``combine``."""
 
     def __init__(self, rubric: Rubric, max_records: int) -> None:
-        self.documented: list[type[BaseModel]] = []  # the models the routes name
         camel = model_name(rubric.name)
-        evidence = Annotated[dict[str, Any], _json(evidence_schema(rubric))]
+        one_record = evidence_schema(rubric)
+        evidence = Annotated[dict[str, Any], WithJsonSchema(one_record)]
         # in a batch, a record that does not fit is not refused with the request: it is
         # reported in its place, with its problems, and the others are scored
         record = Annotated[
             dict[str, Any],
-            _json(
+            WithJsonSchema(
                 {
                     "anyOf": [
-                        evidence_schema(rubric),
+                        one_record,
                         {
                             "type": "object",
                             "description": "a record that does not fit: reported in its "
@@ -107,23 +109,12 @@ class RubricModels:
             ),
         ]
         needs_params = any(p.value is None and p.default is None for p in rubric.parameters)
-        params_type: Any = Annotated[dict[str, Any], _json(params_schema(rubric))]
-        params: Any = (
-            (params_type, Field(description="the rubric's parameters (地方设定的分值等)"))
-            if needs_params
-            else (
-                params_type | None,
-                Field(None, description="the rubric's parameters (地方设定的分值等)"),
-            )
-        )
-        needs_period = rubric.needs_working_days
-        period: Any = (
-            (str, Field(description="考核时间: 2026-10, 2026-Q3, 2026-H1, 2026, 2026-10-X1, ..."))
-            if needs_period
-            else (
-                str | None,
-                Field(None, description="考核时间: 2026-10, 2026-Q3, 2026-H1, 2026, ..."),
-            )
+        params_type: Any = Annotated[dict[str, Any], WithJsonSchema(params_schema(rubric))]
+        params = _given(params_type, needs_params, "the rubric's parameters (地方设定的分值等)")
+        period = _given(
+            str,
+            rubric.needs_working_days,
+            "考核时间: 2026-10, 2026-Q3, 2026-H1, 2026, 2026-10-X1, ...",
         )
         strict = (
             bool,
@@ -183,10 +174,10 @@ class RubricModels:
                 f"Combine one assessee's sheets with {rubric.title}（{rubric.name}）."
             )
 
-
-def models_for(rubric: Rubric, max_records: int) -> RubricModels:
-    """The request models of ``rubric``."""
-    return RubricModels(rubric, max_records)
+    @property
+    def documented(self) -> tuple[type[BaseModel], ...]:
+        """The models the routes read their bodies with, for the OpenAPI's components."""
+        return tuple(m for m in (self.score, self.results, self.combine) if m is not None)
 
 
 # -- what the service answers --------------------------------------------------------------------
@@ -234,6 +225,7 @@ class LineDocument(BaseModel):
     deducted: Decimal
     weight: Decimal | None = None
     contribution: Decimal | None = None
+    rounding: str | None = Field(None, description="how the item's points are rounded")
 
 
 class SectionDocument(BaseModel):
@@ -244,6 +236,21 @@ class SectionDocument(BaseModel):
     maximum: Decimal
     weight: Decimal | None = None
     contribution: Decimal | None = None
+    before_cap: Decimal | None = Field(
+        None, description="a capped section's sum before the cap (封顶), when it passed it"
+    )
+    grade: str | None = Field(None, description="the grade of a section graded on its own")
+    section: str | None = Field(None, description="the section it is part of")
+
+
+class RemarkDocument(BaseModel):
+    """A remark an assessor wrote (领导点评), never scored."""
+
+    model_config = _Open
+    id: str
+    label: str
+    text: str
+    clause: str = ""
 
 
 class SheetDocument(BaseModel):
@@ -274,6 +281,7 @@ class SheetDocument(BaseModel):
     calendar: str | None
     assessor: str | None
     warnings: list[str]
+    remarks: list[RemarkDocument] = []
     audit: AuditDocument | None
     format_version: int
 
@@ -290,6 +298,9 @@ class ResultDocument(BaseModel):
     stars: int | None
     flags: list[str]
     items: dict[str, Decimal]
+    section_grades: dict[str, str] = Field(
+        {}, description="the grade of each section graded on its own (written when there is one)"
+    )
 
 
 class Problem(BaseModel):
@@ -351,6 +362,9 @@ class CombinedDocument(BaseModel):
     flags: list[str] = []
     assessee: str | None = None
     periods: list[list[str]] = []
+    missing: list[str] = Field(
+        [], description="the parts with no sheet, left out as the combination allows"
+    )
     audit: AuditDocument | None = None
 
 
@@ -369,6 +383,7 @@ class RubricSummary(BaseModel):
     effective_until: str | None = None
     needs_period: bool = False
     combinations: list[str] = []
+    plugin_version: str | None = None
 
 
 class Health(BaseModel):
