@@ -218,6 +218,29 @@ class TestAwardLevel:
         with pytest.raises(gr.EvidenceError, match="全国"):
             score([gr.AwardLevel("award", self.LEVELS)], {"award": "全国"})
 
+    def test_levels_from_parameters_in_a_graded_rubric(self) -> None:
+        # 全区x分 / 全市y分, the points left to the region: the grades cannot know how high a
+        # total goes until they are bound, so the bands are checked without a ceiling
+        levels = [gr.Level("全区", {"param": "district"}), gr.Level("全市", {"param": "city"})]
+        bands = gr.GradeBands(
+            [
+                gr.Band.between("优秀", 12, None),
+                gr.Band.between("合格", None, 12, upper_inclusive=False),
+            ]
+        )
+        rubric = one_item(
+            [gr.AwardLevel("award", levels)],
+            grades=bands,
+            parameters=[
+                gr.Parameter("district", "全区表彰加分", "全区x分", default=1),
+                gr.Parameter("city", "全市表彰加分", "全市y分", default=3),
+            ],
+        )
+        assert rubric.bonus_ceiling is None
+        # 10 (the item untouched) + 全市 3 = 13: 优秀
+        result = rubric.score({"award": ["全区", "全市"]})
+        assert (result.total, result.grade) == (13, "优秀")
+
 
 class TestAssessorPoints:
     def test_points_given(self) -> None:

@@ -158,7 +158,7 @@ class _FieldReader:
         """The column of ``raw`` values; the rows holding an invalid one are added to ``bad``."""
         if self.kind is FieldKind.BALLOTS:
             # ballots rarely repeat: they are read value by value, and only when a rule with no
-            # column form of its own needs them (see Ballots.compile_column), checked then
+            # column form of its own (``Step.column``, as Ballots' has) needs them, checked then
             return _Column(None, raw, raw, {}, reader=self)
         types = set(map(type, raw))
         keys: Sequence[Any] = raw
@@ -234,8 +234,8 @@ class _Keyed:
         self.fields = tuple(fields)
         self.compute = compute
         # per signature: the results by combination, and the combinations whose function raised
-        # (assessor points over the maximum), whose rows go to the one-record path, which raises
-        # the same error
+        # (a rate whose whole is 0, or whose count is above it), whose rows go to the
+        # one-record path, which raises the same error
         self.tables: dict[tuple[Any, ...], tuple[dict[Any, Any], set[Any]]] = {}
 
     def column(self, chunk: _Chunk) -> list[Any]:

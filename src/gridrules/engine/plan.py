@@ -9,7 +9,6 @@ parameters are resolved, and each weighted part's factor is divided out once.
 
 from __future__ import annotations
 
-import copy
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -18,6 +17,7 @@ from typing import Any
 from ..model.fields import FieldKind
 from ..model.grades import Veto
 from ..model.numbers import ZERO, divide
+from ..model.refs import resolve
 from ..model.rubric import RubricDefinition
 from ..model.steps import Context, Effect, Step
 from ..model.tree import Item, Node, Section
@@ -48,7 +48,6 @@ class ItemPlan:
 
     __slots__ = (
         "acting",
-        "alone",
         "beyond",
         "factor",
         "id",
@@ -84,9 +83,6 @@ class ItemPlan:
         self.untouched = item.settle(item.maximum, ZERO)
         self.memo: dict[Any, Decimal] | None = None
         self.key: Callable[[Mapping[str, Any]], Any] | None = None
-        self.alone = self if factor is None else copy.copy(self)
-        self.alone.factor = None
-        """The item outside any weighted composite: to be walked alone, for its own points."""
 
     @property
     def row(self) -> Row:
@@ -128,7 +124,7 @@ class SectionPlan:
         """The section as the walk reads it (see :data:`Row`)."""
         rows = tuple(child.row for child in self.children)
         graded = True if self.section.grades is not None else None
-        return (rows, self.section, self.id, self.settle, graded, *_NOTHING[1:], self.factor)
+        return (rows, self.section, self.id, self.settle, graded, *_NOTHING, self.factor)
 
 
 Row = tuple[Any, ...]
@@ -138,7 +134,7 @@ id, memo or settle, key or graded, acting, tests, zeros, maximum, untouched, bey
 A section's ``children`` are rows, its fourth how its points are settled (or ``None``), its
 fifth ``True`` when it is graded on its own (its points are then kept), the rest ``None``; an
 item's ``children`` are ``None``."""
-_NOTHING = (None,) * 7
+_NOTHING = (None,) * 6
 
 _NO_FLAGS: frozenset[str] = frozenset()
 
@@ -161,7 +157,7 @@ class Plan:
         self.rows: tuple[Row, ...] = tuple(node.row for node in self.root)
         """The root's children as the walk reads them."""
         cap = rubric.bonus_cap
-        self.bonus_cap = None if cap is None else Context(params, "", ZERO).value(cap, "bonus cap")
+        self.bonus_cap = None if cap is None else resolve(cap, params, "bonus cap")
         self.vetoes = tuple((v, v.when.compile(params)) for v in rubric.vetoes)
         self.veto_working = {
             v.id: v.when.explainer(params) for v in rubric.vetoes if v.when.ratio is not None
@@ -225,8 +221,8 @@ class Plan:
         its weight × the composite's maximum ÷ the child's, divided once, here."""
         if not weights:
             return [None] * len(children)
-        ctx = Context(self.params, "", ZERO)
-        by_child = {w.child: ctx.value(w.weight, f"weight of {w.child!r}") for w in weights}
+        params = self.params
+        by_child = {w.child: resolve(w.weight, params, f"weight of {w.child!r}") for w in weights}
         factors: list[Decimal | None] = []
         for child in children:
             weight = by_child[child.id]

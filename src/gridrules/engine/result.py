@@ -109,7 +109,7 @@ class Result:
         items = _ITEMS.get(points)
         if items is None:
             items = _remember(
-                _ITEMS, points, ", ".join([f"{_key_json(i)}: {number(p)}" for i, p in points])
+                _ITEMS, points, ", ".join([f"{_text_json(i)}: {number(p)}" for i, p in points])
             )
         return (
             f'{{"total": {number(self.total)}, "base": {number(self.base)}, '
@@ -124,7 +124,7 @@ class Result:
         if not self.section_grades:
             return ""
         graded = ", ".join(
-            f"{_key_json(s)}: {_text_json(g)}" for s, g in self.section_grades.items()
+            f"{_text_json(s)}: {_text_json(g)}" for s, g in self.section_grades.items()
         )
         return f', "section_grades": {{{graded}}}'
 
@@ -175,7 +175,6 @@ class Result:
 _MEMO_LIMIT = 10_000
 _NUMBERS: dict[Decimal, str] = {}
 _TEXTS: dict[str | None, str] = {}
-_KEYS: dict[str, str] = {}
 _FLAGS: dict[frozenset[str], str] = {}
 _ITEMS: dict[tuple[tuple[str, Decimal], ...], str] = {}
 
@@ -195,13 +194,6 @@ def _text_json(value: str | None) -> str:
     text = _TEXTS.get(value)
     if text is None:
         text = _remember(_TEXTS, value, json.dumps(value, ensure_ascii=False))
-    return text
-
-
-def _key_json(value: str) -> str:
-    text = _KEYS.get(value)
-    if text is None:
-        text = _remember(_KEYS, value, json.dumps(value, ensure_ascii=False))
     return text
 
 

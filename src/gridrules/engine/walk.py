@@ -134,6 +134,6 @@ def walk_item(node: ItemPlan, values: Mapping[str, Any], units: PeriodUnits | No
     distinct combination of the values the item reads."""
     items: dict[str, Decimal] = {}
     extras: list[tuple[Decimal, Decimal]] = []
-    # the item's factor stays out: the column path wants its own points
-    walk((node.alone.row,), values, units, items, extras, None)
+    # the walk keeps an item's own points in ``items``, before any weight of its composite
+    walk((node.row,), values, units, items, extras, None)
     return (items[node.id], extras[0]) if node.beyond else items[node.id]

@@ -309,11 +309,8 @@ class RubricDefinition:
         for item in self.items():
             for rule in item.rules:
                 if rule.effect is Effect.BONUS:
-                    cap = getattr(rule, "cap", None)
-                    levels = getattr(rule, "levels", None)
-                    if cap is None and levels is not None:
-                        cap = max(level.points for level in levels)
-                    if not isinstance(cap, Decimal):
+                    cap = rule.bonus_ceiling
+                    if cap is None:
                         return None
                     total += cap
         return total

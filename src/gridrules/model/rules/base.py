@@ -11,7 +11,8 @@ A rule is a frozen attrs class: data a rubric file can hold, validated when buil
 - :meth:`~Rule.compile`: the one :class:`~gridrules.model.steps.Step` it becomes once the
   parameters are bound, which holds the arithmetic and its explanation;
 - :meth:`~Rule.describe`: the rule in a few Chinese words, for the 考核细则 table;
-- :attr:`~Rule.effect`: how its points act (deducted, set, zeroed, a penalty, a bonus).
+- :attr:`~Rule.effect`: how its points act (deducted, set, zeroed, a penalty, a bonus), and
+  for a bonus its :attr:`~Rule.bonus_ceiling`.
 
 A new rule kind is one such class; the engine, the column path, the sheet and the checks need
 nothing more of it.
@@ -147,3 +148,9 @@ class Rule:
     def primary_field(self) -> str:
         """The evidence field the rule is about (shown beside its reasons)."""
         return next(iter(self.fields())).id
+
+    @property
+    def bonus_ceiling(self) -> Decimal | None:
+        """For a rule whose effect is a bonus: the most it can give, as written in the rubric;
+        ``None`` when that is unbounded or a parameter (known only once bound)."""
+        return None

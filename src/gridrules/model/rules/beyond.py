@@ -14,7 +14,7 @@ from ..fields import Field, FieldKind
 from ..numbers import ZERO, as_tuple, fmt
 from ..refs import Number, identifier, number, optional_number
 from ..steps import Context, Effect, Step
-from .base import Rule, capped, non_negative, per_occurrence_step
+from .base import Rule, cap_note, capped, non_negative, per_occurrence_step
 
 __all__ = ["UNCAPPED", "AwardLevel", "Bonus", "Level", "Penalty"]
 
@@ -93,6 +93,10 @@ class Bonus(Rule):
     def effect(self) -> Effect:
         return Effect.BONUS
 
+    @property
+    def bonus_ceiling(self) -> Decimal | None:
+        return self.cap if isinstance(self.cap, Decimal) else None
+
     def fields(self) -> Iterable[Field]:
         yield Field(self.field, FieldKind.COUNT, self.label, default=0)
 
@@ -143,6 +147,14 @@ class AwardLevel(Rule):
     def effect(self) -> Effect:
         return Effect.BONUS if self.bonus else Effect.SET
 
+    @property
+    def bonus_ceiling(self) -> Decimal | None:
+        if self.cap is not None:
+            return self.cap if isinstance(self.cap, Decimal) else None
+        points = [level.points for level in self.levels if isinstance(level.points, Decimal)]
+        # a level whose points are a parameter: known only once bound
+        return max(points) if len(points) == len(self.levels) else None
+
     def fields(self) -> Iterable[Field]:
         yield Field(
             self.field,
@@ -187,7 +199,7 @@ class AwardLevel(Rule):
             best = highest(values)
             if not best:
                 return "未获奖，0分"
-            note = f"，封顶{fmt(amount)}分" if amount < points[best] else ""
+            note = cap_note(amount, points[best], "，封顶{cap}分")
             return f"最高级别{best}，{fmt(points[best])}分{note}"
 
         return Step(self, self.effect, explain, amount=amount, reads=(field,), shown=highest)
