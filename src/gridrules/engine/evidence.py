@@ -21,7 +21,6 @@ from ..model.fields import (
     check_flag,
     missing,
 )
-from ..model.numbers import HUNDRED
 
 __all__ = ["ABSENT", "Validator"]
 
@@ -51,8 +50,9 @@ def _reader(fid: str, field: Field, check: Callable[[object], Any]) -> _Reader:
     elif kind is FieldKind.PERCENTAGE:
         below = 101
     elif kind is FieldKind.POINTS:
-        top = field.maximum if field.maximum is not None else HUNDRED
-        below = min(SMALL_LIMIT, int(top) + 1)  # top is 0 or more: int() is its floor
+        below = min(
+            SMALL_LIMIT, int(field.points_maximum) + 1
+        )  # top is 0 or more: int() is its floor
     else:  # names keep their own memo of texts in their checker; ballots are never text
         return fid, 0, _NO_TEXTS, check, False
     return fid, below, {}, check, True

@@ -305,6 +305,11 @@ class Field:
     def required(self) -> bool:
         return self.default is None
 
+    @property
+    def points_maximum(self) -> Decimal:
+        """For a points field: the most it may hold, its ``maximum`` or else 100."""
+        return self.maximum if self.maximum is not None else HUNDRED
+
     def checker(self) -> Callable[[object], Any]:
         """A function that validates and converts one raw value, raising ``BadValue``."""
         kind = self.kind
@@ -411,7 +416,7 @@ class Field:
         return check
 
     def _points_checker(self) -> Callable[[object], Decimal]:
-        top = self.maximum if self.maximum is not None else HUNDRED
+        top = self.points_maximum
 
         def check(value: object) -> Decimal:
             number = check_amount(value)
@@ -474,7 +479,7 @@ class Field:
             words = sorted(_TRUE_WORDS | _FALSE_WORDS)
             schema = {"anyOf": [{"type": "boolean"}, _text(words_pattern(words))]}
         elif kind is FieldKind.POINTS:
-            schema = _number_schema(self.maximum if self.maximum is not None else HUNDRED)
+            schema = _number_schema(self.points_maximum)
         elif kind is FieldKind.LEVEL or kind is FieldKind.ELEMENTS:
             names = list(self.choices)
             forms: list[dict[str, Any]] = [
