@@ -16,7 +16,16 @@ from ..model.numbers import as_tuple
 from ..model.tree import Assumption
 from .audit import Audit
 from .explain import Explanation
-from .lines import ItemLine, ParameterLine, RemarkLine, SectionLine, VetoLine, lazy_repr
+from .lines import (
+    ItemLine,
+    ParameterLine,
+    RemarkLine,
+    SectionLine,
+    VetoLine,
+    lazy_getstate,
+    lazy_repr,
+    lazy_setstate,
+)
 
 __all__ = [
     "FORMAT_VERSION",
@@ -132,18 +141,8 @@ class SheetContent:
         return evidence
 
     __repr__ = lazy_repr
-
-    def __getstate__(self) -> dict[str, Any]:
-        # a sheet crosses processes (batch workers) with its lines written out: what they are
-        # made from holds the rubric's compiled steps, which stay in the process that made them
-        state = {a.name: getattr(self, a.name) for a in attrs.fields(type(self))}
-        state["_lines"], state["_sections"] = self.lines, self.sections
-        state["_evidence"] = self.evidence
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for name, value in state.items():
-            object.__setattr__(self, name, value)
+    __getstate__ = lazy_getstate
+    __setstate__ = lazy_setstate
 
     def line(self, item_id: str) -> ItemLine:
         """The line of one item, by id."""

@@ -20,7 +20,9 @@ __all__ = [
     "SectionLine",
     "VetoLine",
     "arithmetic_text",
+    "lazy_getstate",
     "lazy_repr",
+    "lazy_setstate",
     "show",
     "value_text",
 ]
@@ -80,6 +82,19 @@ def lazy_repr(instance: Any) -> str:
     return f"{type(instance).__name__}({shown})"
 
 
+def lazy_getstate(instance: Any) -> dict[str, Any]:
+    """The state to pickle, every lazy value written out (under each field's public name, its
+    property finishes it): what the text is made from holds the rubric's compiled steps, which
+    stay in the process that made them (a sheet crosses to batch workers and back)."""
+    return {a.name: getattr(instance, a.alias) for a in attrs.fields(type(instance))}
+
+
+def lazy_setstate(instance: Any, state: dict[str, Any]) -> None:
+    """Restore what :func:`lazy_getstate` gave, past the frozen class's guard."""
+    for name, value in state.items():
+        object.__setattr__(instance, name, value)
+
+
 @attrs.frozen(repr=False)
 class Reason:
     """One rule's effect on one item: the rule, the evidence it used, the working, the clause."""
@@ -112,16 +127,8 @@ class Reason:
         return arithmetic
 
     __repr__ = lazy_repr
-
-    def __getstate__(self) -> dict[str, Any]:
-        # written out: what the text is made from holds compiled steps, which do not travel
-        state = {a.name: getattr(self, a.name) for a in attrs.fields(type(self))}
-        state["_value"], state["_arithmetic"] = self.value, self.arithmetic
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for name, value in state.items():
-            object.__setattr__(self, name, value)
+    __getstate__ = lazy_getstate
+    __setstate__ = lazy_setstate
 
     @classmethod
     def of(cls, item: Item, outcome: Outcome, field: str) -> Reason:
