@@ -34,7 +34,7 @@ from ..engine.rubric import Rubric
 from ..errors import DataFileError, GridrulesError, ParameterError
 from ..io.batch import Layout, run_batch
 from ..io.datafiles import load_params
-from ..io.headers import ROLE_NAMES, closest_field
+from ..io.headers import ERROR_HEADERS, FIXED_HEADERS, RESULT_HEADERS, ROLE_NAMES, closest_field
 from ..io.reasons import chinese
 from ..io.sheets import SheetBook, SheetMaker, find_browser
 from ..io.tables import open_reader
@@ -380,11 +380,13 @@ def add_page(app: FastAPI, catalogue: Catalogue, settings: Settings) -> None:
         columns, rows = _read_table(folder / "scores.csv")
         # the name first (it stays in view as the table scrolls sideways), then the rest but
         # for the columns no row fills (a rubric that grades no one has no 等级)
-        columns = sorted(columns, key=lambda c: c != "被考核人员")
-        columns = [c for c in columns if any(_shown(row.get(c)) for row in rows) or c == "总分"]
+        name, total = FIXED_HEADERS["assessee"], RESULT_HEADERS["total"]
+        columns = sorted(columns, key=lambda c: c != name)
+        columns = [c for c in columns if any(_shown(row.get(c)) for row in rows) or c == total]
         figure_columns, figures = _read_table(folder / "scores.xlsx", _SHEETS["figures"])
         rejected_columns, rejected = _read_table(folder / "errors.csv")
-        rejected_columns = [c for c in rejected_columns if c != "文件"]  # one file, named above
+        # one file, named above
+        rejected_columns = [c for c in rejected_columns if c != ERROR_HEADERS["file"]]
         sheets = {str(number) for number, _, _ in facts["order"]}
         return render(
             "batch.html",
@@ -397,6 +399,7 @@ def add_page(app: FastAPI, catalogue: Catalogue, settings: Settings) -> None:
             rejected_columns=rejected_columns,
             rejected=[{c: _shown(row.get(c)) for c in rejected_columns} for row in rejected],
             sheets=sheets,
+            headers={**FIXED_HEADERS, **RESULT_HEADERS},
         )
 
     @app.get("/batches/{batch}/scores.xlsx", include_in_schema=False)
