@@ -63,8 +63,7 @@ def bind(
         for name, param in by_name.items():
             if name in values or name in (given or {}):  # a bad value is reported as such
                 continue
-            fallback = param.value if param.value is not None else param.default
-            if fallback is None:
+            if param.fallback is None:
                 problems.append(
                     Problem(
                         name,
@@ -73,7 +72,7 @@ def bind(
                     )
                 )
             else:
-                values[name] = fallback
+                values[name] = param.fallback
         for names, share in weight_groups:
             if all(name in values for name in names):
                 weights = [(name, values[name]) for name in names]

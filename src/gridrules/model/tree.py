@@ -130,6 +130,12 @@ class Parameter:
         """Whether scoring fails without a value for it (it has no default)."""
         return self.default is None
 
+    @property
+    def fallback(self) -> Decimal | str | None:
+        """What is used when no value is given for it: its bound value, else its default;
+        ``None`` when scoring needs one."""
+        return self.value if self.value is not None else self.default
+
 
 REMARK_LIMIT = 500
 """The most characters a remark holds unless it says otherwise."""

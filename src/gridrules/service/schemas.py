@@ -63,8 +63,7 @@ def params_schema(rubric: Rubric) -> dict[str, Any]:
     for param in rubric.parameters:
         schema = EvidenceField(param.name, param.kind).json_schema()
         schema["description"] = f"{param.description}（「{param.clause}」）"
-        fallback = param.value if param.value is not None else param.default
-        if fallback is None:
+        if param.fallback is None:
             required.append(param.name)
         properties[param.name] = schema
     return {
@@ -108,7 +107,7 @@ class RubricModels:
                 }
             ),
         ]
-        needs_params = any(p.value is None and p.default is None for p in rubric.parameters)
+        needs_params = any(p.fallback is None for p in rubric.parameters)
         params_type: Any = Annotated[dict[str, Any], WithJsonSchema(params_schema(rubric))]
         params = _given(params_type, needs_params, "the rubric's parameters (地方设定的分值等)")
         period = _given(
