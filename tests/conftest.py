@@ -1,13 +1,19 @@
-"""Shared test configuration: hypothesis profiles chosen by HYPOTHESIS_PROFILE (fast or ci), and
-the headless Chromium that prints pages the way a person would."""
+"""Shared test configuration: hypothesis profiles chosen by HYPOTHESIS_PROFILE (fast or ci), fake
+plugin modules, and the headless Chromium that prints pages the way a person would."""
 
 import os
 import shutil
 import subprocess
+import sys
+import types
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from gridrules.hookspecs import hookimpl
 
 settings.register_profile(
     "fast", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -18,6 +24,29 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 pytest_plugins = ["pytester"]
+
+
+@pytest.fixture
+def fake_modules() -> Iterator[Callable[[str, Any], types.ModuleType]]:
+    """``fake_modules(name, provides)``: a plugin module ``name`` whose ``gridrules_rubrics`` hook
+    returns ``provides`` (called first when callable), importable until the test ends."""
+    made: list[str] = []
+
+    def make(name: str, provides: Any) -> types.ModuleType:
+        module = types.ModuleType(name)
+
+        @hookimpl
+        def gridrules_rubrics() -> Any:
+            return provides() if callable(provides) else provides
+
+        module.gridrules_rubrics = gridrules_rubrics  # type: ignore[attr-defined]
+        sys.modules[name] = module
+        made.append(name)
+        return module
+
+    yield make
+    for name in made:
+        sys.modules.pop(name, None)
 
 
 # -- a real browser ---------------------------------------------------------------------------

@@ -7,17 +7,24 @@ and flagged on every sheet), and a local file overriding or completing the packa
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import holidays
 import pytest
-from click.testing import CliRunner, Result
-from helpers import calendar_plugin, daily_rubric
+from click.testing import Result
+from helpers import (
+    END_YEAR,
+    LAST_KNOWN,
+    calendar_plugin,
+    daily_rubric,
+    needs_2027_unknown,
+    read_csv,
+    run,
+)
 
 from gridrules import cli, plugins
-from gridrules.calendars import PROVISIONAL_MARK, HolidaysCalendar
+from gridrules.calendars import PROVISIONAL_MARK
 from gridrules.serialization import dump_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,16 +32,6 @@ EXAMPLE_2026 = ROOT / "examples" / "calendars" / "cn-2026.toml"
 EXAMPLE_2027 = ROOT / "examples" / "calendars" / "cn-2027-example.toml"
 WANGGEZHANG_PARAMS = ROOT / "examples" / "wanggezhang" / "params.toml"
 VERSION = holidays.__version__
-LAST_KNOWN = max(HolidaysCalendar("CN").known_years)
-
-needs_2027_unknown = pytest.mark.skipif(
-    LAST_KNOWN != 2026, reason="the installed holidays knows the arrangement for 2027"
-)
-
-
-def run(*args: object) -> Result:
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
-
 
 # -- gridrules calendar -----------------------------------------------------------------------
 
@@ -68,7 +65,7 @@ def test_a_provisional_year_is_listed_with_its_mark() -> None:
     result = run("calendar", "2027", "--calendar", "provisional")
     assert result.exit_code == 0, result.output
     assert f"2027年起为{PROVISIONAL_MARK}" in result.stdout.splitlines()[0]
-    assert f"provisional years: 2027 to 2100 ({PROVISIONAL_MARK})" in result.stdout
+    assert f"provisional years: 2027 to {END_YEAR} ({PROVISIONAL_MARK})" in result.stdout
     # February 2027 (test_calendars): 20 weekdays, 4 off, none worked -> 16
     assert "2027-02        20    4       0            16" in result.stdout
     assert f"2027-02-09 Tue off  春节（补假） (holidays {VERSION} (provisional))" in result.stdout
@@ -299,11 +296,6 @@ def daily_rubric_file(tmp_path: Path) -> Path:
     path = tmp_path / "daily.toml"
     path.write_text(dump_rubric(daily_rubric()), encoding="utf-8")
     return path
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 @needs_2027_unknown

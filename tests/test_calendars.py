@@ -9,7 +9,7 @@ from pathlib import Path
 
 import holidays
 import pytest
-from helpers import calendar_plugin, daily_rubric
+from helpers import END_YEAR, LAST_KNOWN, calendar_plugin, daily_rubric, needs_2027_unknown
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -358,13 +358,7 @@ def test_a_plugin_provides_a_local_calendar_by_name(
 
 
 PROVISIONAL = get_calendar("CN", provisional=True)
-LAST_KNOWN = max(HolidaysCalendar("CN").known_years)
-END_YEAR = int(holidays.country_holidays("CN").end_year)
 provisional_days = st.dates(min_value=date(LAST_KNOWN + 1, 1, 1), max_value=date(2035, 12, 31))
-# the hand-worked cases of 2027 hold while the package has no arrangement for it
-needs_2027_unknown = pytest.mark.skipif(
-    LAST_KNOWN != 2026, reason="the installed holidays knows the arrangement for 2027"
-)
 
 
 def test_a_provisional_calendar_says_so_in_its_name() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sys
-import types
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import partial
@@ -18,16 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
-from helpers import one_item
+from helpers import Dist, EntryPoint, one_item, plugin_rubric, run
 from hostile_values import PLAUSIBLE, SCALARS, attempt
 from hypothesis import given
 from hypothesis import strategies as st
 
 import gridrules as gr
-from gridrules import cli, plugins
+from gridrules import plugins
 from gridrules.batch import run_batch
-from gridrules.hookspecs import hookimpl
 from gridrules.io.datafiles import META_LIMIT, evidence_of, load_params
 from gridrules.model.numbers import fmt
 from gridrules.plugins import Registry
@@ -36,10 +33,6 @@ from gridrules.serialization import dump_rubric, loads_rubric
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 PARAMS = EXAMPLES / "jiangcheng" / "params.toml"
-
-
-def run(*args: object, **kw: Any) -> Result:
-    return CliRunner().invoke(cli.main, [str(a) for a in args], **kw)
 
 
 # -- combinations mix people and periods ------------------------------------------------------
@@ -316,53 +309,6 @@ def test_fmt_prints_any_decimal_and_never_fails(value: Decimal) -> None:
 # -- plugins ----------------------------------------------------------------------------------
 
 
-class _EntryPoint:
-    group = "gridrules"
-
-    def __init__(self, name: str, module: str) -> None:
-        self.name, self.value = name, module
-
-    def load(self) -> Any:
-        __import__(self.value)
-        return sys.modules[self.value]
-
-
-class _Dist:
-    def __init__(self, name: str, *entry_points: _EntryPoint) -> None:
-        self.metadata = {"Name": name}
-        self.entry_points = entry_points
-        self.version = "1.0"
-
-
-def _rubric(name: str) -> gr.Rubric:
-    return gr.Rubric(
-        name=name,
-        title=f"{name} 细则",
-        maximum=10,
-        children=[gr.Item("i", "项目", 10, [gr.PerOccurrence("n", 1)], clause="c")],
-    )
-
-
-@pytest.fixture
-def fake_modules() -> Iterator[Any]:
-    made: list[str] = []
-
-    def make(name: str, provides: Any) -> None:
-        module = types.ModuleType(name)
-
-        @hookimpl
-        def gridrules_rubrics() -> Any:
-            return provides() if callable(provides) else provides
-
-        module.gridrules_rubrics = gridrules_rubrics  # type: ignore[attr-defined]
-        sys.modules[name] = module
-        made.append(name)
-
-    yield make
-    for name in made:
-        sys.modules.pop(name, None)
-
-
 class _ExitOnImport:
     """A module finder whose module calls ``sys.exit(3)`` when imported, as a plugin might."""
 
@@ -396,12 +342,12 @@ def test_a_plugin_that_exits_on_import_or_in_its_hook_breaks_only_itself(
         raise SystemExit(3)
 
     fake_modules("fake_exits_in_hook", exits)
-    fake_modules("fake_fine", [_rubric("fine")])
+    fake_modules("fake_fine", [plugin_rubric("fine")])
     registry = Registry(
         [
-            _Dist("gridrules-exits", _EntryPoint("exits", "gridrules_exits_on_import")),
-            _Dist("gridrules-hook", _EntryPoint("hook", "fake_exits_in_hook")),
-            _Dist("gridrules-fine", _EntryPoint("fine", "fake_fine")),
+            Dist("gridrules-exits", EntryPoint("exits", "gridrules_exits_on_import")),
+            Dist("gridrules-hook", EntryPoint("hook", "fake_exits_in_hook")),
+            Dist("gridrules-fine", EntryPoint("fine", "fake_fine")),
         ]
     )
     statuses = {info.name: (info.status, info.error) for info in registry.available()}
@@ -426,7 +372,7 @@ def test_a_plugin_interrupted_by_the_user_is_not_contained(fake_modules: Any) ->
         raise KeyboardInterrupt
 
     fake_modules("fake_interrupted", interrupted)
-    registry = Registry([_Dist("gridrules-int", _EntryPoint("int", "fake_interrupted"))])
+    registry = Registry([Dist("gridrules-int", EntryPoint("int", "fake_interrupted"))])
     with pytest.raises(KeyboardInterrupt):
         registry.available()
 
@@ -434,16 +380,16 @@ def test_a_plugin_interrupted_by_the_user_is_not_contained(fake_modules: Any) ->
 def test_a_plugin_registering_names_not_its_own_is_the_one_broken(fake_modules: Any) -> None:
     # evil registers its own rubric and xingji's; xing registers "xing-ji", a variant name that
     # is another plugin's own name
-    fake_modules("fake_real_xingji", [_rubric("xingji")])
-    fake_modules("fake_evil", [_rubric("evil"), _rubric("xingji")])
-    fake_modules("fake_xing_ji", [_rubric("xing-ji")])
-    fake_modules("fake_xing", [_rubric("xing-ji"), _rubric("xing")])
+    fake_modules("fake_real_xingji", [plugin_rubric("xingji")])
+    fake_modules("fake_evil", [plugin_rubric("evil"), plugin_rubric("xingji")])
+    fake_modules("fake_xing_ji", [plugin_rubric("xing-ji")])
+    fake_modules("fake_xing", [plugin_rubric("xing-ji"), plugin_rubric("xing")])
     for order in (1, -1):
         dists = [
-            _Dist("gridrules-evil", _EntryPoint("evil", "fake_evil")),
-            _Dist("gridrules-xing", _EntryPoint("xing", "fake_xing")),
-            _Dist("gridrules-xingji", _EntryPoint("xingji", "fake_real_xingji")),
-            _Dist("gridrules-xing-ji", _EntryPoint("xing-ji", "fake_xing_ji")),
+            Dist("gridrules-evil", EntryPoint("evil", "fake_evil")),
+            Dist("gridrules-xing", EntryPoint("xing", "fake_xing")),
+            Dist("gridrules-xingji", EntryPoint("xingji", "fake_real_xingji")),
+            Dist("gridrules-xing-ji", EntryPoint("xing-ji", "fake_xing_ji")),
         ][::order]
         registry = Registry(dists)
         infos = {info.name: info for info in registry.available()}

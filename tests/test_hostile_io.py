@@ -18,12 +18,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from helpers import read_csv, run
 from hypothesis import given
 from hypothesis import strategies as st
 
 import gridrules as gr
-from gridrules import cli
 from gridrules.batch import Layout, run_batch
 from gridrules.errors import DataFileError
 from gridrules.io import files, xlsx
@@ -35,15 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 PARAMS = EXAMPLES / "jiangcheng" / "params.toml"
 JIANGCHENG = {"monthly_visit_deduction": 1, "quarterly_visit_deduction": 2}
-
-
-def run(*args: object) -> Result:
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        return list(csv.DictReader(stream))
 
 
 # -- Excel cells ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from helpers import read_csv
 from hostile_values import NUMBER_TEXT, PLAUSIBLE, SCALARS, VALUES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,11 +34,6 @@ CELLS = st.one_of(
     st.sampled_from(["=1+2", '=HYPERLINK("http://x")', "@A1", "-1", "+1", '"', "a,b", "a\nb"]),
 )
 """What a cell of an office's export may hold."""
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        return list(csv.DictReader(stream))
 
 
 def cleaned(cells: dict[str, Any]) -> dict[str, Any]:

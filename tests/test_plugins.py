@@ -2,72 +2,19 @@
 
 from __future__ import annotations
 
-import sys
-import types
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import one_item
+from helpers import Dist, EntryPoint, one_item, plugin_rubric
 
 import gridrules as gr
-from gridrules.hookspecs import hookimpl
 from gridrules.plugins import Registry
 from gridrules.serialization import dump_rubric
 
 
-class EntryPoint:
-    group = "gridrules"
-
-    def __init__(self, name: str, module: str) -> None:
-        self.name = name
-        self.value = module
-
-    def load(self) -> Any:
-        __import__(self.value)
-        return sys.modules[self.value]
-
-
-class Dist:
-    def __init__(self, name: str, *entry_points: EntryPoint, version: str = "1.0") -> None:
-        self.metadata = {"Name": name}
-        self.entry_points = entry_points
-        self.version = version
-
-
-def rubric(name: str) -> gr.Rubric:
-    return gr.Rubric(
-        name=name,
-        title=f"{name} 细则",
-        maximum=10,
-        children=[gr.Item("i", "项目", 10, [gr.PerOccurrence("n", 1)], clause="c")],
-    )
-
-
-@pytest.fixture
-def modules() -> Iterator[dict[str, types.ModuleType]]:
-    made: dict[str, types.ModuleType] = {}
-
-    def make(name: str, provides: Any) -> types.ModuleType:
-        module = types.ModuleType(name)
-
-        @hookimpl
-        def gridrules_rubrics() -> Any:
-            return provides() if callable(provides) else provides
-
-        module.gridrules_rubrics = gridrules_rubrics  # type: ignore[attr-defined]
-        sys.modules[name] = module
-        made[name] = module
-        return module
-
-    yield make  # type: ignore[misc]
-    for name in made:
-        sys.modules.pop(name, None)
-
-
-def test_a_plugin_provides_a_rubric(modules: Any) -> None:
-    modules("fake_ok", [rubric("ok")])
+def test_a_plugin_provides_a_rubric(fake_modules: Any) -> None:
+    fake_modules("fake_ok", [plugin_rubric("ok")])
     registry = Registry([Dist("gridrules-ok", EntryPoint("ok", "fake_ok"))])
     (info,) = registry.available()
     assert (info.name, info.title, info.distribution, info.status) == (
@@ -76,19 +23,19 @@ def test_a_plugin_provides_a_rubric(modules: Any) -> None:
         "gridrules-ok",
         "ok",
     )
-    assert registry.get("ok") == rubric("ok")
+    assert registry.get("ok") == plugin_rubric("ok")
 
 
-def test_a_plugin_can_ship_a_data_file(modules: Any, tmp_path: Path) -> None:
+def test_a_plugin_can_ship_a_data_file(fake_modules: Any, tmp_path: Path) -> None:
     path = tmp_path / "rubric.toml"
-    path.write_text(dump_rubric(rubric("filed")), encoding="utf-8")
-    modules("fake_file", [path])
+    path.write_text(dump_rubric(plugin_rubric("filed")), encoding="utf-8")
+    fake_modules("fake_file", [path])
     registry = Registry([Dist("gridrules-filed", EntryPoint("filed", "fake_file"))])
-    assert registry.get("filed") == rubric("filed")
+    assert registry.get("filed") == plugin_rubric("filed")
 
 
-def test_a_broken_import_does_not_break_the_others(modules: Any) -> None:
-    modules("fake_good", [rubric("good")])
+def test_a_broken_import_does_not_break_the_others(fake_modules: Any) -> None:
+    fake_modules("fake_good", [plugin_rubric("good")])
     registry = Registry(
         [
             Dist("gridrules-bad", EntryPoint("bad", "no_such_module_here")),
@@ -102,28 +49,28 @@ def test_a_broken_import_does_not_break_the_others(modules: Any) -> None:
         registry.get("bad")
 
 
-def test_a_hook_that_raises_is_broken(modules: Any) -> None:
+def test_a_hook_that_raises_is_broken(fake_modules: Any) -> None:
     def explode() -> Any:
         raise RuntimeError("boom")
 
-    modules("fake_raises", explode)
+    fake_modules("fake_raises", explode)
     registry = Registry([Dist("gridrules-raises", EntryPoint("raises", "fake_raises"))])
     (info,) = registry.available()
     assert info.status == "broken"
     assert "RuntimeError: boom" in str(info.error)
 
 
-def test_an_invalid_rubric_file_is_broken(modules: Any, tmp_path: Path) -> None:
+def test_an_invalid_rubric_file_is_broken(fake_modules: Any, tmp_path: Path) -> None:
     path = tmp_path / "rubric.toml"
     path.write_text('name = "invalid"\n', encoding="utf-8")
-    modules("fake_invalid", [path])
+    fake_modules("fake_invalid", [path])
     registry = Registry([Dist("gridrules-invalid", EntryPoint("invalid", "fake_invalid"))])
     with pytest.raises(gr.PluginError, match="registers an invalid rubric"):
         registry.get("invalid")
 
 
-def test_a_rubric_must_carry_the_plugin_name(modules: Any) -> None:
-    modules("fake_misnamed", [rubric("other")])
+def test_a_rubric_must_carry_the_plugin_name(fake_modules: Any) -> None:
+    fake_modules("fake_misnamed", [plugin_rubric("other")])
     registry = Registry([Dist("gridrules-misnamed", EntryPoint("misnamed", "fake_misnamed"))])
     # the culprit is reported under its own entry point, not under the name it claims
     assert registry.names() == ["misnamed"]
@@ -131,9 +78,9 @@ def test_a_rubric_must_carry_the_plugin_name(modules: Any) -> None:
         registry.get("misnamed")
 
 
-def test_a_plugin_claiming_another_plugins_name_leaves_the_owner_working(modules: Any) -> None:
-    modules("fake_xingji", [rubric("xingji")])
-    modules("fake_evil", [rubric("xingji")])
+def test_a_plugin_claiming_another_plugins_name_leaves_the_owner_working(fake_modules: Any) -> None:
+    fake_modules("fake_xingji", [plugin_rubric("xingji")])
+    fake_modules("fake_evil", [plugin_rubric("xingji")])
     registry = Registry(
         [
             Dist("gridrules-evil", EntryPoint("evil", "fake_evil")),
@@ -147,16 +94,16 @@ def test_a_plugin_claiming_another_plugins_name_leaves_the_owner_working(modules
     assert "registers rubric 'xingji', outside its own names" in (evil.error or "")
 
 
-def test_variants_share_the_plugin_name(modules: Any) -> None:
-    modules("fake_roles", [rubric("roles-leader"), rubric("roles-member")])
+def test_variants_share_the_plugin_name(fake_modules: Any) -> None:
+    fake_modules("fake_roles", [plugin_rubric("roles-leader"), plugin_rubric("roles-member")])
     registry = Registry([Dist("gridrules-roles", EntryPoint("roles", "fake_roles"))])
     assert registry.names() == ["roles-leader", "roles-member"]
 
 
-def test_two_distributions_with_one_name_are_both_named(modules: Any) -> None:
+def test_two_distributions_with_one_name_are_both_named(fake_modules: Any) -> None:
     # pluggy's own loader would skip the second silently; here both are reported
-    modules("fake_twice_a", [rubric("twice")])
-    modules("fake_twice_b", [rubric("twice")])
+    fake_modules("fake_twice_a", [plugin_rubric("twice")])
+    fake_modules("fake_twice_b", [plugin_rubric("twice")])
     registry = Registry(
         [
             Dist("gridrules-twice-a", EntryPoint("twice", "fake_twice_a")),
@@ -169,8 +116,8 @@ def test_two_distributions_with_one_name_are_both_named(modules: Any) -> None:
         registry.get("twice")
 
 
-def test_unknown_name_suggests_the_closest(modules: Any) -> None:
-    modules("fake_jc", [rubric("jiangcheng")])
+def test_unknown_name_suggests_the_closest(fake_modules: Any) -> None:
+    fake_modules("fake_jc", [plugin_rubric("jiangcheng")])
     registry = Registry([Dist("gridrules-jiangcheng", EntryPoint("jiangcheng", "fake_jc"))])
     with pytest.raises(gr.PluginError, match=r"did you mean 'jiangcheng'.*installed: jiangcheng"):
         registry.get("jiangchen")

@@ -19,10 +19,9 @@ from browser import (
     pdf_info,
     pdf_text,
 )
-from click.testing import CliRunner, Result
+from helpers import read_csv, run
 
 import gridrules as gr
-from gridrules import cli
 from gridrules.errors import DataFileError, RubricError
 from gridrules.io.headers import read_header_map
 from gridrules.io.report import read_scores
@@ -41,15 +40,6 @@ WORKBOOKS = [
     ("xiaofang", "xiaofang/2026-Q3.xlsx"),
     ("wanggezhang-member", "wanggezhang/2026-Q3-member.xlsx"),
 ]
-
-
-def run(*args: object) -> Result:
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        return list(csv.DictReader(stream))
 
 
 def sheet_rows(path: Path, index: int = 0) -> list[tuple[Any, ...]]:
@@ -296,7 +286,8 @@ def test_the_workbook_has_named_sheets_a_frozen_bold_header_filter_and_figures(
         assert Decimal(str(figure["平均分"])) == (sum(values) / len(values)).quantize(
             Decimal("0.01")
         )
-        assert (figure["最低分"], figure["最高分"]) == (float(min(values)), float(max(values)))
+        lowest, highest = figure["最低分"], figure["最高分"]
+        assert (Decimal(str(lowest)), Decimal(str(highest))) == (min(values), max(values))
         for grade, count in grades[group].items():
             assert figure[f"{grade}人数"] == count
     assert by_group["全部"]["人数"] == 36

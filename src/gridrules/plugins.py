@@ -363,6 +363,12 @@ def registry(refresh: bool = False) -> Registry:
     return _REGISTRY
 
 
+def is_rubric_file(name: str | Path) -> bool:
+    """Whether ``name`` is a rubric file (a path, or a name ending in ``.toml`` or ``.json``)
+    rather than the name of an installed rubric: how :func:`load` tells the two apart."""
+    return isinstance(name, Path) or str(name).endswith((".toml", ".json"))
+
+
 def available() -> list[RubricInfo]:
     """Every installed rubric: name, title, region, version, distribution, status."""
     return registry().available()
@@ -378,11 +384,10 @@ def feeds(name: str | Path, rubric: Rubric | None = None) -> Feeds:
     from .io.feeds import Feeds, feeds_beside
 
     rubric = rubric if rubric is not None else load(name)
-    text = str(name)
-    if isinstance(name, Path) or text.endswith((".toml", ".json")):
+    if is_rubric_file(name):
         path: Path | None = Path(name)
     else:
-        path = registry().rubric_path(text)
+        path = registry().rubric_path(str(name))
     if path is None:
         return Feeds(rubric.name, (), "")
     return feeds_beside(path, rubric)
@@ -418,7 +423,7 @@ def load(
             )
         version = pinned.strip()
     text = str(name)
-    if isinstance(name, Path) or text.endswith((".toml", ".json")):
+    if is_rubric_file(name):
         rubric = load_rubric(name)
         if version is not None and rubric.version != version:
             raise PluginError(

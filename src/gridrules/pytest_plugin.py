@@ -93,11 +93,12 @@ class CitationsItem(pytest.Item):
         self.target = target
 
     def runtest(self) -> None:
+        from .plugins import is_rubric_file
         from .testing import check_citations, source_of
 
         source = source_of(self.target, Path(self.path).parent)
         if source is None:
-            if self.target.endswith((".toml", ".json")):
+            if is_rubric_file(self.target):
                 pytest.skip(f"no source.txt beside {self.target}: its quotes are not checked")
             raise AssertionError(
                 f"rubric {self.target!r}: its plugin ships no source.txt beside its rubric "
@@ -110,8 +111,21 @@ class CitationsItem(pytest.Item):
         return self.path, None, f"citations: {self.target}"
 
 
-class InvariantsItem(pytest.Item):
-    """check_rubric on the rubric a scenario file names."""
+class _KitItem(pytest.Item):
+    """An item whose failures the testing kit explains (a scenario that differs, an invariant
+    broken): reported by their message, without a traceback into gridrules."""
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        from .testing import RubricCheckError, ScenarioFailure
+
+        if isinstance(excinfo.value, ScenarioFailure | RubricCheckError):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+
+class InvariantsItem(_KitItem):
+    """check_rubric on a rubric: the one a scenario file names (with the file's parameters, or
+    generated ones), or an installed one (``--gridrules-check``)."""
 
     def __init__(
         self, *, target: str, params: dict[str, Any] | None, period: str | None, **kwargs: Any
@@ -126,13 +140,6 @@ class InvariantsItem(pytest.Item):
 
         check_rubric(_load(self.target, self.path), self.params, period=self.period)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        from .testing import RubricCheckError
-
-        if isinstance(excinfo.value, RubricCheckError):
-            return str(excinfo.value)
-        return str(super().repr_failure(excinfo))
-
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"check_rubric: {self.target}"
 
@@ -140,12 +147,14 @@ class InvariantsItem(pytest.Item):
 def _load(target: str, scenario_file: Path) -> Rubric:
     import gridrules
 
-    if target.endswith((".toml", ".json")):
+    from .plugins import is_rubric_file
+
+    if is_rubric_file(target):
         target = str(Path(scenario_file).parent / target)
     return gridrules.load(target)
 
 
-class ScenarioItem(pytest.Item):
+class ScenarioItem(_KitItem):
     """One scenario, scored and compared with the results worked out by hand."""
 
     def __init__(self, *, scenario: Scenario, **kwargs: Any) -> None:
@@ -157,40 +166,8 @@ class ScenarioItem(pytest.Item):
 
         run_scenario(_rubric_for(self.scenario), self.scenario)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        from .testing import ScenarioFailure
-
-        if isinstance(excinfo.value, ScenarioFailure):
-            return str(excinfo.value)
-        return str(super().repr_failure(excinfo))
-
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"scenario: {self.name}"
-
-
-class RubricCheckItem(pytest.Item):
-    """check_rubric on one installed rubric."""
-
-    def __init__(self, *, rubric_name: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.rubric_name = rubric_name
-
-    def runtest(self) -> None:
-        import gridrules
-
-        from .testing import check_rubric
-
-        check_rubric(gridrules.load(self.rubric_name))
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        from .testing import RubricCheckError
-
-        if isinstance(excinfo.value, RubricCheckError):
-            return str(excinfo.value)
-        return str(super().repr_failure(excinfo))
-
-    def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, f"check_rubric: {self.rubric_name}"
 
 
 class InstalledRubrics(pytest.File):
@@ -198,8 +175,8 @@ class InstalledRubrics(pytest.File):
         import gridrules
 
         for info in gridrules.available():
-            yield RubricCheckItem.from_parent(
-                self, name=f"check_rubric[{info.name}]", rubric_name=info.name
+            yield InvariantsItem.from_parent(
+                self, name=f"check_rubric[{info.name}]", target=info.name, params=None, period=None
             )
 
 

@@ -31,7 +31,7 @@ from .model.refs import PerUnit
 from .model.rules import Penalty, PerOccurrence, Quota, RateShortfall, Tiers, ZeroIf
 from .model.steps import Effect
 from .model.tree import Item
-from .plugins import registry
+from .plugins import is_rubric_file, registry
 from .sheet.convert import unstructure_sheet
 
 __all__ = [
@@ -277,7 +277,7 @@ def _band_parameters(rubric: Rubric) -> dict[str, st.SearchStrategy[Any]]:
 
 def _unbound(rubric: Rubric, name: str) -> bool:
     param = next(p for p in rubric.parameters if p.name == name)
-    return param.default is None and param.value is None
+    return param.fallback is None
 
 
 # -- invariants -------------------------------------------------------------------------------
@@ -510,15 +510,8 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
     (the error's class name) with an optional ``message`` it must contain.
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise DataFileError(f"{path}: cannot read the scenario file: {error}") from None
-    rubric = data.get("rubric")
-    shared = data.get("params", {})
+    data, (rubric, shared, period) = _read_scenario_file(path)
     params_file = data.get("params_file")
-    if params_file is not None:
-        shared = {**load_params(path.parent / params_file), **shared}
     scenarios = []
     for index, raw in enumerate(data.get("scenario", [])):
         where = f"{path}: scenario {index + 1}"
@@ -535,7 +528,7 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
                 params={**shared, **raw.get("params", {})},
                 rubric=raw.get("rubric", rubric),
                 file=str(path),
-                period=raw.get("period", data.get("period")),
+                period=raw.get("period", period),
                 params_file=params_file,
             )
         )
@@ -617,7 +610,14 @@ def run_scenario(rubric: Rubric, scenario: Scenario) -> None:
 def scenario_defaults(path: str | Path) -> tuple[str | None, dict[str, Any], str | None]:
     """What a scenario file gives all its scenarios: the rubric it names, the parameters it
     shares (its ``params`` and ``params_file``), and its period."""
-    path = Path(path)
+    return _read_scenario_file(Path(path))[1]
+
+
+def _read_scenario_file(
+    path: Path,
+) -> tuple[dict[str, Any], tuple[str | None, dict[str, Any], str | None]]:
+    """A scenario file's document, and what it gives all its scenarios (the rubric it names, the
+    parameters it shares from ``params`` and ``params_file``, its period)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
@@ -625,13 +625,13 @@ def scenario_defaults(path: str | Path) -> tuple[str | None, dict[str, Any], str
     shared = dict(data.get("params", {}))
     if data.get("params_file") is not None:
         shared = {**load_params(path.parent / data["params_file"]), **shared}
-    return data.get("rubric"), shared, data.get("period")
+    return data, (data.get("rubric"), shared, data.get("period"))
 
 
 def source_of(target: str, beside: Path | None = None) -> Path | None:
     """The source text a rubric quotes: ``source.txt`` that its plugin ships, or, for a rubric
     file, the one beside it (``beside`` is where a relative file name is looked for)."""
-    if target.endswith((".toml", ".json")):
+    if is_rubric_file(target):
         folder = (Path(beside) / target).parent if beside is not None else Path(target).parent
         found = folder / "source.txt"
         return found if found.is_file() else None
