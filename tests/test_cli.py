@@ -545,6 +545,33 @@ def test_batch_to_excel_with_a_sheet_per_assessee(tmp_path: Path) -> None:
     assert "考核等次：合格" in page
 
 
+# score and batch --sheets render a sheet through one function (gridrules.io.sheets.render_sheet)
+@pytest.mark.parametrize("fmt", ["text", "md", "html", "json"])
+def test_a_batch_s_sheet_is_the_sheet_score_prints(tmp_path: Path, fmt: str) -> None:
+    evidence = EXAMPLES / "jiangcheng" / "wang-fang.toml"
+    alone = run("score", "jiangcheng", evidence, "--params", PARAMS, "--format", fmt)
+    assert alone.exit_code == 0, alone.output
+    row = EXAMPLES / "jiangcheng" / "street-office-2026-10.csv"
+    table = tmp_path / "one.csv"
+    lines = row.read_text(encoding="utf-8-sig").splitlines()[:2]
+    # the export's first row holds wang-fang.toml's evidence; its assessor is cleared, as the
+    # file names none
+    header, cells = lines[0].split(","), lines[1].split(",")
+    cells[header.index("assessor")] = ""
+    table.write_text(f"{lines[0]}\n{','.join(cells)}\n", encoding="utf-8")
+    sheets = tmp_path / "sheets"
+    result = run(
+        "batch", "jiangcheng", table, "-o", tmp_path / "s.csv", "--params", PARAMS,
+        "--keep", "社区", "--sheets", sheets, "--sheets-format", fmt,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (page,) = sheets.iterdir()
+    made = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")  # when it was scored
+    if fmt in ("html", "json"):
+        assert made.search(alone.stdout)
+    assert made.sub("…", page.read_text(encoding="utf-8")) == made.sub("…", alone.stdout)
+
+
 def test_batch_jsonl(tmp_path: Path) -> None:
     out = tmp_path / "scores.jsonl"
     result = run("batch", "xingji", EXAMPLES / "xingji" / "november-2026.jsonl", "-o", out)

@@ -23,16 +23,16 @@ from browser import (
     pdf_info,
     pdf_text,
 )
-from click.testing import CliRunner, Result
+from click.testing import Result
+from helpers import read_csv, run
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import PERIOD, rubrics
 
 import gridrules as gr
 import gridrules.testing
-from gridrules import cli
 from gridrules.errors import DataFileError, ParameterError, PluginError, RubricError
-from gridrules.whatif import grade_move, split_params
+from gridrules.whatif import grade_move, split_params, write_comparison
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -41,15 +41,6 @@ EXAMPLES = ROOT / "examples"
 DRAFT = EXAMPLES / "compare" / "jiangcheng-draft.toml"
 EVIDENCE = EXAMPLES / "compare" / "2026-10.csv"
 PARAMS = EXAMPLES / "jiangcheng" / "params.toml"
-
-
-def run(*args: object) -> Result:
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        return list(csv.DictReader(stream))
 
 
 def params() -> dict[str, Any]:
@@ -950,3 +941,38 @@ def test_an_empty_table_compares_no_one_and_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "holds no row to compare" in result.stderr
     assert "每条记录两份细则都已计分" in out.read_text(encoding="utf-8")
+
+
+def test_a_rejected_value_shows_as_the_batch_s_errors_file_shows_it(tmp_path: Path) -> None:
+    # a value of 300 digits is cut to its first 199 and its length, as in the batch's errors file
+    table = tmp_path / "long.csv"
+    table.write_text(f"被考核人员,缺签到\n王芳,{'9' * 300}\n", encoding="utf-8")
+    scores = tmp_path / "scores.csv"
+    run("batch", "jiangcheng", table, "-o", scores, "--params", PARAMS, "--headers", "zh")
+    (error,) = read_csv(tmp_path / "scores.errors.csv")
+    shown = "9" * 199 + "…(300 characters)"
+    assert error["值"] == shown
+    out = tmp_path / "diff.xlsx"
+    result = run("compare", "jiangcheng", DRAFT, table, "--params", PARAMS, "-o", out)
+    assert result.exit_code == 1, result.output
+    book = openpyxl.load_workbook(out, read_only=True)
+    try:
+        rejected = list(book["未计分行"].iter_rows(values_only=True))
+    finally:
+        book.close()
+    assert [(r[2], r[3], r[4]) for r in rejected[1:]] == [
+        ("调整前", "缺签到", shown),
+        ("调整后", "缺签到", shown),
+    ]
+    assert [r[5] for r in rejected[1:]] == [error["原因"]] * 2
+    # a number is written as everywhere else: -1.50 as -1.5
+    records = [{"missed_signins": Decimal("-1.50")}]
+    comparison = gr.compare("jiangcheng", DRAFT, records, params=params())
+    table_out = tmp_path / "diff-ids.xlsx"
+    write_comparison(comparison, table_out, headers="id")
+    book = openpyxl.load_workbook(table_out, read_only=True)
+    try:
+        rejected = list(book["rejected"].iter_rows(values_only=True))
+    finally:
+        book.close()
+    assert rejected[1][2:5] == ("old", "missed_signins", "-1.5")

@@ -442,6 +442,24 @@ def test_results_compare_equal_and_travel_as_data() -> None:
     assert one.to_dict()["total"] == "98.5"
 
 
+def test_a_result_worked_out_by_division_travels_as_data_digit_for_digit() -> None:
+    # three ballots of 80, 82 and 100: the mean 262 ÷ 3 is carried to 28 significant digits,
+    # 87.33333333333333333333333333 (26 places, more than an input may have)
+    ballots = gr.Ballots(
+        "votes",
+        [gr.BallotType("A", "群众", 1)],
+        [gr.Criterion("all", "总体", 100)],
+        void_if_all_full=False,
+    )
+    result = (
+        one_item([ballots], maximum=100).prepare().result({"votes": {"A": [[80], [82], [100]]}})
+    )
+    assert result.to_dict()["total"] == "87.33333333333333333333333333"
+    back = gr.Result.from_dict(json.loads(result.to_json()))
+    assert back == result
+    assert str(back.total) == str(result.total)
+
+
 def test_combined_sheets_compare_equal_and_travel_as_data() -> None:
     rubric = _annual(*HALVES)
     combined = rubric.combine(

@@ -32,12 +32,39 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
+import attrs
 import click
+import pendulum
 
 from . import plugins
-from .calendars import PROVISIONAL_MARK, WorkingCalendar
+from .calendars import (
+    PROVISIONAL_MARK,
+    LocalCalendar,
+    WorkingCalendar,
+    get_calendar,
+    load_local_calendar,
+)
 from .engine.rubric import Rubric
-from .errors import GridrulesError
+from .errors import GridrulesError, ParameterError
+from .io.batch import Layout, errors_path, run_batch
+from .io.datafiles import (
+    MAX_BYTES,
+    dump_rubric,
+    evidence_of,
+    loads_document,
+    params_of,
+    read_document,
+)
+from .io.files import write_text
+from .io.headers import read_header_map
+from .io.report import Report, read_scores
+from .io.sheets import SUFFIXES, SheetBook, SheetMaker, find_browser, render_sheet
+from .io.tables import optional_module
+from .io.template import read_parameters, write_template
+from .io.whatif import compare_rubrics, read_records
+from .io.whatif_report import write_comparison
+from .model.numbers import to_decimal
+from .periods import Period
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -69,8 +96,6 @@ def read_mapping(path: Path, what: str) -> dict[str, Any]:
     it (a regular file within the size limit, UTF-8, numbers exact, no key twice, bounded
     nesting), so that a file means the same here as from Python; ``_meta`` is left in place.
     """
-    from .io.datafiles import MAX_BYTES, loads_document, read_document
-
     try:
         if str(path) == "-":
             text = sys.stdin.buffer.read(MAX_BYTES + 1)
@@ -92,8 +117,6 @@ def read_mapping(path: Path, what: str) -> dict[str, Any]:
 def read_params(path: Path) -> dict[str, Any]:
     """A parameters file's table of names to values (:func:`read_mapping`), each value a number
     or a text."""
-    from .io.datafiles import params_of
-
     try:
         return params_of(read_mapping(path, "parameters"), str(path))
     except GridrulesError as error:
@@ -109,8 +132,6 @@ def _load(name: str, params: dict[str, Any] | None = None, where: str = "") -> R
 
 def _write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file, so it is whole or not there at all."""
-    from .io.files import write_text
-
     try:
         write_text(path, text)
     except GridrulesError as error:
@@ -246,7 +267,6 @@ def show(name: str, fmt: str, params_file: Path | None, output: Path | None) -> 
     NAME is an installed rubric or the path of a rubric file (.toml or .json).
     """
     from . import render
-    from .io.datafiles import dump_rubric
 
     params = read_params(params_file) if params_file else None
     rubric = _load(name, params, f"{params_file}: " if params_file else "")
@@ -339,8 +359,6 @@ def _chosen_calendar(mode: str, local: tuple[str, ...]) -> WorkingCalendar | Non
     """The calendar the options ask for; None for the official one, the scorer's default."""
     if mode == "official" and not local:
         return None
-    from .calendars import get_calendar
-
     try:
         return get_calendar("CN", local=list(local) or None, provisional=mode == "provisional")
     except GridrulesError as error:
@@ -350,8 +368,6 @@ def _chosen_calendar(mode: str, local: tuple[str, ...]) -> WorkingCalendar | Non
 def _given_period(period: str | None) -> str | None:
     """``--period`` as given, once read: a period that is not one fails now, not on every row."""
     if period is not None:
-        from .periods import Period
-
         try:
             Period.parse(period)
         except GridrulesError as error:
@@ -400,8 +416,6 @@ def _year_spans(years: Iterable[int]) -> list[tuple[int, int]]:
 def _day_arg(text: str | None) -> date:
     """``--date``, or today in China."""
     if text is None:
-        import pendulum
-
         today = pendulum.today("Asia/Shanghai")
         return date(today.year, today.month, today.day)
     try:
@@ -412,8 +426,6 @@ def _day_arg(text: str | None) -> date:
 
 def _layers(calendar: WorkingCalendar) -> list[dict[str, str | None]]:
     """The calendar's layers, bottom first: what each is and where it comes from."""
-    from .calendars import LocalCalendar
-
     by_file = {path.resolve(): dist for _, dist, path in plugins.registry().calendar_files()}
     layers: list[dict[str, str | None]] = []
     while isinstance(calendar, LocalCalendar):
@@ -429,8 +441,6 @@ def _layers(calendar: WorkingCalendar) -> list[dict[str, str | None]]:
 
 def _installed_calendars() -> list[dict[str, str | None]]:
     """Every calendar file installed plugins provide, by name; a broken one with its error."""
-    from .calendars import load_local_calendar
-
     found: list[dict[str, str | None]] = []
     for _, dist, path in plugins.registry().calendar_files():
         try:
@@ -447,8 +457,6 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 def _year_listing(calendar: WorkingCalendar, year: int) -> dict[str, Any]:
     """A year's working days per month, and its special days with their sources."""
-    from .periods import Period
-
     listing: dict[str, Any] = {
         "year": year,
         "known": calendar.knows_year(year),
@@ -557,8 +565,6 @@ def _what_to_do(year: int, provisional: bool = False) -> str:
 
 
 def _calendar_check(calendar: WorkingCalendar, today: date, fmt: str) -> None:
-    from .periods import Period
-
     this = Period.containing(today, "month")
     following = Period.containing(this.end + timedelta(days=1), "month")
     months: list[dict[str, Any]] = []
@@ -640,8 +646,6 @@ def calendar_command(
     Exits 1 when the year is not known. "calendar check" exits 1, with a warning saying what
     to do, when the year of this month or the next is not known (or only provisionally).
     """
-    from .calendars import get_calendar
-
     today = _day_arg(on)
     calendar = _chosen_calendar(calendar_mode, local_calendars) or get_calendar("CN")
     if what == "check":
@@ -676,19 +680,6 @@ def calendar_command(
 
 
 SHEET_FORMATS = ("text", "json", "md", "html")
-
-
-def _render_sheet(sheet: Any, fmt: str, assessor: str | None) -> str:
-    from . import render
-    from .io.datafiles import dump_sheet
-
-    if fmt == "json":
-        return dump_sheet(sheet)
-    if fmt == "md":
-        return render.sheet_markdown(sheet, assessor=assessor)
-    if fmt == "html":
-        return render.sheet_html(sheet, assessor=assessor)
-    return render.sheet_text(sheet, assessor=assessor)
 
 
 @main.command()
@@ -735,8 +726,6 @@ def score(
     An optional ``_meta`` table in the evidence names the assessee, period and assessor.
     """
     _refuse_overwrite(output, (evidence, "evidence"), (params_file, "parameters"))
-    from .io.datafiles import evidence_of
-
     where = "<stdin>" if str(evidence) == "-" else str(evidence)
     try:
         given = evidence_of(read_mapping(evidence, "evidence"), where)
@@ -760,7 +749,7 @@ def score(
         )
     except GridrulesError as error:
         _fail(f"{where}: {error}")
-    text = _render_sheet(sheet, fmt, assessor or given.assessor)
+    text = render_sheet(sheet, fmt, assessor or given.assessor)
     if output is not None:
         _write_text(output, text)
     else:
@@ -776,9 +765,6 @@ def _safe_name(text: str) -> str:
 
 def _sheet_files(directory: Path, fmt: str) -> Callable[[Any, str], None]:
     """Writes each sheet a batch makes to its own file in ``directory``."""
-    from .io.files import write_text
-    from .io.sheets import SUFFIXES
-
     suffix = SUFFIXES[fmt]
 
     def write(row: Any, text: str) -> None:
@@ -1114,9 +1100,6 @@ def _run_batch_command(
     progress: bool | None,
 ) -> Any:
     """Score INPUT into OUTPUT as ``gridrules batch`` does; returns the summary."""
-    from .io.batch import Layout, run_batch
-    from .io.sheets import SheetBook, SheetMaker
-
     params = read_params(params_file) if params_file else None
     rubric = _load(name)
     calendar = _chosen_calendar(calendar_mode, local_calendars)
@@ -1140,8 +1123,6 @@ def _run_batch_command(
         except OSError as error:
             _fail(f"{sheets_dir}: cannot create the sheets directory: {error.strerror}")
         if sheets_format == "pdf":
-            from .io.sheets import find_browser
-
             try:
                 browser = find_browser(browser)  # before the batch, not after it
             except GridrulesError as error:
@@ -1189,8 +1170,6 @@ def _run_batch_command(
             book.write_pdf(pdf, grouped=sheets_order == "group", browser=browser)
             summary.notes.append(f"sheets: {pdf} ({book.count} pages, one sheet each)")
     except GridrulesError as error:
-        from .errors import ParameterError
-
         where = f"{params_file or 'parameters'}: " if isinstance(error, ParameterError) else ""
         _fail(f"{where}{error}")
     finally:
@@ -1207,8 +1186,6 @@ def _workbook_parameters(path: Path, input_format: str | None) -> dict[str, Any]
     a table of another format, or a workbook without the sheet."""
     if (input_format or path.suffix.lower()[1:]) != "xlsx":
         return None
-    from .io.template import read_parameters
-
     try:
         return read_parameters(path)
     except GridrulesError as error:
@@ -1217,8 +1194,6 @@ def _workbook_parameters(path: Path, input_format: str | None) -> dict[str, Any]
 
 def _header_mapping(path: Path | None) -> dict[str, str] | None:
     """The ``--header-map`` file read, or None when none is given."""
-    from .io.headers import read_header_map
-
     try:
         return read_header_map(path) if path is not None else None
     except GridrulesError as error:
@@ -1267,8 +1242,6 @@ def template(
     it takes in a note), checking what is typed; the 参数 sheet the parameters; the 填表说明
     sheet each field's clause. A workbook filled in from it scores without edits.
     """
-    from .io.template import write_template
-
     if output.suffix.lower() != ".xlsx":
         _fail(f"{output}: the template is an Excel workbook; name it .xlsx")
     params = read_params(params_file) if params_file else None
@@ -1325,20 +1298,16 @@ def report(
     Per period and group: count, mean, range and grades, drawn as a chart; the month-on-month
     change of each group's mean; the workers below a threshold; the ranking within each group.
     """
-    from decimal import Decimal, InvalidOperation
-
-    from .io.report import Report, read_scores
-
     kind = output.suffix.lower()
     if kind not in (".html", ".xlsx"):
         _fail(f"{output}: the report is written as .html or .xlsx")
     _refuse_overwrite(output, *((path, "score") for path in scores))
     try:
-        below = Decimal(threshold)
-        if not below.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
+        below = to_decimal(threshold, "--below")
+    except TypeError:
         _fail(f"--below: expected a number, got {threshold!r}")
+    except ValueError as error:  # too long to be kept exact, as any number read is
+        _fail(str(error))
     entries = read_scores(scores, group_by)
     summary = Report(
         entries, title=title or "网格员考核情况汇总", group_by=group_by, threshold=below
@@ -1449,10 +1418,6 @@ def compare_command(
     rubric reads and the other does not. Rows a rubric rejects are kept with their reasons;
     the command then exits with 1.
     """
-    from .io.batch import Layout
-    from .io.whatif import compare_rubrics, read_records
-    from .io.whatif_report import write_comparison
-
     if output.suffix.lower() not in (".xlsx", ".csv", ".jsonl", ".html"):
         _fail(f"{output}: the comparison is written as .xlsx, .csv, .jsonl or .html")
     _refuse_overwrite(
@@ -1622,7 +1587,6 @@ def _collect(
     from .io.evidence import collect_evidence, read_roster, read_side_file
     from .io.feeds import load_feeds
     from .io.logengine import log_sources
-    from .periods import Period
 
     if period is None:
         _fail("event logs are counted for one period: give --period (e.g. --period 2026-10)")
@@ -1708,8 +1672,6 @@ def events(
     merged: ready for gridrules batch. Rejected log rows go to the errors file with their line
     or row number and reason; the rest are counted. Exit 1 when rows were rejected.
     """
-    from .io.batch import errors_path
-
     params = read_params(params_file) if params_file else None
     table = _collect(
         name, logs, period, roster, side, feeds_file, engine, log_format, timezone, params
@@ -1794,15 +1756,11 @@ def serve(host: str, port: int, workers: int, **limits: Any) -> None:
     Limits not given as options are read from the environment, else their defaults: 64M a body,
     100000 records a /results request, 60 s a request, JSON lines above 1000 records.
     """
-    from .io.tables import optional_module
-
     try:
         for module in ("fastapi", "uvicorn", "python_multipart", "jinja2"):
             optional_module(module, "serve", "gridrules serve")
     except GridrulesError as error:
         _fail(str(error))
-    import attrs
-
     from .service import Settings
     from .service import serve as run
     from .service.settings import parse_size

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import DataFileError, brief
-from ..model.numbers import fmt, to_decimal
+from ..model.numbers import fmt, to_figure
 
 __all__ = ["Result"]
 
@@ -137,13 +137,13 @@ class Result:
         if not isinstance(data, Mapping):
             raise DataFileError(f"not a valid result: expected a table, got {type(data).__name__}")
         try:
-            total, base, bonus, penalty = (to_decimal(data[name], name) for name in _FIGURES)
+            total, base, bonus, penalty = (to_figure(data[name], name) for name in _FIGURES)
             items = data["items"]
             if not isinstance(items, Mapping):
                 raise TypeError(
                     f"items: expected a table of item ids to points, got {brief(items)}"
                 )
-            points = {str(k): to_decimal(v, f"items.{brief(k)}") for k, v in items.items()}
+            points = {str(k): to_figure(v, f"items.{brief(k)}") for k, v in items.items()}
             stars = data.get("stars")
             if stars is not None and (not isinstance(stars, int) or isinstance(stars, bool)):
                 raise TypeError(f"stars: expected a whole number, got {brief(stars)}")

@@ -76,7 +76,7 @@ from .headers import (
     resolve_header,
     rubrics_of,
 )
-from .reasons import WHOLE_ROW, chinese
+from .reasons import chinese_problem, problem_value, shorten
 from .sheets import SheetMaker
 from .standings import GroupFigures, competition_ranks, ranks_within
 from .tables import (
@@ -576,12 +576,8 @@ def _failure(error: BaseException, what: str = "this row could not be scored") -
             "row's numbers"
         )
     else:
-        detail = f"{type(error).__name__}: {_short(str(error))}"
+        detail = f"{type(error).__name__}: {shorten(str(error))}"
     return Problem("<row>", f"{what}: {detail}")
-
-
-def _short(text: str, limit: int = 200) -> str:
-    return text if len(text) <= limit else f"{text[: limit - 1]}…({len(text)} characters)"
 
 
 _WORKER_SCORER: Scorer | None = None
@@ -1035,12 +1031,13 @@ class _Plan:
         done.rejected += 1
         names = self.field_names
         for problem in problems:
-            field, reason = problem.field, problem.message
-            if self.chinese:
-                field = WHOLE_ROW.get(field) or names.get(field, field)
-                reason = chinese(reason)
+            field, reason = (
+                chinese_problem(problem, names)
+                if self.chinese
+                else (problem.field, problem.message)
+            )
             done.errors.append(
-                (self.file_name, number, assessee, field, _problem_value(problem.value), reason)
+                (self.file_name, number, assessee, field, problem_value(problem.value), reason)
             )
 
 
@@ -1504,16 +1501,3 @@ def _figure_row(
 def _describe(path: Path, reader: TableReader) -> str:
     encoding = getattr(reader, "encoding", None)
     return f"{path} ({reader.label}{', ' + encoding.upper() if encoding else ''})"
-
-
-_VALUE_SHOWN = 200
-"""The longest value written to an errors file (or a message) as it is; a longer one is cut."""
-
-
-def _problem_value(value: object) -> str | None:
-    if value is None:
-        return None
-    text = str(value)
-    if isinstance(value, Decimal) and len(text) <= _VALUE_SHOWN:
-        text = fmt(value)
-    return _short(text, _VALUE_SHOWN)

@@ -4,17 +4,52 @@ The library's messages are in English, for programmers. A street office's errors
 ``zh`` headers, the default for Excel) gives each reason in Chinese instead: :func:`chinese`
 renders the messages evidence checks and table readers give; a message it does not know keeps
 its English text after a Chinese lead (无法计分), so that nothing is lost.
+
+A batch's errors file and a comparison's rows not scored show a problem alike: its place and
+reason in Chinese (:func:`chinese_problem`), its value as :func:`problem_value` writes it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from decimal import Decimal
 
-__all__ = ["WHOLE_ROW", "chinese"]
+from ..errors import Problem
+from ..model.numbers import fmt
+
+__all__ = ["VALUE_SHOWN", "WHOLE_ROW", "chinese", "chinese_problem", "problem_value", "shorten"]
 
 WHOLE_ROW = {"<row>": "整行", "<line>": "整行", "<record>": "整行"}
 """The places of the problems of a whole row, named in Chinese in a Chinese errors file."""
+
+VALUE_SHOWN = 200
+"""The longest value written to an errors file (or a message) as it is; a longer one is cut."""
+
+
+def shorten(text: str, limit: int = VALUE_SHOWN) -> str:
+    """``text``, or its first ``limit - 1`` characters and how long it was when it is longer."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…({len(text)} characters)"
+
+
+def problem_value(value: object) -> str | None:
+    """A problem's value as an errors file shows it: a number as
+    :func:`~gridrules.model.numbers.fmt` prints it, anything longer than :data:`VALUE_SHOWN`
+    cut (:func:`shorten`); None for no value."""
+    if value is None:
+        return None
+    text = str(value)
+    if isinstance(value, Decimal) and len(text) <= VALUE_SHOWN:
+        text = fmt(value)
+    return shorten(text)
+
+
+def chinese_problem(problem: Problem, labels: Mapping[str, str]) -> tuple[str, str]:
+    """A problem's place and reason in Chinese: the field by its label in ``labels`` (the
+    field id when it has none; 整行 for the whole row) and the reason by :func:`chinese`."""
+    field = problem.field
+    return WHOLE_ROW.get(field) or labels.get(field, field), chinese(problem.message)
+
 
 _Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 

@@ -21,16 +21,17 @@ import importlib.resources
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from ..dates.periods import Period, PeriodError
 from ..errors import DataFileError, brief
-from ..model.numbers import fmt
+from ..model.numbers import fmt, to_figure
 from .files import AtomicFile, write_error, write_text
 from .headers import FIXED_HEADERS, RESULT_HEADERS
-from .standings import SCORE_BANDS, GroupFigures, competition_ranks, figures_by, score_band
+from .standings import SCORE_BANDS, GroupFigures, figures_by, ranks_within, score_band
 from .tables import open_reader, optional_module
 
 __all__ = ["DEFAULT_THRESHOLD", "Entry", "Report", "bar_chart", "read_scores", "render_page"]
@@ -135,13 +136,13 @@ def _entry(
 
     raw = cell("total")
     try:
-        total = Decimal(str(raw).strip())
-        if not total.is_finite():
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
+        total = to_figure(raw, f"{path}, row {number}: the total {brief(raw)}")
+    except TypeError:
         raise DataFileError(
             f"{path}, row {number}: the total {brief(raw)} is not a number"
         ) from None
+    except ValueError as error:
+        raise DataFileError(str(error)) from None
     stars = cell("stars")
     period = cell("period")
     return Entry(
@@ -194,13 +195,9 @@ class Report:
         self.with_stars = any(e.stars is not None for e in entries)
         self.groups = sorted(dict.fromkeys(e.group for e in entries))
         # ranks within each group of each period, ties alike
-        for period in self.periods:
-            for group in self.groups:
-                members = [e for e in entries if e.period == period and e.group == group]
-                for entry, rank in zip(
-                    members, competition_ranks([m.total for m in members]), strict=True
-                ):
-                    entry.rank = rank
+        ranks = ranks_within([e.total for e in entries], [(e.period, e.group) for e in entries])
+        for entry, rank in zip(entries, ranks, strict=True):
+            entry.rank = rank
         self.entries = list(entries)
         self.figures: dict[str, dict[tuple[str, ...], GroupFigures]] = {
             period: figures_by(
@@ -475,8 +472,6 @@ def _write_row(sheet: Any, row: int, values: Iterable[Any]) -> None:
 
 
 def _x(text: object) -> str:
-    from xml.sax.saxutils import escape
-
     return escape(str(text), {'"': "&quot;"})
 
 

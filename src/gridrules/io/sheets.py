@@ -23,10 +23,18 @@ from ..engine.scorer import Scorer
 from ..errors import DataFileError
 from ..sheet.html import sheet_html, sheet_section, sheets_html
 from ..sheet.markdown import sheet_markdown
+from ..sheet.sheet import ScoreSheet
 from ..sheet.text import sheet_text
 from .files import AtomicFile
 
-__all__ = ["SHEET_FORMATS", "SheetBook", "SheetMaker", "find_browser", "print_pdf"]
+__all__ = [
+    "SHEET_FORMATS",
+    "SheetBook",
+    "SheetMaker",
+    "find_browser",
+    "print_pdf",
+    "render_sheet",
+]
 
 SHEET_FORMATS = ("html", "md", "text", "json", "pdf")
 """The formats of ``--sheets-format``; ``pdf`` is one file of every sheet, a page each."""
@@ -61,16 +69,22 @@ class SheetMaker:
         sheet = scorer.score(
             evidence, assessee=assessee, period=period, calendar=calendar, assessor=assessor
         )
-        fmt = self.fmt
-        if fmt == "pdf":
-            return sheet_section(sheet)
-        if fmt == "json":
-            return sheet.to_json()
-        if fmt == "md":
-            return sheet_markdown(sheet)
-        if fmt == "html":
-            return sheet_html(sheet)
-        return sheet_text(sheet)
+        return render_sheet(sheet, self.fmt)
+
+
+def render_sheet(sheet: ScoreSheet, fmt: str, assessor: str | None = None) -> str:
+    """``sheet`` in ``fmt``: ``text``, ``md``, ``html`` (a printable A4 page), ``json`` (the
+    serialised sheet) or ``pdf`` (a page of :class:`SheetBook`'s document); 考核人 is
+    ``assessor``, else the sheet's own."""
+    if fmt == "pdf":
+        return sheet_section(sheet, assessor=assessor)
+    if fmt == "json":
+        return sheet.to_json()
+    if fmt == "md":
+        return sheet_markdown(sheet, assessor=assessor)
+    if fmt == "html":
+        return sheet_html(sheet, assessor=assessor)
+    return sheet_text(sheet, assessor=assessor)
 
 
 class SheetBook:

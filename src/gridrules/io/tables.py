@@ -663,7 +663,6 @@ class TableWriter:
         *,
         encoding: str = "utf-8-sig",
         sheet: str = "gridrules",
-        widths: Sequence[float] | None = None,
     ) -> None:
         self.path = path
         self.format = fmt
@@ -682,7 +681,6 @@ class TableWriter:
         self._book: WorkbookStream | None = None
         self._sheet: SheetStream | None = None
         self._sheet_name = sheet
-        self._widths = widths
         try:
             if fmt == "xlsx":
                 self._book = WorkbookStream(self._atomic.name)
@@ -703,7 +701,7 @@ class TableWriter:
         assert self._book is not None
         self.sheets += 1
         name = self._sheet_name if self.sheets == 1 else f"{self._sheet_name} ({self.sheets})"
-        self._sheet = self._book.add_sheet(name, self.columns, self._widths)
+        self._sheet = self._book.add_sheet(name, self.columns)
         return self._sheet
 
     def add_sheet(self, name: str, columns: Sequence[str], *, spooled: bool = False) -> SheetStream:

@@ -26,7 +26,7 @@ from ..engine.rubric import Rubric
 from ..errors import DataFileError
 from ..model.fields import Field, FieldKind
 from ..model.numbers import fmt
-from .files import AtomicFile, check_input
+from .files import AtomicFile, check_input, write_error
 from .headers import FIXED_HEADERS
 from .tables import optional_module
 from .xlsx import column_width
@@ -242,8 +242,6 @@ def write_template(
         try:
             book.close()
         except OSError as error:
-            from .files import write_error
-
             raise write_error(path, error) from None
         atomic.commit()
 

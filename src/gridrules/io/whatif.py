@@ -31,7 +31,7 @@ import decimal
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..dates.calendars import WorkingCalendar
 from ..engine.result import Result
@@ -41,6 +41,7 @@ from ..errors import ParameterError, Problem
 from ..model.fields import FieldKind
 from ..model.numbers import ZERO, fmt
 from ..sheet.lines import show
+from .batch import DEFAULT_CHUNK, Layout, Row, Scored, read_ballot_text, read_rows, score_rows
 from .changes import (
     FIGURES,
     Compared,
@@ -55,9 +56,7 @@ from .changes import (
 from .datafiles import Evidence
 from .headers import ROLE_NAMES
 from .standings import SCORE_BANDS, score_band
-
-if TYPE_CHECKING:
-    from .batch import Layout, Row
+from .tables import open_reader
 
 __all__ = [
     "DEFAULT_MOVERS",
@@ -499,8 +498,6 @@ def compare_rubrics(
 
     :raises ParameterError: the parameters do not fit a rubric (the message names which).
     """
-    from .batch import DEFAULT_CHUNK, Row, Scored, read_ballot_text, score_rows
-
     keep = (keep,) if isinstance(keep, str) else tuple(keep)
     group_by = (group_by,) if isinstance(group_by, str) else tuple(group_by)
     keep = tuple(dict.fromkeys((*keep, *group_by)))
@@ -640,9 +637,6 @@ def read_records(
     :raises RubricError: a label is one field of one rubric and another field of the other, so
         that a column named by it cannot be read for both.
     """
-    from .batch import read_rows
-    from .tables import open_reader
-
     with open_reader(
         path, input_format, encoding=encoding, sheet=sheet, header_row=header_row
     ) as reader:

@@ -30,7 +30,7 @@ from .changes import (
 )
 from .files import write_text
 from .headers import HEADER_STYLES
-from .reasons import WHOLE_ROW, chinese
+from .reasons import chinese_problem, problem_value
 from .report import bar_chart, render_page
 from .tables import format_of, open_writer
 from .whatif import DEFAULT_MOVERS, Comparison
@@ -153,8 +153,8 @@ def _labels(comparison: Comparison) -> dict[str, str]:
 def _problem_text(problem: Problem, labels: dict[str, str], zh: bool) -> str:
     if not zh:
         return str(problem)
-    place = WHOLE_ROW.get(problem.field) or labels.get(problem.field, problem.field)
-    return f"{place}：{chinese(problem.message)}"
+    place, reason = chinese_problem(problem, labels)
+    return f"{place}：{reason}"
 
 
 def _reasons(comparison: Comparison, row: Compared, zh: bool) -> str:
@@ -470,18 +470,16 @@ def _rejected_sheet(comparison: Comparison, zh: bool) -> tuple[list[str], list[l
     for row in comparison.rejected:
         for side, problems in (("old", row.old_problems), ("new", row.new_problems)):
             for problem in problems:
-                field, reason = problem.field, problem.message
-                if zh:
-                    field = WHOLE_ROW.get(field) or labels.get(field, field)
-                    reason = chinese(reason)
-                value = None if problem.value is None else str(problem.value)
+                field, reason = (
+                    chinese_problem(problem, labels) if zh else (problem.field, problem.message)
+                )
                 rows.append(
                     [
                         row.number,
                         row.assessee,
                         SIDE_NAMES[side] if zh else side,
                         field,
-                        value,
+                        problem_value(problem.value),
                         reason,
                     ]
                 )

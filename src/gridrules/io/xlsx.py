@@ -153,7 +153,6 @@ class SheetStream:
         book: WorkbookStream,
         name: str,
         columns: Sequence[str],
-        widths: Sequence[float] | None,
         stream: _Writable,
     ) -> None:
         self.book = book
@@ -161,7 +160,7 @@ class SheetStream:
         self.columns = tuple(columns)
         self.rows = 1  # the header
         self._stream = stream
-        widths = widths or [max(8.0, min(40.0, column_width(c))) for c in self.columns]
+        widths = [max(8.0, min(40.0, column_width(c))) for c in self.columns]
         cols = "".join(
             f'<col min="{i}" max="{i}" width="{w:.1f}" customWidth="1"/>'
             for i, w in enumerate(widths, 1)
@@ -237,25 +236,21 @@ class WorkbookStream:
             n += 1
         return name
 
-    def add_sheet(
-        self, name: str, columns: Sequence[str], widths: Sequence[float] | None = None
-    ) -> SheetStream:
+    def add_sheet(self, name: str, columns: Sequence[str]) -> SheetStream:
         """Start a sheet streamed straight into the file (closing the one before)."""
         if self._open is not None:
             self._open.close()
         index = len(self.sheets) + 1
         stream = self._zip.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True)
-        sheet = SheetStream(self, self._name(name), columns, widths, stream)
+        sheet = SheetStream(self, self._name(name), columns, stream)
         self.sheets.append(sheet)
         self._open = sheet
         return sheet
 
-    def add_spooled_sheet(
-        self, name: str, columns: Sequence[str], widths: Sequence[float] | None = None
-    ) -> SheetStream:
+    def add_spooled_sheet(self, name: str, columns: Sequence[str]) -> SheetStream:
         """Start a sheet written to a temporary file, put into the workbook on :meth:`close`."""
         spool = tempfile.TemporaryFile(dir=self.path.parent)  # noqa: SIM115 - closed in close()
-        sheet = SheetStream(self, self._name(name), columns, widths, _Unclosed(spool))
+        sheet = SheetStream(self, self._name(name), columns, _Unclosed(spool))
         self.sheets.append(sheet)
         self._spools.append((sheet, spool, len(self.sheets)))
         return sheet

@@ -50,6 +50,7 @@ __all__ = [
     "scalar",
     "shown",
     "to_decimal",
+    "to_figure",
 ]
 
 ZERO = Decimal(0)
@@ -215,6 +216,37 @@ def to_decimal(value: object, where: str = "value") -> Decimal:
     if problem is not None:
         raise ValueError(f"{where}: {problem}")
     return canonical(result)
+
+
+_LONGEST_FIGURE = 200
+"""The longest text read as a figure gridrules wrote."""
+
+
+def to_figure(value: object, where: str = "value") -> Decimal:
+    """A figure gridrules worked out and wrote (a total, an item's points, a ballot mean), read
+    back exactly: as :func:`to_decimal` reads a number, save that it may have as many decimal
+    places as the library's own arithmetic gives it (a division is carried to
+    :data:`QUOTIENT_DIGITS` significant digits: 262 ÷ 3 is written ``87.33…3`` with 26 places),
+    up to the working precision of :data:`CONTEXT`. A text or a float (a spreadsheet's cell)
+    may be that long; its digits before the point are held to :data:`INTEGER_DIGITS` as ever.
+
+    :raises TypeError: naming ``where`` when the value is not a number.
+    :raises ValueError: naming ``where`` when the number is longer than any figure can be.
+    """
+    if isinstance(value, str | float) and not isinstance(value, bool):
+        text = value.strip() if isinstance(value, str) else float.__repr__(value)
+        if len(text) <= _LONGEST_FIGURE:
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                number = None
+            if number is not None and number.is_finite():
+                _, digits, exponent = number.as_tuple()
+                assert isinstance(exponent, int)
+                whole = len(digits) + exponent
+                if -exponent <= CONTEXT.prec and (whole <= INTEGER_DIGITS or not any(digits)):
+                    return canonical(number)
+    return to_decimal(value, where)  # every other value, and the reason it is refused
 
 
 def canonical(value: Decimal) -> Decimal:

@@ -20,7 +20,7 @@ from cattrs.strategies import configure_tagged_union
 from ..errors import DataFileError, GridrulesError, brief
 from ..model.grades import BandInterval
 from ..model.intervals import Interval
-from ..model.numbers import fmt, to_decimal
+from ..model.numbers import fmt, to_figure
 from ..model.rates import FieldTimes, Rate, rate_or_field
 from ..model.refs import FromField, Number, Param, PerUnit, number
 from ..model.rubric import RubricDefinition
@@ -58,23 +58,15 @@ converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
 
 
 def _structure_decimal(value: object, _: type) -> Decimal:
-    """A Decimal as written, exactly. The numbers a rubric or evidence gives are held to their
-    sizes where they are read (:func:`~gridrules.model.numbers.to_decimal`); a sheet's figures
-    may be longer (a ballot mean carried to 28 digits), and are taken as they were written."""
-    if isinstance(value, str) and len(value) <= _LONGEST_FIGURE:
+    """A figure as written, exactly (:func:`~gridrules.model.numbers.to_figure`). The numbers a
+    rubric or evidence gives are held to their sizes where they are read; a sheet's figures may
+    be longer (a ballot mean carried to 28 digits)."""
+    if isinstance(value, str | int | Decimal) and not isinstance(value, bool):
         try:
-            number = Decimal(value)
-        except ArithmeticError:
+            return to_figure(value)
+        except TypeError:
             pass
-        else:
-            if number.is_finite():
-                return number
-    if isinstance(value, int | Decimal) and not isinstance(value, bool):
-        return to_decimal(value)
     raise ValueError(f"expected a number written as text, got {brief(value)}")
-
-
-_LONGEST_FIGURE = 200
 
 
 def _unstructure_number(value: Number) -> object:
