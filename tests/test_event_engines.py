@@ -17,7 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gridrules.calendars import get_calendar
-from gridrules.events import AGGREGATORS, DuckDBEngine, PlannedFeed, aggregate, log_sources
+from gridrules.events import (
+    AGGREGATORS,
+    DuckDBEngine,
+    EventLogError,
+    PlannedFeed,
+    aggregate,
+    log_sources,
+)
 from gridrules.io.evidence import aggregate_python
 from gridrules.periods import Period
 
@@ -53,14 +60,30 @@ FEEDS = [
 ]
 
 
-def run_reference(path: Path, period: Period, roster: Sequence[str]) -> tuple[Any, ...]:
-    found = aggregate_python(log_sources([path]), period, FEEDS, calendar=CN, roster=roster)
+def run_reference(
+    path: Path, period: Period, roster: Sequence[str], feeds: Sequence[PlannedFeed] = FEEDS
+) -> tuple[Any, ...]:
+    found = aggregate_python(log_sources([path]), period, feeds, calendar=CN, roster=roster)
     return found.evidence, [(r.line, r.reason) for r in found.rejected], found.rejected_count
 
 
-def run_engine(engine: Any, path: Path, period: Period, roster: Sequence[str]) -> tuple[Any, ...]:
-    found = aggregate(engine, log_sources([path]), period, FEEDS, calendar=CN, roster=roster)
+def run_engine(
+    engine: Any,
+    path: Path,
+    period: Period,
+    roster: Sequence[str],
+    feeds: Sequence[PlannedFeed] = FEEDS,
+) -> tuple[Any, ...]:
+    found = aggregate(engine, log_sources([path]), period, feeds, calendar=CN, roster=roster)
     return found.evidence, [(r.line, r.reason) for r in found.rejected], found.rejected_count
+
+
+def run_duckdb(path: Path, period: Period, feeds: Sequence[PlannedFeed]) -> tuple[Any, ...]:
+    engine = DuckDBEngine()
+    try:
+        return run_engine(engine, path, period, [], feeds)
+    finally:
+        engine.close()
 
 
 # -- generated logs ---------------------------------------------------------------------------
@@ -109,6 +132,8 @@ def records(draw: st.DrawFn) -> dict[str, Any] | str:
     if kind == "visit":
         record["household"] = draw(st.sampled_from(["H1", "H2", "H3", 12]))
         record["person"] = draw(st.sampled_from(["p1", "p2", "p3"]))
+        if draw(st.integers(0, 6)) == 0:  # no one text on every engine: refused where read
+            record["household"] = draw(st.sampled_from([{"a": 1, "b": 2}, 1.0, True, 2**63]))
     if kind == "dispatch":
         if draw(st.booleans()):
             record["dispatched"] = draw(times())
@@ -123,7 +148,12 @@ def records(draw: st.DrawFn) -> dict[str, Any] | str:
     elif bad == 2:
         return draw(st.sampled_from(["not json", "[1, 2]", '{"assessee": "w1",', "null"]))
     elif bad == 3:
-        record["assessee"] = draw(st.sampled_from([True, 1.5, {"id": 1}, "  "]))
+        record["assessee"] = draw(st.sampled_from([True, 1.5, {"id": 1}, "  ", 2**63, 2**64]))
+    elif bad == 4:  # a key given twice: at the top, in a field nobody reads, nested
+        text = json.dumps(record, ensure_ascii=False)[:-1]
+        twice = draw(st.sampled_from(['"assessee": "w9"', '"note": 1, "note": 2',
+                                      '"meta": [{"a": 1, "a": 1}]']))  # fmt: skip
+        return text + ", " + twice + "}"
     return record
 
 
@@ -229,6 +259,153 @@ def test_edge_cases_on_the_reference_and_duckdb(tmp_path: Path) -> None:
         engine.close()
 
 
+# -- rows the engines once read otherwise than the reference -----------------------------------
+
+HOSTILE_FEEDS = [
+    feed("count_by_type", {"visit": "visits"}),
+    feed("visit_shortfall", quota=2),
+    feed("missed_sign_ins", absence_type="absence", approved=["批准\u3000", " OK "]),
+]
+
+HOSTILE = [
+    {"assessee": "w1", "type": "visit", "time": "2026-10-09T09:00", "household": "H1"},
+    # a key given twice, anywhere: which value is meant cannot be known (lines 2-5)
+    '{"assessee": "w1", "assessee": "w2", "type": "visit", "time": "2026-10-09T09:00"}',
+    '{"assessee": "w1", "type": "visit", "time": "2026-10-09T09:00", "note": 1, "note": 1}',
+    '{"assessee": "w1", "type": "visit", "time": "2026-10-09T09:00", "m": [{"a": 1, "a": 2}]}',
+    '{"a\\u0062": 1, "ab": 2, "assessee": "w1", "type": "visit", "time": "2026-10-09T09:00"}',
+    # whole numbers beyond signed 64 bits (lines 6-8); 2^63 - 1 is a good assessee (line 9)
+    {"assessee": 2**63, "type": "visit", "time": "2026-10-09T09:00"},
+    {"assessee": 2**64 - 1, "type": "visit", "time": "2026-10-09T09:00"},
+    {"assessee": "w1", "type": "visit", "time": "2026-10-09T09:00", "household": 2**70},
+    {"assessee": 2**63 - 1, "type": "visit", "time": "2026-10-09T09:00"},
+    # a household with no one text: the same object in two orders, a fraction (lines 10-12)
+    {"assessee": "w1", "type": "visit", "time": "2026-10-09T09:00", "household": {"a": 1, "b": 2}},
+    {"assessee": "w1", "type": "visit", "time": "2026-10-09T09:00", "household": {"b": 2, "a": 1}},
+    {"assessee": "w1", "type": "visit", "time": "2026-10-09T09:00", "household": 1.0},
+    # statuses compared stripped of blanks (space, tab, CR, LF: not U+3000) and in lower case:
+    # "批准" is not "批准\u3000" (Friday 9 October not excused); "ok" is " OK " (Monday 12 is)
+    {"assessee": "w1", "type": "absence", "time": "2026-10-09T08:00", "status": "批准"},
+    {"assessee": "w1", "type": "absence", "time": "2026-10-12T08:00", "status": "ok"},
+]  # fmt: skip
+
+
+def check_hostile(found: tuple[Any, ...]) -> None:
+    evidence, rejected, count = found
+    twice = "is given twice in one table: which value is meant cannot be known"
+    beyond = "is a whole number beyond 64 bits (-9223372036854775808 to 9223372036854775807)"
+    assert rejected == [
+        (2, f"the key 'assessee' {twice}"),
+        (3, f"the key 'note' {twice}"),
+        (4, f"the key 'a' {twice}"),
+        (5, f"the key 'ab' {twice}"),
+        (6, f"assessee 9223372036854775808 {beyond}; give it as text"),
+        (7, f"assessee 18446744073709551615 {beyond}; give it as text"),
+        (8, f"household 1180591620717411303424 {beyond}; give it as text"),
+        (10, 'household must be text or a whole number, got {"a": 1, "b": 2}'),
+        (11, 'household must be text or a whole number, got {"b": 2, "a": 1}'),
+        (12, "household must be text or a whole number, got 1.0"),
+    ]
+    assert count == 10
+    w1 = evidence["w1"]
+    # one good visit of w1 (line 1), one household on Friday 9 October: 18 working days of
+    # October, 17 with no visit and 1 one short of 2: 18 days below the quota, 35 short
+    assert (w1["visits"], w1["visit_shortfall.days"], w1["visit_shortfall.shortfall"]) == (
+        1,
+        18,
+        35,
+    )
+    # the absence of Monday 12 October excuses 2 halves: 36 - 2 expected, none signed
+    assert (w1["missed_sign_ins.excused"], w1["missed_sign_ins.missed"]) == (2, 34)
+    assert evidence[str(2**63 - 1)]["visits"] == 1
+    assert sorted(evidence) == ["9223372036854775807", "w1"]
+
+
+def test_hostile_rows_on_the_reference_and_duckdb(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.jsonl"
+    write_log(path, HOSTILE)
+    period = Period.month(2026, 10)
+    check_hostile(run_reference(path, period, [], HOSTILE_FEEDS))
+    check_hostile(run_duckdb(path, period, HOSTILE_FEEDS))
+
+
+def test_a_key_given_twice_is_not_counted_when_it_is_the_only_bad_row(tmp_path: Path) -> None:
+    # DuckDB counts with its parallel JSON reader, which takes a repeated key's first value, and
+    # reads the log line by line only to list bad rows: a first pass finds the key given twice
+    path = tmp_path / "twice.jsonl"
+    good = {"assessee": "w1", "type": "visit", "time": "2026-10-09T09:00"}
+    for line in (
+        '{"assessee": "w1", "assessee": "w2", "type": "visit", "time": "2026-10-09T09:00"}',
+        '{"assessee": "w2", "type": "visit", "time": "2026-10-09T09:00", "m": {"k": 1, "k": 2}}',
+    ):
+        write_log(path, [good, line])
+        expected = run_reference(path, Period.month(2026, 10), [], HOSTILE_FEEDS[:1])
+        assert expected[0] == {"w1": {"visits": 1}}
+        assert expected[2] == 1
+        assert run_duckdb(path, Period.month(2026, 10), HOSTILE_FEEDS[:1]) == expected
+
+
+BEYOND = (
+    "assessee 9223372036854775808 is a whole number beyond 64 bits (-9223372036854775808 to "
+    "9223372036854775807); give it as text"
+)
+
+
+def whole_numbers_parquet(path: Path, kind: str) -> Path:
+    """A Parquet log of two visits by assessees 7 and 2^63, the column of type ``kind``."""
+    duckdb = pytest.importorskip("duckdb")
+    duckdb.sql(
+        f"COPY (SELECT CAST(a AS {kind}) AS assessee, 'visit' AS type, "
+        "'2026-10-09T09:00' AS time FROM (VALUES (7), (9223372036854775808)) t(a)) "
+        f"TO '{path}' (FORMAT parquet)"
+    )
+    return path
+
+
+def test_whole_numbers_beyond_64_bits_in_parquet(tmp_path: Path) -> None:
+    period = Period.month(2026, 10)
+    for kind in ("UBIGINT", "DECIMAL(20, 0)"):  # an unsigned column, a whole decimal one
+        path = whole_numbers_parquet(tmp_path / f"log-{kind[:3]}.parquet", kind)
+        found = run_duckdb(path, period, HOSTILE_FEEDS[:1])
+        assert found == ({"7": {"visits": 1}}, [(2, BEYOND)], 1), kind
+
+
+def test_without_feeds_everyone_with_an_event_that_can_count_is_listed(tmp_path: Path) -> None:
+    # A dispatch of 31 October reached on 1 November belongs to October by its dispatch day
+    # (late_arrivals counts it there): its assessee is one of October's on every engine
+    path = tmp_path / "log.jsonl"
+    write_log(
+        path,
+        [
+            {"assessee": "w1", "type": "dispatch", "time": "2026-11-01T00:10",
+             "dispatched": "2026-10-31T23:55"},
+            {"assessee": "w2", "type": "visit", "time": "2026-11-01T09:00"},
+        ],
+    )  # fmt: skip
+    period = Period.month(2026, 10)
+    assert run_reference(path, period, ["w3"], []) == ({"w1": {}, "w3": {}}, [], 0)
+    engine = DuckDBEngine()
+    try:
+        assert run_engine(engine, path, period, ["w3"], []) == ({"w1": {}, "w3": {}}, [], 0)
+    finally:
+        engine.close()
+
+
+def test_a_table_log_that_breaks_off_is_an_event_log_error_on_every_engine(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_text(
+        'assessee,type,time\nw1,visit,2026-10-09T09:00\nw1,"vis"it,2026-10-09T09:00\n',
+        encoding="utf-8",
+    )
+    period = Period.month(2026, 10)
+    with pytest.raises(EventLogError, match=r"broken\.csv: line 3: not valid CSV"):
+        run_reference(path, period, [], HOSTILE_FEEDS[:1])
+    with pytest.raises(EventLogError, match=r"broken\.csv: line 3: not valid CSV"):
+        run_duckdb(path, period, HOSTILE_FEEDS[:1])
+
+
 # -- Spark --------------------------------------------------------------------------------------
 
 
@@ -261,6 +438,28 @@ def test_spark_agrees_on_the_edge_cases(spark: Any, tmp_path: Path) -> None:
         engine.close()
     check_edges(found)
     assert found == run_reference(path, period, [])
+
+
+def test_spark_agrees_on_the_hostile_rows(spark: Any, tmp_path: Path) -> None:
+    from gridrules.spark import SparkEngine
+
+    path = tmp_path / "hostile.jsonl"
+    write_log(path, HOSTILE)
+    engine = SparkEngine(spark)
+    try:
+        found = run_engine(engine, path, Period.month(2026, 10), [], HOSTILE_FEEDS)
+    finally:
+        engine.close()
+    check_hostile(found)
+    # Parquet: an unsigned 64-bit column is read by Spark as a whole decimal; its rows have no
+    # numbers
+    path = whole_numbers_parquet(tmp_path / "log.parquet", "UBIGINT")
+    engine = SparkEngine(spark)
+    try:
+        found = run_engine(engine, path, Period.month(2026, 10), [], HOSTILE_FEEDS[:1])
+    finally:
+        engine.close()
+    assert found == ({"7": {"visits": 1}}, [(0, BEYOND)], 1)
 
 
 @settings(max_examples=3, suppress_health_check=list(HealthCheck), deadline=None)

@@ -114,6 +114,72 @@ def test_bad_rows_are_reported_with_their_line_numbers() -> None:
     assert str(log.rejected[0]).startswith("line 3: not valid JSON")
 
 
+def test_whole_numbers_beyond_64_bits_are_refused_with_their_reason() -> None:
+    # Every engine reads a whole number as a signed 64-bit integer: a larger assessee or
+    # household would be read differently by each, so it is refused, and its text asked for.
+    big = 2**63
+    log = read_events(
+        jsonl(
+            {"assessee": big - 1, "type": "visit", "time": "2026-10-09T08:30"},
+            {"assessee": big, "type": "visit", "time": "2026-10-09T08:30"},
+            {"assessee": -big - 1, "type": "visit", "time": "2026-10-09T08:30"},
+            {"assessee": "w1", "type": "visit", "time": "2026-10-09T08:30", "household": 2**64},
+            {"assessee": str(big), "type": "visit", "time": "2026-10-09T08:30"},
+        ),
+        format="jsonl",
+        read_fields=["household"],
+    )
+    assert [e.assessee for e in log.events] == [str(big - 1), str(big)]
+    beyond = f"is a whole number beyond 64 bits (-{big} to {big - 1}); give it as text"
+    assert [(r.line, r.reason) for r in log.rejected] == [
+        (2, f"assessee {big} {beyond}"),
+        (3, f"assessee {-big - 1} {beyond}"),
+        (4, f"household {2**64} {beyond}"),
+    ]
+
+
+def test_fields_the_aggregators_read_are_text_or_whole_numbers() -> None:
+    # A household given as an object, a fraction or a boolean has no one text every engine
+    # agrees on ({"a": 1, "b": 2} and {"b": 2, "a": 1} are one household or two, 1.0 is "1.0" or
+    # "1"): where an aggregator reads the field, such a record is refused; elsewhere it is kept.
+    records = [
+        {"assessee": "w1", "type": "visit", "time": "2026-10-09T08:30", "household": "H1"},
+        {"assessee": "w1", "type": "visit", "time": "2026-10-09T08:40", "household": 12},
+        {"assessee": "w1", "type": "visit", "time": "2026-10-09T08:50", "household": {"b": 2}},
+        {"assessee": "w1", "type": "visit", "time": "2026-10-09T09:00", "household": 1.0},
+        {"assessee": "w1", "type": "visit", "time": "2026-10-09T09:10", "household": True},
+        {"assessee": "w1", "type": "visit", "time": "2026-10-09T09:20", "household": " "},
+    ]
+    read = read_events(jsonl(*records), format="jsonl", read_fields=["household"])
+    assert [(e.line, e.get("household")) for e in read.events] == [(1, "H1"), (2, "12"), (6, None)]
+    assert [(r.line, r.reason) for r in read.rejected] == [
+        (3, 'household must be text or a whole number, got {"b": 2}'),
+        (4, "household must be text or a whole number, got 1.0"),
+        (5, "household must be text or a whole number, got true"),
+    ]
+    unread = read_events(jsonl(*records), format="jsonl")
+    assert len(unread.events) == 6
+    assert unread.events[2].get("household") == '{"b": 2}'
+
+
+def test_a_key_given_twice_is_refused_at_any_depth() -> None:
+    log = read_events(
+        jsonl(
+            '{"assessee": "w1", "assessee": "w2", "type": "visit", "time": "2026-10-09T08:30"}',
+            '{"assessee": "w1", "type": "visit", "time": "2026-10-09T08:30", "meta": {"a": 1, '
+            '"a": 2}}',
+            '{"assessee": "w1", "type": "visit", "time": "2026-10-09T08:30", "n": 1, "n": 1}',
+        ),
+        format="jsonl",
+    )
+    assert log.events == ()
+    assert [(r.line, r.reason) for r in log.rejected] == [
+        (1, "the key 'assessee' is given twice in one table: which value is meant cannot be known"),
+        (2, "the key 'a' is given twice in one table: which value is meant cannot be known"),
+        (3, "the key 'n' is given twice in one table: which value is meant cannot be known"),
+    ]
+
+
 def test_strict_mode_raises_with_every_bad_row() -> None:
     source = jsonl(
         "not json",
@@ -153,6 +219,17 @@ def test_csv_with_bom_quotes_and_bad_rows(tmp_path: Path) -> None:
     assert str(log.rejected[1]) == "row 5: missing time"
     assert json.loads(log.rejected[1].raw)["household"] == "H4"
     assert log.source == str(path)
+
+
+def test_a_csv_that_breaks_off_is_an_event_log_error_naming_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_text(
+        'assessee,type,time\nw1,visit,2026-10-09T09:00\nw1,"vis"it,2026-10-09T09:00\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(EventLogError) as info:
+        read_events(path)
+    assert str(info.value).startswith(f"{path}: line 3: not valid CSV: ")
 
 
 def test_csv_header_without_required_columns_is_a_file_error(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ from .dates.periods import Period
 from .engine.rubric import Rubric
 from .io import events as ref
 from .io.batch import Rejected, Row, score_rows
-from .io.eventsql import CORE_FIELDS, SPARK
+from .io.eventsql import SPARK, raw_name
 from .io.evidence import params_in_force
 from .io.feeds import Feeds
 from .io.logengine import (
@@ -129,7 +129,7 @@ class SparkEngine(LogEngine):
         )
         columns = []
         for i, field in enumerate(fields):
-            name = field if field in CORE_FIELDS else f"e{i - len(CORE_FIELDS)}"
+            name = raw_name(field, i)
             path_text = d.literal(f"$['{field}']")
             value = f"try_variant_get(j, {path_text}, 'string')"
             kind = f"schema_of_variant(try_variant_get(j, {path_text}, 'variant'))"
@@ -156,25 +156,31 @@ class SparkEngine(LogEngine):
         table = self._view(frame, f"typed{index}")
         columns = []
         for i, field in enumerate(fields):
-            name = field if field in CORE_FIELDS else f"e{i - len(CORE_FIELDS)}"
+            name = raw_name(field, i)
             kind = types.get(field)
             if kind is None:
                 columns.append(f"CAST(NULL AS STRING) AS v_{name}")
                 columns.append(f"CAST(NULL AS STRING) AS k_{name}")
                 continue
             quoted = "`" + field.replace("`", "``") + "`"
+            value = f"CAST({quoted} AS STRING)"
             if kind.startswith("TIMESTAMP"):
                 value = f"date_format({quoted}, \"yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX\")"
-                category = "text"
-            else:
-                value = f"CAST({quoted} AS STRING)"
+                category = "'text'"
+            elif kind in ("STRING", "DATE"):
+                category = "'text'"
+            elif kind in _INTS:
+                category = "'int'"
+            elif kind.startswith("DECIMAL(") and kind.endswith(",0)"):
+                # a whole number (an unsigned 64-bit Parquet column is one): within signed 64
+                # bits, as on every engine
                 category = (
-                    "text" if kind in ("STRING", "DATE") else "int" if kind in _INTS else "other"
+                    f"CASE WHEN try_cast({quoted} AS BIGINT) IS NULL THEN 'other' ELSE 'int' END"
                 )
+            else:
+                category = "'other'"
             columns.append(f"{value} AS v_{name}")
-            columns.append(
-                f"CASE WHEN {quoted} IS NULL THEN NULL ELSE '{category}' END AS k_{name}"
-            )
+            columns.append(f"CASE WHEN {quoted} IS NULL THEN NULL ELSE {category} END AS k_{name}")
         return (
             f"SELECT {index} AS src_index, CAST(NULL AS BIGINT) AS pos, to_json(struct(*)) "
             f"AS raw_text, CAST(NULL AS STRING) AS problem, {', '.join(columns)} FROM {table}"

@@ -216,8 +216,8 @@ def _status(q: Query, field: str | None, accepted: Iterable[str]) -> str:
     if field is None:
         return "TRUE"
     column = q.col(field)
-    values = quoted_list(q.dialect, sorted({v.strip().lower() for v in accepted}))
-    return f"({column} IS NULL OR lower({q.dialect.strip(column)}) IN ({values}))"
+    values = quoted_list(q.dialect, sorted({ref.normalised(v) for v in accepted}))
+    return f"({column} IS NULL OR {q.dialect.normalised(column)} IN ({values}))"
 
 
 # -- missed sign-ins ----------------------------------------------------------------------------

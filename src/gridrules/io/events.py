@@ -36,7 +36,7 @@ from ..dates.calendars import WorkingCalendar
 from ..dates.periods import Period, PeriodKind
 from ..errors import DataFileError
 from .datafiles import DuplicateKey, unique_keys
-from .eventtime import BLANKS, TimeTextError, parse_time
+from .eventtime import BLANKS, SLOTS, TimeTextError, parse_time
 from .tables import open_reader
 
 __all__ = [
@@ -58,8 +58,10 @@ __all__ = [
     "merge_evidence",
     "missed_sign_ins",
     "missed_weekly_visits",
+    "normalised",
     "read_events",
     "record_of_cells",
+    "table_records",
     "timezone_info",
     "visit_shortfall",
     "weeks_below_minimum",
@@ -75,8 +77,8 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 REQUIRED_FIELDS = ("assessee", "type", "time")
 DEFAULT_TIME_FIELDS = ("dispatched", "arrived")
 
-_SLOTS = {"am": "am", "pm": "pm", "上午": "am", "下午": "pm"}
 _NOON = 12
+_INT64 = (-(2**63), 2**63 - 1)
 
 Slot = Literal["am", "pm"]
 Evidence = dict[str, dict[str, int]]
@@ -196,10 +198,10 @@ class Event:
         """上午 (``"am"``) or 下午 (``"pm"``): the ``slot`` field, else before 12:00 is am."""
         given = self.fields.get("slot")
         if given is not None:
-            normalised = _SLOTS.get(given.strip(BLANKS).lower())
-            if normalised == "am":
+            half = SLOTS.get(normalised(given))
+            if half == "am":
                 return "am"
-            if normalised == "pm":
+            if half == "pm":
                 return "pm"
             raise ValueError(f"event slot must be am or pm (上午/下午), got {given!r}")
         return "am" if self.time.hour < _NOON else "pm"
@@ -273,12 +275,31 @@ def _text(value: object) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def normalised(value: str) -> str:
+    """A status or slot as it is compared: stripped of ``BLANKS`` (:mod:`gridrules.io.eventtime`),
+    in lower case; the engines' SQL compares ``Dialect.normalised`` of it
+    (:mod:`gridrules.io.eventsql`)."""
+    return value.strip(BLANKS).lower()
+
+
 def _required_text(record: Mapping[str, object], name: str) -> str:
     value = record.get(name)
     if value is None or (isinstance(value, str) and not value.strip(BLANKS)):
         raise _Reject(f"missing {name}")
+    return _key_text(value, name)
+
+
+def _key_text(value: object, name: str) -> str:
+    """A value that must be text or a whole number (an assessee, a type, a field the aggregators
+    read), as text: every engine reads such a value, and reads it alike, as text or as a signed
+    64-bit integer."""
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise _Reject(f"{name} must be text or a whole number, got {_shown(value)}")
+    if isinstance(value, int) and not _INT64[0] <= value <= _INT64[1]:
+        raise _Reject(
+            f"{name} {value} is a whole number beyond 64 bits ({_INT64[0]} to {_INT64[1]}); "
+            "give it as text"
+        )
     return str(value).strip(BLANKS)
 
 
@@ -303,6 +324,7 @@ def make_event(
     zone: tzinfo,
     *,
     time_fields: Iterable[str] = DEFAULT_TIME_FIELDS,
+    read_fields: Iterable[str] = (),
     line: int = 0,
     source: str = "",
 ) -> Event:
@@ -310,9 +332,14 @@ def make_event(
 
     The one check of a record: the reader applies it to every row, and the engines to each row
     they list as rejected, so that a reason reads the same whichever engine found it.
+
+    :param read_fields: the fields the aggregators read besides ``assessee``, ``type``, ``time``
+        and the time fields (a household, a person, a status): where given, each must be text or
+        a whole number, as ``assessee`` must, so that every engine reads the same value (an
+        object's or a fraction's text is written differently by each).
     """
     try:
-        return _event(record, zone, tuple(time_fields), line, source)
+        return _event(record, zone, tuple(time_fields), frozenset(read_fields), line, source)
     except _Reject as exc:
         raise RowRejected(str(exc)) from None
 
@@ -325,6 +352,7 @@ def _event(
     record: Mapping[str, object],
     zone: tzinfo,
     time_fields: tuple[str, ...],
+    read_fields: frozenset[str],
     line: int,
     source: str,
 ) -> Event:
@@ -344,12 +372,14 @@ def _event(
             continue
         text = _text(value)
         if text is not None:
+            if key in read_fields:
+                _key_text(value, key)
             fields[key] = text
     slot = fields.get("slot")
     if slot is not None:
-        if slot.strip(BLANKS).lower() not in _SLOTS:
+        if normalised(slot) not in SLOTS:
             raise _Reject(f"slot must be am or pm (上午/下午), got {slot!r}")
-        fields["slot"] = _SLOTS[slot.strip(BLANKS).lower()]
+        fields["slot"] = SLOTS[normalised(slot)]
     # Without its own dispatched time a dispatch was dispatched at the record's time.
     dispatched, arrived = times.get("dispatched", time), times.get("arrived")
     if arrived is not None and _utc(arrived) < _utc(dispatched):
@@ -364,14 +394,18 @@ def _utc(moment: datetime) -> datetime:
 
 
 def explain_json_line(
-    text: str, zone: tzinfo, time_fields: Iterable[str] = DEFAULT_TIME_FIELDS
+    text: str,
+    zone: tzinfo,
+    time_fields: Iterable[str] = DEFAULT_TIME_FIELDS,
+    read_fields: Iterable[str] = (),
 ) -> str | None:
-    """Why a line of a JSON lines log is rejected, or None if it is a good event."""
+    """Why a line of a JSON lines log is rejected, or None if it is a good event (``read_fields``
+    as for :func:`make_event`)."""
     outcome = _json_record(text)
     if isinstance(outcome, str):
         return outcome
     try:
-        make_event(outcome, zone, time_fields=time_fields)
+        make_event(outcome, zone, time_fields=time_fields, read_fields=read_fields)
     except RowRejected as exc:
         return str(exc)
     return None
@@ -432,6 +466,8 @@ class EventReader:
     :param time_fields: further fields read as times when present (default ``dispatched`` and
         ``arrived``); a record must not have ``arrived`` before ``dispatched`` (or before its
         ``time`` when it has no ``dispatched``).
+    :param read_fields: fields the aggregators will read (a household, a status): where given,
+        each must be text or a whole number (see :func:`make_event`).
     :param strict: raise :class:`EventLogError` with every rejected row once the log has been read.
     :param name: how the source is named in messages (default: the path).
     :param limit: list at most this many rejected rows (``None``: all); :attr:`rejected_count`
@@ -445,6 +481,7 @@ class EventReader:
         format: str | None = None,
         timezone: str = DEFAULT_TIMEZONE,
         time_fields: Iterable[str] = DEFAULT_TIME_FIELDS,
+        read_fields: Iterable[str] = (),
         strict: bool = False,
         name: str | None = None,
         limit: int | None = None,
@@ -467,6 +504,7 @@ class EventReader:
         self.timezone = timezone
         self._zone = _timezone(timezone)
         self._time_fields = tuple(time_fields)
+        self._read_fields = frozenset(read_fields)
         self.strict = strict
         self.limit = limit
         self.rejected: list[RowError] = []
@@ -488,7 +526,9 @@ class EventReader:
                 self._reject(line, record, raw)
                 continue
             try:
-                event = _event(record, self._zone, self._time_fields, line, self.name)
+                event = _event(
+                    record, self._zone, self._time_fields, self._read_fields, line, self.name
+                )
             except _Reject as exc:
                 self._reject(line, str(exc), raw)
                 continue
@@ -529,31 +569,58 @@ class EventReader:
 
     def _table_rows(self) -> Iterator[tuple[int, str, dict[str, object] | str]]:
         path = Path(self._source)  # type: ignore[arg-type]
+        for number, record in table_records(path, self.format, self.name):
+            if isinstance(record, str):
+                yield number, "", record
+            else:
+                yield number, json.dumps(record, ensure_ascii=False), record
+
+
+def table_records(
+    path: str | os.PathLike[str], format: str, name: str | None = None
+) -> Iterator[tuple[int, dict[str, object] | str]]:
+    """The rows of a CSV or Excel event log, read a row at a time: (row number, the record its
+    cells make, or why the row cannot be read). Rows are numbered as a spreadsheet shows them,
+    the header being row 1; blank rows are skipped.
+
+    The one reading of a table log: the pure-Python reader checks these records, and the engines
+    read them as JSON lines (``as_json_lines`` of :mod:`gridrules.io.logengine`).
+
+    :param name: how the log is named in messages (default: the path).
+    :raises EventLogError: the file cannot be opened or read to its end, or its header lacks
+        ``assessee``, ``type`` or ``time``.
+    """
+    path = Path(path)
+    name = name or os.fspath(path)
+
+    def detail(exc: DataFileError) -> str:
+        text = str(exc)
+        return text[len(str(path)) :].lstrip(":, ") if text.startswith(str(path)) else text
+
+    try:
+        reader = open_reader(path, format)
+    except DataFileError as exc:
+        raise EventLogError(name, detail=detail(exc)) from None
+    with reader:
+        columns = list(reader.columns)
+        missing = [field for field in REQUIRED_FIELDS if field not in columns]
+        if missing:
+            raise EventLogError(
+                name,
+                detail=(
+                    f"the header has no column {', '.join(missing)} (found "
+                    f"{', '.join(c for c in columns if c) or 'no columns'}); every event "
+                    f"needs {', '.join(REQUIRED_FIELDS)}"
+                ),
+            )
         try:
-            reader = open_reader(path, self.format)
+            for row in reader:
+                if row.problem is not None:
+                    yield row.number, row.problem
+                else:
+                    yield row.number, record_of_cells(row.cells)
         except DataFileError as exc:
-            raise EventLogError(self.name, detail=str(exc).removeprefix(f"{path}: ")) from None
-        with reader:
-            columns = list(reader.columns)
-            missing = [name for name in REQUIRED_FIELDS if name not in columns]
-            if missing:
-                raise EventLogError(
-                    self.name,
-                    detail=(
-                        f"the header has no column {', '.join(missing)} (found "
-                        f"{', '.join(c for c in columns if c) or 'no columns'}); every event "
-                        f"needs {', '.join(REQUIRED_FIELDS)}"
-                    ),
-                )
-            try:
-                for row in reader:
-                    if row.problem is not None:
-                        yield row.number, "", row.problem
-                        continue
-                    record = record_of_cells(row.cells)
-                    yield row.number, json.dumps(record, ensure_ascii=False), record
-            except DataFileError as exc:
-                raise EventLogError(self.name, detail=str(exc).removeprefix(f"{path}")) from None
+            raise EventLogError(name, detail=detail(exc)) from None
 
 
 @attrs.frozen
@@ -584,6 +651,7 @@ def read_events(
     format: str | None = None,
     timezone: str = DEFAULT_TIMEZONE,
     time_fields: Iterable[str] = DEFAULT_TIME_FIELDS,
+    read_fields: Iterable[str] = (),
     strict: bool = False,
     name: str | None = None,
     limit: int | None = None,
@@ -602,6 +670,7 @@ def read_events(
         format=format,
         timezone=timezone,
         time_fields=time_fields,
+        read_fields=read_fields,
         strict=strict,
         name=name,
         limit=limit,
@@ -663,11 +732,11 @@ def _status_ok(event: Event, status_field: str | None, accepted: frozenset[str])
     if status_field is None:
         return True
     status = event.get(status_field)
-    return status is None or status.strip(BLANKS).lower() in accepted
+    return status is None or normalised(status) in accepted
 
 
 def _lowered(values: Iterable[str]) -> frozenset[str]:
-    return frozenset(value.strip(BLANKS).lower() for value in values)
+    return frozenset(normalised(value) for value in values)
 
 
 def missed_sign_ins(

@@ -16,22 +16,33 @@ The raw relation has these columns:
 
 - ``src_index`` (which input, 0-based), ``pos`` (line or row number, or NULL where a source has
   none), ``raw_text`` (the row as read, for messages), ``problem`` (why the row cannot be read at
-  all: ``json`` not valid JSON, ``object`` not a JSON object; NULL otherwise);
+  all: ``json`` not valid JSON or a key given twice, ``object`` not a JSON object; NULL
+  otherwise);
 - for every field ``f`` read: ``v_f``, the value as text (NULL when absent or null), and ``k_f``,
-  its kind: ``text``, ``int`` or ``other`` (a number with a fraction, a boolean, an object...).
+  its kind: ``text``, ``int`` (a whole number within signed 64 bits) or ``other`` (a larger
+  one, a number with a fraction, a boolean, an object...). The core fields' columns are named by
+  the field (``v_assessee``), the aggregators' own ``v_e0``, ``v_e1``... (``raw_name``).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import attrs
 
 from ..dates.calendars import WorkingCalendar
 from ..dates.periods import Period
-from .eventtime import BLANKS, FIRST_YEAR, LAST_YEAR, TIME_PATTERN, day_number, zone_offsets
+from .eventtime import (
+    BLANKS,
+    FIRST_YEAR,
+    LAST_YEAR,
+    SLOTS,
+    TIME_PATTERN,
+    day_number,
+    zone_offsets,
+)
 
 __all__ = [
     "CORE_FIELDS",
@@ -41,18 +52,19 @@ __all__ = [
     "day_rows",
     "event_columns",
     "field_column",
+    "raw_name",
     "who_sql",
     "window_condition",
 ]
 
 CORE_FIELDS = ("assessee", "type", "time", "slot", "dispatched", "arrived")
 """The fields every check reads; the aggregators' own fields (``household``, ``status``...) come
-after them as ``x0``, ``x1``..."""
+after them: ``v_e0``, ``v_e1``... in the raw relation (``raw_name``), ``x0``, ``x1``... in the
+events (``field_column``)."""
 
 DAY_US = 86_400_000_000
 _HOUR_US = 3_600_000_000
 _SHIFT_DAYS = 100_000  # added before dividing so that the dividend is never negative
-_SLOT_TEXT = {"am": "am", "pm": "pm", "上午": "am", "下午": "pm"}
 
 
 @attrs.frozen
@@ -91,6 +103,11 @@ class Dialect:
         ends = f"substr({expr}, 1, 1) <= ' ' OR substr({expr}, length({expr}), 1) <= ' '"
         return f"(CASE WHEN {ends} THEN {trim} ELSE {expr} END)"
 
+    def normalised(self, expr: str) -> str:
+        """``expr`` as a status or slot is compared: ``normalised`` of
+        :mod:`gridrules.io.events` in SQL (stripped of :data:`BLANKS`, in lower case)."""
+        return f"lower({self.strip(expr)})"
+
 
 DUCKDB = Dialect("duckdb", backslash_escapes=False, intdiv_operator="//")
 SPARK = Dialect("spark", backslash_escapes=True, intdiv_operator="div")
@@ -99,6 +116,13 @@ SPARK = Dialect("spark", backslash_escapes=True, intdiv_operator="div")
 def field_column(index: int) -> str:
     """The column holding the aggregators' ``index``-th own field (``x0``, ``x1``...)."""
     return f"x{index}"
+
+
+def raw_name(field: str, index: int) -> str:
+    """How the raw relation names ``field``, the ``index``-th of the fields read (the core ones
+    first): its value is ``v_{name}``, its kind ``k_{name}``; core fields by their name, the
+    aggregators' own ``e0``, ``e1``..."""
+    return field if field in CORE_FIELDS else f"e{index - len(CORE_FIELDS)}"
 
 
 def _days_from_civil(d: Dialect, y: str, m: str, day: str) -> str:
@@ -209,25 +233,29 @@ def checked_sql(
     """
     offsets = zone_offsets(timezone, period.start, period.end)
     strip = d.strip
-    slot_values = ", ".join(d.literal(k) for k in _SLOT_TEXT)
     first = [
         f"{strip('v_assessee')} AS assessee",
         f"{strip('v_type')} AS type",
         "v_time IS NULL OR v_time = '' AS time_missing",
         f"{strip('v_time')} AS tm",
         f"CASE WHEN v_slot IS NULL OR (k_slot = 'text' AND {strip('v_slot')} = '') THEN NULL "
-        f"ELSE lower({strip('v_slot')}) END AS slot_text",
+        f"ELSE {d.normalised('v_slot')} END AS slot_text",
         "v_dispatched IS NOT NULL AND v_dispatched <> '' AS dp_given",
         f"{strip('v_dispatched')} AS dp",
         "v_arrived IS NOT NULL AND v_arrived <> '' AS ar_given",
         f"{strip('v_arrived')} AS ar",
     ]
-    for index, _ in enumerate(extra):
-        v, k = f"v_e{index}", f"k_e{index}"
+    # the aggregators' own fields: blank is absent; given, text or a whole number (as assessee)
+    kinds = []
+    for index, field in enumerate(extra):
+        name = raw_name(field, len(CORE_FIELDS) + index)
+        v, k = f"v_{name}", f"k_{name}"
         first.append(
             f"CASE WHEN {v} IS NULL OR ({k} = 'text' AND {strip(v)} = '') THEN NULL ELSE {v} END "
             f"AS {field_column(index)}"
         )
+        kinds.append(f"({k} IS NOT NULL AND {k} NOT IN ('text', 'int'))")
+    first.append(f"{' OR '.join(kinds) or 'FALSE'} AS extra_bad")
     kept = ["src_index", "pos", "raw_text", "problem", "k_assessee", "k_type", "k_time"]
     kept += ["k_dispatched", "k_arrived"]
     q = _layer(first, kept, raw, "r0")
@@ -261,14 +289,17 @@ def checked_sql(
         " OR time_missing OR k_time <> 'text' OR NOT tm_ok"
         " OR (dp_given AND (k_dispatched <> 'text' OR NOT dp_ok))"
         " OR (ar_given AND (k_arrived <> 'text' OR NOT ar_ok))"
-        f" OR (slot_text IS NOT NULL AND slot_text NOT IN ({slot_values}))"
+        f" OR (slot_text IS NOT NULL AND slot_text NOT IN ({quoted_list(d, SLOTS)}))"
         " OR (ar_given AND ar_utc < CASE WHEN dp_given THEN dp_utc ELSE tm_utc END)"
+        " OR extra_bad"
     )
     hour = d.intdiv(f"tm_local - tm_day * {DAY_US}", str(_HOUR_US))
-    slot = (
-        "CASE WHEN slot_text IN ('am', '上午') THEN 'am' WHEN slot_text IN ('pm', '下午') "
-        f"THEN 'pm' WHEN {hour} < 12 THEN 'am' ELSE 'pm' END"
+    named = " ".join(
+        f"WHEN slot_text IN ({quoted_list(d, (k for k, v in SLOTS.items() if v == half))}) "
+        f"THEN {d.literal(half)}"
+        for half in ("am", "pm")
     )
+    slot = f"CASE {named} WHEN {hour} < 12 THEN 'am' ELSE 'pm' END"
     out = [
         "src_index",
         "pos",
@@ -364,8 +395,3 @@ def quoted_list(d: Dialect, values: Iterable[str]) -> str:
     """``'a', 'b'`` for an ``IN (...)`` list; never empty (an impossible value stands in)."""
     items = [d.literal(v) for v in values]
     return ", ".join(items) if items else "NULL"
-
-
-def named_outputs(mapping: Mapping[str, str]) -> list[tuple[str, str]]:
-    """Sorted (role, field) pairs."""
-    return sorted(mapping.items())

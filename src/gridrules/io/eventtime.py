@@ -22,6 +22,7 @@ __all__ = [
     "BLANKS",
     "FIRST_YEAR",
     "LAST_YEAR",
+    "SLOTS",
     "TIME_EXAMPLES",
     "TIME_PATTERN",
     "TimeTextError",
@@ -32,6 +33,10 @@ __all__ = [
 
 BLANKS = " \t\r\n"
 """What is stripped from the ends of a value: the same four characters in Python and in SQL."""
+
+SLOTS = {"am": "am", "pm": "pm", "上午": "am", "下午": "pm"}
+"""The spellings of a record's 上午/下午 (its ``slot`` field, stripped of :data:`BLANKS` and in
+lower case) and the half of the day each names: the reference and the engines' SQL read these."""
 
 TIME_PATTERN = (
     "^([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})"

@@ -33,6 +33,7 @@ from .logengine import (
     LogSource,
     PlannedFeed,
     aggregate,
+    feed_fields,
     log_sources,
 )
 from .tables import Record, open_reader, open_writer
@@ -211,6 +212,8 @@ def aggregate_python(
     """:func:`~gridrules.io.logengine.aggregate` on the pure-Python reference.
 
     Each feed reads the logs once, a row at a time: memory holds the counts, never the log.
+    Without feeds the logs are read once still, for who is in them (an event that can count in
+    the period, by its day or its dispatch's day, as for every aggregator) and the bad rows.
     """
     for source in sources:
         if source.format not in ref.FORMATS:
@@ -221,14 +224,22 @@ def aggregate_python(
     rejected: list[ref.RowError] = []
     rejected_count = 0
     evidence: dict[str, dict[str, int]] = {a: {} for a in roster}
-    for number, feed in enumerate(feeds):
+    read_fields = feed_fields(feeds)
+    # without feeds the logs are still read: who is in them, and which rows are bad
+    for number, feed in enumerate(feeds or [None]):
         readers = [
-            ref.EventReader(s.name, format=s.format, timezone=timezone, limit=limit)
+            ref.EventReader(
+                s.name, format=s.format, timezone=timezone, read_fields=read_fields, limit=limit
+            )
             for s in sources
         ]
         events: Iterator[ref.Event] = itertools.chain.from_iterable(readers)
-        part = feed.aggregator.reference(
-            events, period, calendar, feed.options, feed.fields, roster
+        part = (
+            ref.count_by_type(events, period, types={}, assessees=roster)
+            if feed is None
+            else feed.aggregator.reference(
+                events, period, calendar, feed.options, feed.fields, roster
+            )
         )
         for assessee, values in part.items():
             evidence.setdefault(assessee, {}).update(values)
@@ -236,17 +247,6 @@ def aggregate_python(
             for reader in readers:
                 rejected.extend(reader.rejected)
                 rejected_count += reader.rejected_count
-    if not feeds:  # still read the logs: who is in them, and which rows are bad
-        readers = [
-            ref.EventReader(s.name, format=s.format, timezone=timezone, limit=limit)
-            for s in sources
-        ]
-        for reader in readers:
-            for event in reader:
-                if period.contains(event.date):
-                    evidence.setdefault(event.assessee, {})
-            rejected.extend(reader.rejected)
-            rejected_count += reader.rejected_count
     return Aggregated(dict(sorted(evidence.items())), tuple(rejected[:limit]), rejected_count)
 
 

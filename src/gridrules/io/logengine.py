@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import glob
 import importlib
 import json
 import os
@@ -48,12 +49,13 @@ from .eventsql import (
     checked_sql,
     day_rows,
     event_columns,
+    field_column,
+    raw_name,
     unit_rows,
     values_sql,
     who_sql,
     window_condition,
 )
-from .tables import open_reader
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -64,6 +66,7 @@ __all__ = [
     "LogSource",
     "PlannedFeed",
     "aggregate",
+    "feed_fields",
     "log_sources",
 ]
 
@@ -100,8 +103,6 @@ def log_sources(
     for given in paths:
         text = os.fspath(given)
         if any(c in text for c in "*?["):
-            import glob
-
             matches = sorted(glob.glob(text, recursive=True))
             if not matches:
                 raise DataFileError(f"{text}: no event log matches this pattern")
@@ -145,6 +146,18 @@ class PlannedFeed:
     """Output name (for ``count_by_type``, the event type) -> evidence field id."""
 
 
+def feed_fields(feeds: Sequence[PlannedFeed]) -> list[str]:
+    """The log fields the feeds read besides the core ones (a household, a status), in order:
+    the engines read them into the events, and every engine, the reference included, requires
+    them to be text or a whole number where given."""
+    found: list[str] = []
+    for feed in feeds:
+        for name in feed.aggregator.reads(feed.options):
+            if name not in found and name not in CORE_FIELDS:
+                found.append(name)
+    return found
+
+
 @attrs.frozen
 class Aggregated:
     """What :func:`aggregate` found: evidence per assessee and the rejected rows.
@@ -152,7 +165,6 @@ class Aggregated:
     :param evidence: assessee -> field id -> count, every assessee (roster and logs), sorted.
     :param rejected: the first rejected rows, in input order.
     :param rejected_count: how many rows were rejected in all.
-    :param events: how many rows were read (good and bad, blank lines not counted).
     """
 
     evidence: dict[str, dict[str, int]]
@@ -229,12 +241,8 @@ def aggregate(
     """
     if any(f.aggregator.needs_calendar for f in feeds) and calendar is None:
         raise ValueError("these aggregators count working days: pass a working-day calendar")
-    extra: list[str] = []
-    for feed in feeds:
-        for name in feed.aggregator.reads(feed.options):
-            if name not in extra and name not in CORE_FIELDS:
-                extra.append(name)
-    columns = {name: f"x{i}" for i, name in enumerate(extra)}
+    extra = feed_fields(feeds)
+    columns = {name: field_column(i) for i, name in enumerate(extra)}
     d = engine.dialect
     run = "gr_" + uuid.uuid4().hex[:12] + "_"
     names = {k: run + k for k in ("events", "who", "days", "roster")}
@@ -287,18 +295,21 @@ def aggregate(
         engine.drop(made)
     zone = ref.timezone_info(timezone)
     listed = sorted(
-        [*engine.problems, *_explain(sources, bad_rows, zone)],
+        [*engine.problems, *_explain(sources, bad_rows, zone, extra)],
         key=lambda r: ([s.name for s in sources].index(r.source), r.line),
     )
     return Aggregated(dict(sorted(evidence.items())), tuple(listed[:limit]), bad_count)
 
 
 def _explain(
-    sources: Sequence[LogSource], rows: Sequence[tuple[int, int, str]], zone: Any
+    sources: Sequence[LogSource],
+    rows: Sequence[tuple[int, int, str]],
+    zone: Any,
+    read_fields: Sequence[str],
 ) -> Iterator[ref.RowError]:
     for src_index, pos, raw in sorted(rows, key=lambda r: (r[0], r[1] or 0)):
         source = sources[src_index]
-        reason = ref.explain_json_line(raw, zone)
+        reason = ref.explain_json_line(raw, zone, read_fields=read_fields)
         if reason is None:
             raise AssertionError(
                 f"{source.name}, {source.unit} {pos}: the engine rejected a row the reference "
@@ -315,34 +326,18 @@ def as_json_lines(source: LogSource, problems: list[ref.RowError]) -> Iterator[s
     """A temporary JSON lines copy of a CSV or Excel log, each record on the line numbered as its
     row (the header's line and blank rows left blank), so that an engine's line numbers are the
     rows a spreadsheet shows. Rows the table reader cannot split go to ``problems`` instead."""
-    path = Path(source.name)
-    try:
-        reader = open_reader(path, source.format)
-    except DataFileError as exc:
-        raise ref.EventLogError(source.name, detail=str(exc).removeprefix(f"{path}: ")) from None
     handle, name = tempfile.mkstemp(prefix="gridrules-", suffix=".jsonl")
     try:
-        with reader, os.fdopen(handle, "w", encoding="utf-8") as out:
-            missing = [f for f in ref.REQUIRED_FIELDS if f not in reader.columns]
-            if missing:
-                raise ref.EventLogError(
-                    source.name,
-                    detail=(
-                        f"the header has no column {', '.join(missing)} (found "
-                        f"{', '.join(c for c in reader.columns if c) or 'no columns'}); every "
-                        f"event needs {', '.join(ref.REQUIRED_FIELDS)}"
-                    ),
-                )
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
             line = 1  # the header's line, left blank
             out.write("\n")
-            for row in reader:
-                out.write("\n" * (row.number - 1 - line))
-                line = row.number
-                if row.problem is not None:
-                    problems.append(ref.RowError(row.number, row.problem, "", "row", source.name))
+            for number, record in ref.table_records(source.name, source.format):
+                out.write("\n" * (number - 1 - line))
+                line = number
+                if isinstance(record, str):
+                    problems.append(ref.RowError(number, record, "", "row", source.name))
                     out.write("\n")
                     continue
-                record = ref.record_of_cells(row.cells)
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         yield name
     finally:
@@ -366,10 +361,17 @@ def _duckdb() -> Any:
 _SIGNED = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
 _INTEGER_TYPES = _SIGNED + tuple("U" + t for t in _SIGNED)
 
-_KIND = (
-    "CASE WHEN {t} IS NULL OR {t} = 'NULL' THEN NULL WHEN {t} = 'VARCHAR' THEN 'text' "
-    "WHEN {t} IN ('BIGINT', 'UBIGINT') THEN 'int' ELSE 'other' END"
-)
+
+def _kind(json_type: str, value: str) -> str:
+    """The kind (``text``, ``int``, ``other``) of a JSON value of type ``json_type`` whose text is
+    ``value``: DuckDB types whole numbers BIGINT or, from 0 up to 2^64 - 1, UBIGINT; only those
+    within signed 64 bits are ``int``, as on every engine."""
+    t = json_type
+    return (
+        f"CASE WHEN {t} IS NULL OR {t} = 'NULL' THEN NULL WHEN {t} = 'VARCHAR' THEN 'text' "
+        f"WHEN {t} IN ('BIGINT', 'UBIGINT') AND TRY_CAST({value} AS BIGINT) IS NOT NULL "
+        "THEN 'int' ELSE 'other' END"
+    )
 
 
 class DuckDBEngine(LogEngine):
@@ -423,12 +425,17 @@ class DuckDBEngine(LogEngine):
     def fast_raw(self, sources: Sequence[LogSource], fields: Sequence[str]) -> str | None:
         # JSON lines through DuckDB's own reader, in parallel: each field read as its JSON text,
         # so that its kind shows; a line that is not a JSON object reads as all NULL, and so is
-        # rejected as the numbered reading rejects it
+        # rejected as the numbered reading rejects it. That reader takes a key given twice
+        # silently (its first value): a first pass, cheaper than the numbered reading, looks for
+        # one with the numbered reading's own check, and where it finds one the numbered reading
+        # counts, so that such a line is rejected, never counted
+        if any(source.format == "parquet" for source in sources):
+            return None
+        paths = [self._paths.get(source.name, source.name) for source in sources]
+        if any(self._has_key_twice(path) for path in paths):
+            return None
         parts = []
-        for index, source in enumerate(sources):
-            if source.format == "parquet":
-                return None
-            path = self._paths.get(source.name, source.name)
+        for index, path in enumerate(paths):
             columns = ", ".join(f"{DUCKDB.literal(f)}: 'JSON'" for f in fields)
             scan = (
                 f"read_json({DUCKDB.literal(path)}, format = 'newline_delimited', "
@@ -436,18 +443,18 @@ class DuckDBEngine(LogEngine):
             )
             values = []
             for i, field in enumerate(fields):
-                c, name = f'"{field}"', _name(field, i)
+                c, name = f'"{field}"', raw_name(field, i)
                 text = f"substr({c}, 1, 1) = '\"'"
-                values.append(
+                value = (
                     f"CASE WHEN {c} IS NULL OR {c} = 'null' THEN NULL WHEN {text} THEN "
                     f"CASE WHEN contains({c}, '\\') THEN {c} ->> '$' "
-                    f"ELSE substr({c}, 2, length({c}) - 2) END ELSE CAST({c} AS VARCHAR) END "
-                    f"AS v_{name}"
+                    f"ELSE substr({c}, 2, length({c}) - 2) END ELSE CAST({c} AS VARCHAR) END"
                 )
+                kind = _kind(f"json_type({c})", f"CAST({c} AS VARCHAR)")
+                values.append(f"{value} AS v_{name}")
                 values.append(
                     f"CASE WHEN {c} IS NULL OR {c} = 'null' THEN NULL WHEN {text} THEN 'text' "
-                    f"WHEN json_type({c}) IN ('BIGINT', 'UBIGINT') THEN 'int' ELSE 'other' END "
-                    f"AS k_{name}"
+                    f"ELSE {kind} END AS k_{name}"
                 )
             parts.append(
                 f"SELECT {index} AS src_index, CAST(NULL AS BIGINT) AS pos, "
@@ -456,28 +463,45 @@ class DuckDBEngine(LogEngine):
             )
         return " UNION ALL ".join(parts)
 
+    def _has_key_twice(self, path: str) -> bool:
+        """Whether a line of the JSON lines file ``path`` gives a key twice (see
+        :func:`_key_twice`); a file DuckDB cannot read is left to the numbered reading, which
+        says why."""
+        duckdb = _duckdb()
+        lines = _lines(self.dialect, path, numbered=False)
+        objects = f"SELECT line, json_keys(line) AS keys FROM ({lines}) l WHERE json_valid(line)"
+        query = f"SELECT EXISTS (SELECT 1 FROM ({objects}) o WHERE {_key_twice('line', 'keys')})"
+        try:
+            found = self.connection.execute(query).fetchone()
+        except (duckdb.InvalidInputException, duckdb.IOException):
+            return True
+        return bool(found and found[0])
+
     def _json_lines(self, index: int, path: str, fields: Sequence[str]) -> str:
+        """The raw rows of a JSON lines file, numbered by line: a line that is not JSON, not an
+        object, or that gives a key twice anywhere (which value is meant cannot be known) has a
+        ``problem``, as the reference rejects it."""
         d = self.dialect
-        paths = "[" + ", ".join(d.literal(_json_path(f)) for f in fields) + "]"
-        values = ", ".join(f"v[{i + 1}] AS v_{_name(f, i)}" for i, f in enumerate(fields))
+        names = [raw_name(f, i) for i, f in enumerate(fields)]
+        paths = ", ".join(d.literal(_json_path(f)) for f in fields)
+        values = ", ".join(f"v[{i + 1}] AS v_{name}" for i, name in enumerate(names))
         kinds = ", ".join(
-            f"{_KIND.format(t=f'k[{i + 1}]')} AS k_{_name(f, i)}" for i, f in enumerate(fields)
-        )
-        lines = (
-            f"SELECT row_number() OVER () AS pos, line FROM read_csv({d.literal(path)}, "
-            "columns = {'line': 'VARCHAR'}, header = false, delim = chr(1), quote = '', "
-            "escape = '', auto_detect = false, strict_mode = false)"
+            f"{_kind(f'k[{i + 2}]', f'v[{i + 1}]')} AS k_{name}" for i, name in enumerate(names)
         )
         parsed = (
-            f"SELECT pos, line, CASE WHEN json_valid(line) THEN line END AS j FROM ({lines}) l "
+            "SELECT pos, line, CASE WHEN json_valid(line) THEN line END AS j "
+            f"FROM ({_lines(d, path, numbered=True)}) l "
             f"WHERE line IS NOT NULL AND {d.strip('line')} <> ''"
         )
-        top = f"SELECT pos, line, j, json_type(j) AS top FROM ({parsed}) p"
+        # k: the types of the line itself, then of each field; keys: its own keys
+        top = (
+            f"SELECT pos, line, j, json_type(j, ['$', {paths}]) AS k, json_keys(j) AS keys "
+            f"FROM ({parsed}) p"
+        )
         typed = (
-            "SELECT pos, line, CASE WHEN j IS NULL THEN 'json' WHEN top <> 'OBJECT' "
-            "THEN 'object' END AS problem, "
-            f"CASE WHEN top = 'OBJECT' THEN json_extract_string(j, {paths}) END AS v, "
-            f"CASE WHEN top = 'OBJECT' THEN json_type(j, {paths}) END AS k "
+            "SELECT pos, line, CASE WHEN j IS NULL THEN 'json' WHEN k[1] <> 'OBJECT' "
+            f"THEN 'object' WHEN {_key_twice('j', 'keys')} THEN 'json' END AS problem, "
+            f"CASE WHEN k[1] = 'OBJECT' THEN json_extract_string(j, [{paths}]) END AS v, k "
             f"FROM ({top}) p"
         )
         return (
@@ -492,10 +516,12 @@ class DuckDBEngine(LogEngine):
             described = self.connection.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
         except Exception as exc:
             raise DataFileError(f"{source.name}: not a readable Parquet file: {exc}") from None
-        types = {name: str(kind).upper() for name, kind, *_ in described}
+        types = {
+            name: str(kind).upper() for name, kind, *_ in described if name != "file_row_number"
+        }
         columns = []
         for i, field in enumerate(fields):
-            name = _name(field, i)
+            name = raw_name(field, i)
             kind = types.get(field)
             if kind is None:
                 columns += [
@@ -503,30 +529,23 @@ class DuckDBEngine(LogEngine):
                     f"CAST(NULL AS VARCHAR) AS k_{name}",
                 ]
                 continue
-            quoted = '"' + field.replace('"', '""') + '"'
+            quoted = _quoted(field)
             if kind in ("VARCHAR", "DATE") or kind.startswith("TIMESTAMP"):
-                category = "text"
-            elif kind in (
-                "TINYINT",
-                "SMALLINT",
-                "INTEGER",
-                "BIGINT",
-                "UTINYINT",
-                "USMALLINT",
-                "UINTEGER",
-                "UBIGINT",
-                "HUGEINT",
-            ):
-                category = "int"
+                category = "'text'"
+            elif kind in _INTEGER_TYPES or (kind.startswith("DECIMAL(") and kind.endswith(",0)")):
+                # a whole number: within signed 64 bits, as on every engine
+                category = (
+                    f"CASE WHEN TRY_CAST({quoted} AS BIGINT) IS NULL THEN 'other' ELSE 'int' END"
+                )
             else:
-                category = "other"
+                category = "'other'"
             columns.append(f"CAST({quoted} AS VARCHAR) AS v_{name}")
-            columns.append(
-                f"CASE WHEN {quoted} IS NULL THEN NULL ELSE '{category}' END AS k_{name}"
-            )
+            columns.append(f"CASE WHEN {quoted} IS NULL THEN NULL ELSE {category} END AS k_{name}")
+        # a row's text: the JSON object of its cells, which the reference check reads
+        record = ", ".join(f"{d.literal(c)}, {_quoted(c)}" for c in types)
         return (
             f"SELECT {index} AS src_index, file_row_number + 1 AS pos, "
-            f"to_json(COLUMNS(* EXCLUDE (file_row_number))) AS raw_text, "
+            f"CAST(json_object({record}) AS VARCHAR) AS raw_text, "
             f"CAST(NULL AS VARCHAR) AS problem, {', '.join(columns)} FROM {scan}"
         )
 
@@ -611,6 +630,30 @@ def _json_path(field: str) -> str:
     return '$."' + field + '"'
 
 
-def _name(field: str, index: int) -> str:
-    """The raw column suffix of a field: core fields by name, the others ``e0``, ``e1``..."""
-    return field if field in CORE_FIELDS else f"e{index - len(CORE_FIELDS)}"
+def _quoted(name: str) -> str:
+    """A column name as a DuckDB identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lines(d: Dialect, path: str, *, numbered: bool) -> str:
+    """The lines of a JSON lines file as ``line`` (NULL for an empty one), with their numbers as
+    ``pos`` or, not ``numbered``, NULL: numbering is a window over the whole file, which keeps
+    DuckDB from reading it in parallel."""
+    position = "row_number() OVER ()" if numbered else "CAST(NULL AS BIGINT)"
+    return (
+        f"SELECT {position} AS pos, line FROM read_csv({d.literal(path)}, "
+        "columns = {'line': 'VARCHAR'}, header = false, delim = chr(1), quote = '', "
+        "escape = '', auto_detect = false, strict_mode = false)"
+    )
+
+
+def _key_twice(j: str, keys: str) -> str:
+    """Whether the JSON object ``j`` (the text of a line), its own keys in ``keys``, gives a key
+    twice at any depth, as the reference rejects it. A key is its own keys' first of that name
+    or a repeat (cheaper than a set of them); nested objects are looked at only where the text
+    may hold one (a ``{`` past the first character, or a ``[``)."""
+    own = f"list_bool_or(list_transform({keys}, lambda x, i: list_position({keys}, x) <> i))"
+    nested = f"contains(substr({j}, 2), '{{') OR contains({j}, '[')"
+    inner = "len(json_keys(x)) <> len(list_distinct(json_keys(x)))"
+    deep = f"list_bool_or(list_transform(json_extract({j}, '$..*'), lambda x: {inner}))"
+    return f"(COALESCE({own}, FALSE) OR (({nested}) AND COALESCE({deep}, FALSE)))"
